@@ -1,0 +1,39 @@
+/**
+ * One jest run, three kinds of specification:
+ * - unit: pure code, beside the source (`*.spec.ts`);
+ * - integration: one service or lib against the real RabbitMQ, Redis and database (`test/*.int-spec.ts`);
+ * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`).
+ */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const shared = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.slow-setup.js'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/services/*/test/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.slow-setup.js'],
+    },
+  ],
+};

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Actor } from '../common/actor';
+import { Instant, InstantOut } from '../common/timestamp';
+import { CreateRangeBody, RangesQuery, SlotDuration, UpdateRangeBody } from './rest';
+
+export const AVAILABILITY_QUEUE = 'availability.commands';
+
+/** Message patterns of availability's commands (imperative names). */
+export const AvailabilityCommand = {
+  CreateRange: 'availability.create-range',
+  ListRanges: 'availability.list-ranges',
+  UpdateRange: 'availability.update-range',
+  DeleteRange: 'availability.delete-range',
+  /** The compact grid the gateway derives free slots from (ranges open for booking). */
+  ListBookableRanges: 'availability.list-bookable-ranges',
+  /** Asked by booking after it claimed a slot: is this (still) a whole slot of the host's availability? */
+  VerifySlot: 'availability.verify-slot',
+} as const;
+
+export const CreateRangeCommand = CreateRangeBody.extend({ actor: Actor });
+export type CreateRangeCommand = z.infer<typeof CreateRangeCommand>;
+
+export const ListRangesCommand = z.object({
+  hostId: z.string().min(1),
+  query: RangesQuery,
+});
+export type ListRangesCommand = z.infer<typeof ListRangesCommand>;
+
+export const UpdateRangeCommand = z.object({
+  actor: Actor,
+  rangeId: z.string().min(1),
+  changes: UpdateRangeBody,
+});
+export type UpdateRangeCommand = z.infer<typeof UpdateRangeCommand>;
+
+export const DeleteRangeCommand = z.object({ actor: Actor, rangeId: z.string().min(1) });
+export type DeleteRangeCommand = z.infer<typeof DeleteRangeCommand>;
+
+export const ListBookableRangesCommand = z.object({
+  hostId: z.string().min(1),
+  from: Instant,
+  to: Instant,
+});
+export type ListBookableRangesCommand = z.infer<typeof ListBookableRangesCommand>;
+
+/**
+ * A range overlapping the window, reduced to what slot math needs. Ranges whose change is in
+ * progress are left out: booking refuses their slots until the change is over.
+ */
+export const BookableRange = z.object({
+  startTime: InstantOut,
+  endTime: InstantOut,
+  slotDuration: SlotDuration,
+});
+export type BookableRange = z.infer<typeof BookableRange>;
+export const BookableRanges = z.object({ data: z.array(BookableRange) });
+export type BookableRanges = z.infer<typeof BookableRanges>;
+
+export const VerifySlotCommand = z.object({
+  hostId: z.string().min(1),
+  startTime: Instant,
+});
+export type VerifySlotCommand = z.infer<typeof VerifySlotCommand>;
+
+/** The range a slot belongs to, and the slot's end. */
+export const VerifiedSlot = z.object({
+  rangeId: z.string(),
+  startTime: InstantOut,
+  endTime: InstantOut,
+  slotDuration: z.number().int(),
+  requiresConfirmation: z.boolean(),
+});
+export type VerifiedSlot = z.infer<typeof VerifiedSlot>;

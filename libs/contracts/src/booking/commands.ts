@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { Actor } from '../common/actor';
+import { Instant, InstantOut } from '../common/timestamp';
+import { CancelBookingBody, CreateBookingBody, IdempotencyKey, ListBookingsQuery } from './rest';
+
+export const BOOKING_QUEUE = 'booking.commands';
+
+/** Message patterns of booking's commands (imperative names). */
+export const BookingCommand = {
+  CreateBooking: 'booking.create-booking',
+  ListBookings: 'booking.list-bookings',
+  GetBooking: 'booking.get-booking',
+  ConfirmBooking: 'booking.confirm-booking',
+  CancelBooking: 'booking.cancel-booking',
+  CompleteBooking: 'booking.complete-booking',
+  RescheduleBooking: 'booking.reschedule-booking',
+  /** Slots of a host held by a pending or confirmed booking (or being booked right now). */
+  ListHeldSlots: 'booking.list-held-slots',
+} as const;
+
+export const CreateBookingCommand = CreateBookingBody.extend({
+  actor: Actor,
+  idempotencyKey: IdempotencyKey.optional(),
+});
+export type CreateBookingCommand = z.infer<typeof CreateBookingCommand>;
+
+export const ListBookingsCommand = z.object({ actor: Actor, query: ListBookingsQuery });
+export type ListBookingsCommand = z.infer<typeof ListBookingsCommand>;
+
+export const BookingActionCommand = z.object({ actor: Actor, bookingId: z.string().min(1) });
+export type BookingActionCommand = z.infer<typeof BookingActionCommand>;
+
+export const CancelBookingCommand = BookingActionCommand.extend(CancelBookingBody.shape);
+export type CancelBookingCommand = z.infer<typeof CancelBookingCommand>;
+
+export const RescheduleBookingCommand = BookingActionCommand.extend({ startTime: Instant });
+export type RescheduleBookingCommand = z.infer<typeof RescheduleBookingCommand>;
+
+export const ListHeldSlotsCommand = z.object({
+  hostId: z.string().min(1),
+  /** Held slots whose start lies in [from, to). */
+  from: Instant,
+  to: Instant,
+});
+export type ListHeldSlotsCommand = z.infer<typeof ListHeldSlotsCommand>;
+
+export const HeldSlot = z.object({ startTime: InstantOut, endTime: InstantOut });
+export type HeldSlot = z.infer<typeof HeldSlot>;
+export const HeldSlots = z.object({ data: z.array(HeldSlot) });
+export type HeldSlots = z.infer<typeof HeldSlots>;

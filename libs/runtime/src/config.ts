@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Settings every service shares; each service extends this with its own. */
+export const BaseEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AMQP_URL: z.url({ protocol: /^amqps?$/, message: 'must be an amqp:// or amqps:// URL' }),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+/** Settings of every service that handles commands (identity, availability, booking). */
+export const CommandServiceEnv = BaseEnv.extend({
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// URL' }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }),
+  PREFETCH_COUNT: z.coerce.number().int().min(1).max(1000).default(16),
+  COMMAND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+});
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment once at boot. A missing or bad value throws a {@link ConfigError}
+ * whose message is one line naming the variable; `exitOnConfigError` prints it and stops.
+ */
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue.path.map(String).join('.') || '(environment)';
+  const given = env[name] === undefined ? 'missing' : 'invalid';
+  throw new ConfigError(`config error: ${name} is ${given}: ${issue.message}`);
+}
+
+export function loadEnv<T extends z.ZodType>(schema: T): z.infer<T> {
+  try {
+    return parseEnv(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { LoggerModule } from 'nestjs-pino';
+import type { DynamicModule } from '@nestjs/common';
+import { RequestContext, acceptRequestId } from './request-context';
+
+/** pino JSON logs; every line inside a request or message carries its `requestId`. */
+export function loggerModule(service: string, level: string): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level,
+      base: { service },
+      messageKey: 'msg',
+      mixin: () => {
+        const requestId = RequestContext.requestId();
+        return requestId ? { requestId } : {};
+      },
+      genReqId: (req, res) => {
+        const id = acceptRequestId(req.headers['x-request-id']);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customProps: () => ({}),
+      autoLogging: {
+        ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  });
+}

@@ -1,0 +1,102 @@
+import { Logger } from '@nestjs/common';
+import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { AnyEventEnvelope } from '@slotbook/contracts';
+import { RequestContext } from '@slotbook/runtime';
+import { assertDeadLetterQueue } from './dead-letter';
+import { EVENT_EXCHANGE_OPTIONS, workQueueOptions } from './topology';
+
+export interface EventBinding {
+  exchange: string;
+  /** Topic pattern, e.g. `#` or `booking.*`. */
+  pattern: string;
+}
+
+export interface EventSubscriberOptions {
+  amqpUrl: string;
+  queue: string;
+  bindings: EventBinding[];
+  prefetch: number;
+}
+
+/**
+ * A durable subscription to domain events. Handlers must be idempotent (delivery is at least
+ * once). A handler failure is redelivered a bounded number of times, then dead-lettered; an
+ * envelope that does not parse goes to the dead-letter queue at once.
+ */
+export class EventSubscriber {
+  private readonly logger = new Logger(EventSubscriber.name);
+  private readonly connection: AmqpConnectionManager;
+  private readonly channel: ChannelWrapper;
+  private inFlight = 0;
+
+  constructor(
+    private readonly options: EventSubscriberOptions,
+    private readonly handle: (event: AnyEventEnvelope) => Promise<void>,
+  ) {
+    this.connection = amqp.connect([options.amqpUrl], {
+      heartbeatIntervalInSeconds: 10,
+      reconnectTimeInSeconds: 1,
+    });
+    this.channel = this.connection.createChannel({
+      setup: async (channel: ConfirmChannel) => {
+        await assertDeadLetterQueue(channel, options.queue);
+        await channel.assertQueue(options.queue, workQueueOptions(options.queue));
+        for (const binding of options.bindings) {
+          await channel.assertExchange(binding.exchange, 'topic', EVENT_EXCHANGE_OPTIONS);
+          await channel.bindQueue(options.queue, binding.exchange, binding.pattern);
+        }
+        await channel.prefetch(options.prefetch);
+        await channel.consume(options.queue, (message) => {
+          if (message) void this.onMessage(channel, message);
+        });
+      },
+    });
+  }
+
+  async waitForConnect(): Promise<void> {
+    await this.channel.waitForConnect();
+  }
+
+  isConnected(): boolean {
+    return this.connection.isConnected();
+  }
+
+  async close(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await this.channel.close().catch(() => undefined);
+    await this.connection.close().catch(() => undefined);
+  }
+
+  private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    this.inFlight += 1;
+    try {
+      let envelope: AnyEventEnvelope;
+      try {
+        envelope = AnyEventEnvelope.parse(JSON.parse(message.content.toString()));
+      } catch {
+        this.logger.error({ queue: this.options.queue }, 'unparseable event; dead-lettering it');
+        channel.nack(message, false, false);
+        return;
+      }
+      try {
+        await RequestContext.run(envelope.correlationId, () => this.handle(envelope));
+        channel.ack(message);
+      } catch (error) {
+        this.logger.warn(
+          { err: error, eventId: envelope.id },
+          'event handler failed; redelivering',
+        );
+        // Requeued deliveries are counted by the quorum queue and dead-lettered past the limit.
+        channel.nack(message, false, true);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not settle an event on a closed channel');
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}

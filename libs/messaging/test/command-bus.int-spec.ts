@@ -1,0 +1,174 @@
+import { Controller, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
+import amqplib from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { RequestContext } from '@slotbook/runtime';
+import { infra } from '@slotbook/testing';
+import {
+  CommandBus,
+  CommandRunner,
+  commandServerOptions,
+  deadLetterQueueOf,
+  prepareCommandQueue,
+} from '../src';
+
+/** The command bus against the real broker: typed replies, retries, dead letters, timeouts. */
+const queue = `test.commands.${randomUUID().slice(0, 8)}`;
+const calls = { flaky: 0, broken: 0 };
+let seenRequestId: string | undefined;
+
+@Controller()
+class TestHandlers {
+  readonly runner = new CommandRunner({ maxAttempts: 3, retryDelayMs: 10 });
+
+  @MessagePattern('test.echo')
+  echo(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, z.object({ text: z.string() }), async (command) => {
+      seenRequestId = RequestContext.requestId();
+      return { echoed: command.text };
+    });
+  }
+
+  @MessagePattern('test.refuse')
+  refuse(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, z.object({}), async () => {
+      throw new DomainError(ErrorCode.Conflict, 'no, thank you', { reason: 'test' });
+    });
+  }
+
+  @MessagePattern('test.flaky')
+  flaky(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, z.object({}), async () => {
+      calls.flaky += 1;
+      if (calls.flaky < 3) throw new Error('transient');
+      return { attempts: calls.flaky };
+    });
+  }
+
+  @MessagePattern('test.broken')
+  broken(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, z.object({ marker: z.string() }), async () => {
+      calls.broken += 1;
+      throw new Error('always fails');
+    });
+  }
+}
+
+describe('command bus over RabbitMQ', () => {
+  let server: INestMicroservice;
+  let bus: CommandBus;
+  let connection: amqplib.ChannelModel;
+  let channel: amqplib.Channel;
+
+  beforeAll(async () => {
+    await prepareCommandQueue(infra.amqpUrl, queue);
+    server = await NestFactory.createMicroservice(
+      { module: class TestModule {}, controllers: [TestHandlers] } as never,
+      {
+        ...commandServerOptions(infra.amqpUrl, queue, 8),
+        logger: false,
+      },
+    );
+    await server.listen();
+    bus = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 3_000 });
+    connection = await amqplib.connect(infra.amqpUrl);
+    channel = await connection.createChannel();
+  });
+
+  afterAll(async () => {
+    await bus?.close();
+    await server?.close();
+    await channel?.deleteQueue(queue).catch(() => undefined);
+    await channel?.deleteQueue(deadLetterQueueOf(queue)).catch(() => undefined);
+    await connection?.close();
+  });
+
+  it('answers a command with its typed result and carries the request id in the headers', async () => {
+    const reply = await RequestContext.run('req-123', () =>
+      bus.send(queue, 'test.echo', { text: 'hi' }),
+    );
+    expect(reply).toEqual({ echoed: 'hi' });
+    expect(seenRequestId).toBe('req-123');
+  });
+
+  it('carries a domain error across as the same typed error', async () => {
+    const error = await bus.send(queue, 'test.refuse', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message: 'no, thank you',
+      details: { reason: 'test' },
+    });
+  });
+
+  it('validates what it receives: a malformed command is a VALIDATION_FAILED reply naming the field', async () => {
+    const error = await bus.send(queue, 'test.echo', { text: 42 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { errors: [expect.objectContaining({ path: 'text' })] },
+    });
+  });
+
+  it('retries a handler that fails for a moment, then answers', async () => {
+    calls.flaky = 0;
+    expect(await bus.send(queue, 'test.flaky', {})).toEqual({ attempts: 3 });
+  });
+
+  it('dead-letters a command that keeps failing after a bounded number of attempts, and answers UNAVAILABLE', async () => {
+    calls.broken = 0;
+    const marker = randomUUID();
+    const error = await bus.send(queue, 'test.broken', { marker }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(calls.broken).toBe(3);
+    const deadLetter = await waitForMessage(channel, deadLetterQueueOf(queue), (content) =>
+      content.includes(marker),
+    );
+    expect(JSON.parse(deadLetter).pattern).toBe('test.broken');
+  });
+
+  it('sends a poison message (not JSON, no pattern) to the dead-letter queue without blocking the queue', async () => {
+    const poison = `not json ${randomUUID()}`;
+    channel.sendToQueue(queue, Buffer.from(poison), { persistent: true });
+    expect(
+      await waitForMessage(channel, deadLetterQueueOf(queue), (content) => content === poison),
+    ).toBe(poison);
+    expect(await bus.send(queue, 'test.echo', { text: 'still flowing' })).toEqual({
+      echoed: 'still flowing',
+    });
+  });
+
+  it('gives up with UNAVAILABLE when nobody answers in time', async () => {
+    const lonely = `test.nobody.${randomUUID().slice(0, 8)}`;
+    const quick = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 300 });
+    const started = Date.now();
+    const error = await quick
+      .send(lonely, 'test.echo', { text: 'hello?' })
+      .catch((e: unknown) => e);
+    await quick.close();
+    await channel.deleteQueue(lonely).catch(() => undefined);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+async function waitForMessage(
+  channel: amqplib.Channel,
+  queue: string,
+  match: (content: string) => boolean,
+): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const message = await channel.get(queue, { noAck: false });
+    if (message) {
+      channel.ack(message);
+      const content = message.content.toString();
+      if (match(content)) return content;
+      continue;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no matching message arrived on ${queue}`);
+}

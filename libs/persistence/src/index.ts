@@ -1,0 +1,7 @@
+export * from './keyset-page';
+export * from './mongo-errors';
+export * from './mongo-readiness';
+export * from './outbox';
+export * from './record-mutex';
+export * from './command-service.providers';
+export * from './record-changes';

@@ -1,0 +1,140 @@
+import { Schema, type Model } from 'mongoose';
+import type { PendingEvent } from '@slotbook/contracts';
+import type { OutboxStore } from '@slotbook/messaging';
+import { isDuplicateKeyError } from './mongo-errors';
+import { RecordMutex } from './record-mutex';
+
+/**
+ * The outbox lives inside each record: an event is `$push`ed in the same single-document
+ * update as the change it describes, so the two are atomic without transactions.
+ */
+export const PendingEventSchema = new Schema<PendingEvent>(
+  {
+    id: { type: String, required: true },
+    exchange: { type: String, required: true },
+    type: { type: String, required: true },
+    occurredAt: { type: Date, required: true },
+    correlationId: { type: String, required: true },
+    actorId: { type: String, default: null },
+    data: { type: Schema.Types.Mixed, required: true },
+  },
+  { _id: false },
+);
+
+/** Fields to add to a schema whose records carry an outbox. */
+export const outboxFields = {
+  outbox: { type: [PendingEventSchema], default: [] },
+};
+
+export interface WithOutbox {
+  _id: string;
+  outbox: PendingEvent[];
+}
+
+/** The mutex key of a record: writers and the relay take the same one. */
+export function recordLockKey(collection: string, id: string): string {
+  return `${collection}:${id}`;
+}
+
+/** A record with events waiting: a small collection the relay scans instead of the records. */
+export interface PendingMarker {
+  _id: string;
+  since: Date;
+}
+
+export const PendingMarkerSchema = new Schema<PendingMarker>(
+  { _id: { type: String, required: true }, since: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/** Left of a lease when the relay would write: below this, it leaves the write for a later pass. */
+const LEASE_SAFETY_MS = 3_000;
+
+/** A marker older than this whose record does not exist belongs to a write that never happened. */
+const ORPHAN_MARKER_MS = 60_000;
+
+/**
+ * The relay's view of records with pending events. Writers call {@link markPending} before
+ * writing a record with events, so the relay finds them without scanning the records (a scan
+ * that FerretDB cannot answer from an index). The relay takes each record's mutex while it
+ * publishes and removes events, so it never writes a record at the same time as the service.
+ */
+export class MongoOutboxStore implements OutboxStore {
+  private readonly markers: Model<PendingMarker>;
+
+  constructor(
+    private readonly model: Model<WithOutbox>,
+    private readonly mutex: RecordMutex,
+  ) {
+    const name = `${model.modelName}OutboxPending`;
+    this.markers =
+      model.db.models[name] ??
+      model.db.model<PendingMarker>(
+        name,
+        PendingMarkerSchema,
+        `${model.collection.name}_outbox_pending`,
+      );
+  }
+
+  /** The record's lock: writers and the relay take the same one. */
+  lockKey(id: string): string {
+    return recordLockKey(this.model.collection.name, id);
+  }
+
+  /** Before a write that adds events to a record (idempotent). */
+  async markPending(recordId: string): Promise<void> {
+    try {
+      await this.markers.create({ _id: recordId, since: new Date() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async pending(limit: number): Promise<string[]> {
+    const markers = await this.markers
+      .find({}, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>();
+    return markers.map((marker) => marker._id);
+  }
+
+  /**
+   * Publishes one record's events under the record's lock, taken just for this: nothing else
+   * writes the record meanwhile, so the outbox read here is exactly what was committed, and
+   * the rest of it is written back by `_id` alone (the one lookup FerretDB answers from an
+   * index). If publishing ate too much of the lease, nothing is written: the events simply go
+   * out again on the next pass (subscribers de-duplicate by id).
+   */
+  async relay(
+    recordId: string,
+    leaseMs: number,
+    publish: (events: PendingEvent[]) => Promise<string[]>,
+  ): Promise<number> {
+    const acquiredAt = Date.now();
+    const release = await this.mutex.tryAcquire(this.lockKey(recordId), { leaseMs, waitMs: 0 });
+    if (!release) return 0;
+    try {
+      const doc = await this.model.findById(recordId, { outbox: 1 }).lean<WithOutbox>();
+      if (!doc || doc.outbox.length === 0) {
+        if (doc) {
+          await this.markers.deleteOne({ _id: recordId });
+        } else {
+          const marker = await this.markers.findById(recordId).lean<PendingMarker>();
+          const since = marker ? new Date(marker.since).getTime() : Date.now();
+          if (Date.now() - since > ORPHAN_MARKER_MS)
+            await this.markers.deleteOne({ _id: recordId });
+        }
+        return 0;
+      }
+      const published = new Set(await publish(doc.outbox));
+      if (published.size === 0) return 0;
+      if (Date.now() - acquiredAt > leaseMs - LEASE_SAFETY_MS) return 0;
+      const rest = doc.outbox.filter((event) => !published.has(event.id));
+      await this.model.updateOne({ _id: recordId }, { $set: { outbox: rest } });
+      if (rest.length === 0) await this.markers.deleteOne({ _id: recordId });
+      return published.size;
+    } finally {
+      await release();
+    }
+  }
+}

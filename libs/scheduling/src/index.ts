@@ -1,0 +1,3 @@
+export * from './free-slots';
+export * from './slot-format';
+export * from './slot-grid';

@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { UtcFormatter, slotsToIso } from './slot-format';
+import { MINUTE_MS, slotsOf } from './slot-grid';
+
+describe('UtcFormatter', () => {
+  it.each([
+    '2030-01-07T09:00:00.000Z',
+    '2028-02-29T23:59:59.999Z',
+    '1970-01-01T00:00:00.000Z',
+    '1969-12-31T23:59:59.001Z',
+    '9999-12-31T23:59:59.999Z',
+    '+010000-01-01T00:00:00.000Z',
+  ])('formats %s exactly as toISOString does', (iso) => {
+    expect(new UtcFormatter().format(Date.parse(iso))).toBe(iso);
+  });
+
+  it('agrees with toISOString on any instant, in any order (fast-check)', () => {
+    const formatter = new UtcFormatter();
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(formatter.format(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('slotsToIso', () => {
+  it('gives the slots as ISO pairs, equal to toISOString', () => {
+    const start = Date.parse('2030-01-07T22:00:00Z');
+    const slots = slotsOf(
+      { start, end: start + 4 * 60 * MINUTE_MS, slotMinutes: 45 },
+      { start, end: start + 4 * 60 * MINUTE_MS },
+    );
+    expect(slotsToIso(slots)).toEqual(
+      slots.map((slot) => ({
+        startTime: new Date(slot.start).toISOString(),
+        endTime: new Date(slot.end).toISOString(),
+      })),
+    );
+  });
+
+  it('handles slots that do not touch', () => {
+    const a = Date.parse('2030-01-07T09:00:00Z');
+    const slots = [
+      { start: a, end: a + 30 * MINUTE_MS },
+      { start: a + 60 * MINUTE_MS, end: a + 90 * MINUTE_MS },
+    ];
+    expect(slotsToIso(slots).map((slot) => slot.startTime)).toEqual([
+      '2030-01-07T09:00:00.000Z',
+      '2030-01-07T10:00:00.000Z',
+    ]);
+    expect(slotsToIso([])).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import type Redis from 'ioredis';
+import { AVAILABILITY_EXCHANGE } from '@slotbook/contracts';
+import { REDIS, commandServiceProviders } from '@slotbook/persistence';
+import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { AvailabilityLifecycle } from './availability.lifecycle';
+import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
+import { HeldSlotsClient } from './ranges/held-slots.client';
+import { HostDirectory } from './ranges/host-directory.client';
+import { HostLock } from './ranges/host-lock';
+import { HostScheduleRepository } from './ranges/host-schedule.repository';
+import { HostScheduleDocument, HostScheduleSchema } from './ranges/host-schedule.schema';
+import { RangesHandlers } from './ranges/ranges.handlers';
+import { RangesService } from './ranges/ranges.service';
+
+@Module({})
+export class AvailabilityModule {
+  static forRoot(config: AvailabilityConfig): DynamicModule {
+    return {
+      module: AvailabilityModule,
+      imports: [
+        loggerModule('availability', config.LOG_LEVEL),
+        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forFeature([
+          { name: HostScheduleDocument.name, schema: HostScheduleSchema },
+        ]),
+      ],
+      controllers: [RangesHandlers, HealthController, MetricsController],
+      providers: [
+        { provide: AVAILABILITY_CONFIG, useValue: config },
+        ...commandServiceProviders({
+          amqpUrl: config.AMQP_URL,
+          redisUrl: config.REDIS_URL,
+          exchange: AVAILABILITY_EXCHANGE,
+          outboxModel: HostScheduleDocument.name,
+          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          redisOfflineQueue: false,
+        }),
+        {
+          provide: HostLock,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new HostLock(redis, {
+              enabled: config.HOST_LOCK === 'redlock',
+              ttlMs: 5_000,
+              waitMs: config.HOST_LOCK_WAIT_MS,
+            }),
+        },
+        HeldSlotsClient,
+        HostDirectory,
+        HostScheduleRepository,
+        RangesService,
+        AvailabilityLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type Redis from 'ioredis';
+import type { Model } from 'mongoose';
+import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
+import { RecordMutex } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/persistence';
+import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
+import { HostScheduleDocument } from './ranges/host-schedule.schema';
+
+/** Start-up and graceful shutdown of availability's moving parts, in order. */
+@Injectable()
+export class AvailabilityLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectModel(HostScheduleDocument.name)
+    private readonly scheduleModel: Model<HostScheduleDocument>,
+    private readonly runner: CommandRunner,
+    private readonly mutex: RecordMutex,
+    private readonly relay: OutboxRelay,
+    private readonly publisher: EventPublisher,
+    private readonly bus: CommandBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // The record mutex is the no-overlap guarantee on FerretDB; its unique index exists before any write.
+    await this.scheduleModel.init();
+    await this.mutex.init();
+    this.relay.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner.drain(this.config.SHUTDOWN_TIMEOUT_MS);
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    await this.publisher.close();
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
+
+export const AvailabilityEnv = CommandServiceEnv.extend({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  /** `off` serialises a host's writes with the database mutex alone (Redis is never required). */
+  HOST_LOCK: z.enum(['redlock', 'off']).default('redlock'),
+  /** How long a writer waits for the host's Redlock before falling through to the mutex. */
+  HOST_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+  /**
+   * How long a range stays marked as changing while a PATCH/DELETE asks booking for the slots
+   * it holds. Longer than RPC_TIMEOUT_MS plus two writes; a crash leaves only this lease.
+   */
+  CHANGE_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
+}).refine((env) => env.CHANGE_LEASE_MS > env.RPC_TIMEOUT_MS + 2_000, {
+  message: 'must exceed RPC_TIMEOUT_MS by more than 2000 ms',
+  path: ['CHANGE_LEASE_MS'],
+});
+export type AvailabilityConfig = z.infer<typeof AvailabilityEnv>;
+
+export const AVAILABILITY_CONFIG = Symbol('AVAILABILITY_CONFIG');
+
+export function loadAvailabilityConfig(): AvailabilityConfig {
+  return loadEnv(AvailabilityEnv);
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import {
+  BOOKING_QUEUE,
+  BookingCommand,
+  DomainError,
+  ErrorCode,
+  HeldSlots,
+} from '@slotbook/contracts';
+import { CommandBus } from '@slotbook/messaging';
+import type { HeldSlotSpan } from './range-rules';
+
+/** Asks booking which slots of a host its active bookings hold (or are being booked). */
+@Injectable()
+export class HeldSlotsClient {
+  constructor(private readonly bus: CommandBus) {}
+
+  /** Held slots starting in `[from, to)`; UNAVAILABLE (503) when booking does not answer. */
+  async list(hostId: string, from: Date, to: Date): Promise<HeldSlotSpan[]> {
+    const reply = HeldSlots.safeParse(
+      await this.bus.send(BOOKING_QUEUE, BookingCommand.ListHeldSlots, { hostId, from, to }),
+    );
+    if (!reply.success) {
+      throw new DomainError(ErrorCode.Unavailable, 'booking answered unexpectedly');
+    }
+    return reply.data.data.map((slot) => ({
+      startTime: new Date(slot.startTime),
+      endTime: new Date(slot.endTime),
+    }));
+  }
+}

@@ -1,0 +1,69 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import type Redis from 'ioredis';
+import { BOOKING_EXCHANGE } from '@slotbook/contracts';
+import { REDIS, commandServiceProviders } from '@slotbook/persistence';
+import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { BookingLifecycle } from './booking.lifecycle';
+import { BookingDocument, BookingSchema } from './bookings/booking.schema';
+import { BookingsHandlers } from './bookings/bookings.handlers';
+import { BookingsRepository } from './bookings/bookings.repository';
+import { BookingsService } from './bookings/bookings.service';
+import { ClaimSweeper } from './bookings/claim-sweeper';
+import { ScheduleClient } from './bookings/schedule.client';
+import { SlotClaimRepository } from './bookings/slot-claim.repository';
+import { SlotClaimDocument, SlotClaimSchema } from './bookings/slot-claim.schema';
+import { SlotLock } from './bookings/slot-lock';
+import { BOOKING_CONFIG, type BookingConfig } from './config';
+import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency/idempotency.schema';
+import { IdempotencyService } from './idempotency/idempotency.service';
+
+@Module({})
+export class BookingModule {
+  static forRoot(config: BookingConfig): DynamicModule {
+    return {
+      module: BookingModule,
+      imports: [
+        loggerModule('booking', config.LOG_LEVEL),
+        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forFeature([
+          { name: BookingDocument.name, schema: BookingSchema },
+          { name: SlotClaimDocument.name, schema: SlotClaimSchema },
+          { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
+        ]),
+      ],
+      controllers: [BookingsHandlers, HealthController, MetricsController],
+      providers: [
+        { provide: BOOKING_CONFIG, useValue: config },
+        ...commandServiceProviders({
+          amqpUrl: config.AMQP_URL,
+          redisUrl: config.REDIS_URL,
+          exchange: BOOKING_EXCHANGE,
+          outboxModel: BookingDocument.name,
+          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          // With Redis down, lock attempts fail at once and the unique index decides.
+          redisOfflineQueue: false,
+        }),
+        {
+          provide: SlotLock,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new SlotLock(redis, {
+              enabled: config.SLOT_LOCK === 'redlock',
+              ttlMs: config.SLOT_LOCK_TTL_MS,
+            }),
+        },
+        BookingsRepository,
+        BookingsService,
+        ClaimSweeper,
+        ScheduleClient,
+        SlotClaimRepository,
+        IdempotencyService,
+        BookingLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { BookingStatus, PendingEvent } from '@slotbook/contracts';
+import { PendingEventSchema } from '@slotbook/persistence';
+
+@Schema({ collection: 'bookings', versionKey: false })
+export class BookingDocument {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  hostId!: string;
+
+  @Prop({ required: true })
+  userId!: string;
+
+  @Prop({ required: true })
+  startTime!: Date;
+
+  @Prop({ required: true })
+  endTime!: Date;
+
+  @Prop({ type: String, required: true, enum: ['pending', 'confirmed', 'cancelled', 'completed'] })
+  status!: BookingStatus;
+
+  @Prop({ type: String, default: null })
+  notes!: string | null;
+
+  @Prop({ type: String, default: null })
+  cancellationReason!: string | null;
+
+  /** The slot claim this booking holds while pending or confirmed. */
+  @Prop({ required: true })
+  claimId!: string;
+
+  @Prop({ required: true })
+  rangeId!: string;
+
+  @Prop({ required: true })
+  createdAt!: Date;
+
+  @Prop({ required: true })
+  updatedAt!: Date;
+
+  @Prop({ type: [PendingEventSchema], default: [] })
+  outbox!: PendingEvent[];
+}
+export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
+BookingSchema.index({ startTime: 1, _id: 1 });
+BookingSchema.index({ userId: 1, startTime: 1 });
+BookingSchema.index({ hostId: 1, startTime: 1 });

@@ -1,0 +1,344 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  BOOKING_EXCHANGE,
+  BookingEvent,
+  DomainError,
+  ErrorCode,
+  type Actor,
+  type Booking,
+  type BookingActionCommand,
+  type CancelBookingCommand,
+  type CreateBookingCommand,
+  type HeldSlot,
+  type ListBookingsCommand,
+  type ListHeldSlotsCommand,
+  type Page,
+  type RescheduleBookingCommand,
+  type VerifiedSlot,
+} from '@slotbook/contracts';
+import { OutboxRelay, newEvent } from '@slotbook/messaging';
+import { RecordChanges } from '@slotbook/persistence';
+import { IdempotencyService, requestHash } from '../idempotency/idempotency.service';
+import {
+  canCompleteAt,
+  canSee,
+  initialStatus,
+  mayAct,
+  nextStatus,
+  slotKey,
+  type BookingAction,
+} from './booking-rules';
+import { toBooking } from './booking.mapper';
+import type { BookingDocument } from './booking.schema';
+import { BookingsRepository, type BookingChanges } from './bookings.repository';
+import { ScheduleClient } from './schedule.client';
+import { SLOT_TAKEN, SlotClaimRepository } from './slot-claim.repository';
+import { SlotLock } from './slot-lock';
+
+@Injectable()
+export class BookingsService {
+  private readonly logger = new Logger(BookingsService.name);
+
+  constructor(
+    private readonly bookings: BookingsRepository,
+    private readonly claims: SlotClaimRepository,
+    private readonly schedule: ScheduleClient,
+    private readonly idempotency: IdempotencyService,
+    @Inject(SlotLock) private readonly lock: SlotLock,
+    private readonly relay: OutboxRelay,
+    private readonly changes: RecordChanges,
+  ) {}
+
+  create(command: CreateBookingCommand): Promise<Booking> {
+    const { actor, idempotencyKey } = command;
+    if (!idempotencyKey) return this.createOnce(command);
+    const hash = requestHash({
+      hostId: command.hostId,
+      startTime: command.startTime.toISOString(),
+      notes: command.notes ?? null,
+    });
+    return this.idempotency.run(actor.id, idempotencyKey, hash, () => this.createOnce(command));
+  }
+
+  /**
+   * Check-and-write under the slot lock; the claim insert is the guarantee. Order matters:
+   * the claim is in place *before* availability confirms the slot, so a range change that
+   * looks for held slots after that confirmation always sees this booking (and refuses).
+   */
+  private async createOnce({
+    actor,
+    hostId,
+    startTime,
+    notes,
+  }: CreateBookingCommand): Promise<Booking> {
+    const now = new Date();
+    if (hostId === actor.id) {
+      throw DomainError.validation('you cannot book your own availability', [
+        { path: 'hostId', message: 'is yourself' },
+      ]);
+    }
+    if (startTime.getTime() < now.getTime()) {
+      throw DomainError.validation('the slot is in the past', [
+        { path: 'startTime', message: 'is in the past' },
+      ]);
+    }
+    const bookingId = randomUUID();
+    const booking = await this.withSlot(hostId, startTime, bookingId, async (slot, claimId) => {
+      const doc: BookingDocument = {
+        _id: bookingId,
+        hostId,
+        userId: actor.id,
+        startTime,
+        endTime: new Date(slot.endTime),
+        status: initialStatus(slot.requiresConfirmation),
+        notes: notes ?? null,
+        cancellationReason: null,
+        claimId,
+        rangeId: slot.rangeId,
+        createdAt: now,
+        updatedAt: now,
+        outbox: [],
+      };
+      const record = toBooking(doc);
+      doc.outbox = [newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, record, actor.id, now)];
+      if (!(await this.bookings.insert(doc))) {
+        // Too slow: the sweeper gave up on this booking and freed its slot meanwhile.
+        throw new DomainError(ErrorCode.Unavailable, 'the booking took too long to write; retry');
+      }
+      return record;
+    });
+    this.relay.kick();
+    return booking;
+  }
+
+  async list({ actor, query }: ListBookingsCommand): Promise<Page<Booking>> {
+    return this.bookings.list(actor, query);
+  }
+
+  async get({ actor, bookingId }: BookingActionCommand): Promise<Booking> {
+    return toBooking(await this.visible(actor, bookingId));
+  }
+
+  confirm(command: BookingActionCommand): Promise<Booking> {
+    return this.transition(command, 'confirm', BookingEvent.BookingConfirmed);
+  }
+
+  async complete(command: BookingActionCommand): Promise<Booking> {
+    return this.transition(command, 'complete', BookingEvent.BookingCompleted, (current) => {
+      if (!canCompleteAt(current.endTime, new Date())) {
+        throw new DomainError(
+          ErrorCode.InvalidTransition,
+          'a booking can be completed only after its slot has ended',
+        );
+      }
+    });
+  }
+
+  async cancel(command: CancelBookingCommand): Promise<Booking> {
+    const reason = command.reason ?? null;
+    const updated = await this.transition(
+      command,
+      'cancel',
+      BookingEvent.BookingCancelled,
+      undefined,
+      { cancellationReason: reason },
+      { reason },
+    );
+    return updated;
+  }
+
+  reschedule(command: RescheduleBookingCommand): Promise<Booking> {
+    return this.changes.of(command.bookingId, () => this.move(command));
+  }
+
+  private async move({ actor, bookingId, startTime }: RescheduleBookingCommand): Promise<Booking> {
+    const current = await this.actionable(actor, bookingId, 'reschedule');
+    if (startTime.getTime() < Date.now()) {
+      throw DomainError.validation('the slot is in the past', [
+        { path: 'startTime', message: 'is in the past' },
+      ]);
+    }
+    if (startTime.getTime() === current.startTime.getTime()) {
+      throw DomainError.validation('the booking is already at this time', [
+        { path: 'startTime', message: 'is the current start' },
+      ]);
+    }
+    // Hold the new slot first; only then let go of the old one. Either both happen or neither.
+    await this.claims.markForCheck(current.claimId);
+    const updated = await this.withSlot(
+      current.hostId,
+      startTime,
+      current._id,
+      async (slot, claimId) => {
+        const changes: BookingChanges = {
+          startTime,
+          endTime: new Date(slot.endTime),
+          claimId,
+          rangeId: slot.rangeId,
+        };
+        const doc = await this.bookings.update(
+          current,
+          changes,
+          (record) =>
+            newEvent(
+              BOOKING_EXCHANGE,
+              BookingEvent.BookingRescheduled,
+              { ...record, previousStartTime: current.startTime.toISOString() },
+              actor.id,
+            ),
+          new Date(),
+        );
+        if (!doc) throw DomainError.notFound('booking');
+        return doc;
+      },
+    );
+    await this.claims.release(current.claimId);
+
+    return toBooking(updated);
+  }
+
+  async heldSlots({ hostId, from, to }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
+    return { data: await this.claims.held(hostId, from, to) };
+  }
+
+  /**
+   * Runs `write` while holding the slot: lock (best effort), claim (the guarantee), confirm
+   * with availability. If anything after the claim fails, the claim is given back.
+   */
+  private async withSlot<T>(
+    hostId: string,
+    startTime: Date,
+    bookingId: string,
+    write: (slot: VerifiedSlot, claimId: string) => Promise<T>,
+  ): Promise<T> {
+    const lock = await this.lock.acquire(slotKey(hostId, startTime));
+    if (lock.kind === 'contended') {
+      // Someone is booking this very slot right now; the index would refuse us anyway.
+      throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
+    }
+    try {
+      // Claim first, confirm second: see createOnce for why the order matters.
+      const claimId = await this.claims.claim(hostId, startTime, bookingId);
+      try {
+        const slot = await this.verify(hostId, startTime);
+        await this.claims.setEnd(claimId, new Date(slot.endTime));
+        return await write(slot, claimId);
+      } catch (error) {
+        await this.giveBack(claimId, bookingId, error);
+        throw error;
+      }
+    } finally {
+      if (lock.kind === 'held') await lock.release();
+    }
+  }
+
+  /**
+   * Frees a claim after a failure, unless the failure may have come after the booking was
+   * written: a write that succeeded but reported an error must keep its slot. A typed refusal
+   * means nothing was written; otherwise the booking is read back, and when even that fails
+   * the claim is left to the sweeper, which decides from what is in the database.
+   */
+  private async giveBack(claimId: string, bookingId: string, cause: unknown): Promise<void> {
+    try {
+      if (!(cause instanceof DomainError)) {
+        const booking = await this.bookings.findById(bookingId);
+        if (booking?.claimId === claimId) return;
+      }
+      await this.claims.release(claimId);
+    } catch (error) {
+      this.logger.error(
+        { err: error, claimId },
+        'could not settle a claim after a failure; the sweeper will',
+      );
+    }
+  }
+
+  private async verify(hostId: string, startTime: Date): Promise<VerifiedSlot> {
+    try {
+      return await this.schedule.verifySlot(hostId, startTime);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) {
+        // Not a slot: say 404 if the host itself does not exist.
+        await this.schedule.requireHost(hostId);
+      }
+      throw error;
+    }
+  }
+
+  private transition(
+    command: BookingActionCommand,
+    action: Exclude<BookingAction, 'reschedule'>,
+    eventType: string,
+    precondition?: (current: BookingDocument) => void,
+    extraChanges: BookingChanges = {},
+    eventExtras: Record<string, unknown> = {},
+  ): Promise<Booking> {
+    return this.changes.of(command.bookingId, () =>
+      this.applyTransition(command, action, eventType, precondition, extraChanges, eventExtras),
+    );
+  }
+
+  private async applyTransition(
+    { actor, bookingId }: BookingActionCommand,
+    action: Exclude<BookingAction, 'reschedule'>,
+    eventType: string,
+    precondition?: (current: BookingDocument) => void,
+    extraChanges: BookingChanges = {},
+    eventExtras: Record<string, unknown> = {},
+  ): Promise<Booking> {
+    const current = await this.actionable(actor, bookingId, action);
+    precondition?.(current);
+    if (action === 'cancel') await this.claims.markForCheck(current.claimId);
+    const status = nextStatus(current.status, action)!;
+    const updated = await this.bookings.update(
+      current,
+      { status, ...extraChanges },
+      (record) => newEvent(BOOKING_EXCHANGE, eventType, { ...record, ...eventExtras }, actor.id),
+      new Date(),
+    );
+    if (!updated) throw DomainError.notFound('booking');
+    if (action === 'cancel') {
+      // Freed right away; if this delete is lost, the sweeper frees it shortly after.
+      await this.claims.release(current.claimId);
+    }
+
+    return toBooking(updated);
+  }
+
+  private async visible(actor: Actor, bookingId: string): Promise<BookingDocument> {
+    const booking = await this.bookings.findById(bookingId);
+    if (!booking || !canSee(actor, booking)) throw DomainError.notFound('booking');
+    return booking;
+  }
+
+  private async actionable(
+    actor: Actor,
+    bookingId: string,
+    action: BookingAction,
+  ): Promise<BookingDocument> {
+    const booking = await this.visible(actor, bookingId);
+    if (!mayAct(actor, booking, action)) {
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        `only the booking's ${action === 'confirm' || action === 'complete' ? 'host' : 'guest or host'} may ${action} it`,
+      );
+    }
+    if (nextStatus(booking.status, action) === null) {
+      throw new DomainError(
+        ErrorCode.InvalidTransition,
+        `a ${booking.status} booking cannot be ${pastTense(action)}`,
+      );
+    }
+    return booking;
+  }
+}
+
+function pastTense(action: BookingAction): string {
+  return {
+    confirm: 'confirmed',
+    cancel: 'cancelled',
+    complete: 'completed',
+    reschedule: 'rescheduled',
+  }[action];
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AVAILABILITY_QUEUE,
+  AvailabilityCommand,
+  type AvailabilityRangeList,
+  type SlotList,
+} from '@slotbook/contracts';
+import { CommandBus } from '@slotbook/messaging';
+import {
+  AvailabilityRangeListDto,
+  HostIdParamDto,
+  RangesQueryDto,
+  SlotListDto,
+  SlotsQueryDto,
+} from './availability.dtos';
+import { FreeSlotsFinder } from './free-slots.finder';
+
+/** What anyone signed in may see of a host's availability. */
+@ApiTags('availability')
+@ApiBearerAuth()
+@Controller('hosts/:hostId')
+export class HostsController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly slots: FreeSlotsFinder,
+  ) {}
+
+  @Get('availability')
+  @ApiOkResponse({
+    type: AvailabilityRangeListDto,
+    description:
+      'Ranges overlapping [from, to), ascending by start. from defaults to now, to to 31 days ' +
+      'after from; the window is at most 31 days. An unknown host has no ranges.',
+  })
+  ranges(
+    @Param() params: HostIdParamDto,
+    @Query() query: RangesQueryDto,
+  ): Promise<AvailabilityRangeList> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListRanges, {
+      hostId: params.hostId,
+      query,
+    });
+  }
+
+  @Get('slots')
+  @ApiOkResponse({
+    type: SlotListDto,
+    description:
+      'Free slots whose start lies in [from, to) (both required, at most 31 days apart), ' +
+      'ascending. A slot is listed when a booking for it would succeed now: not held, not ' +
+      'in the past, not in a range that is being changed.',
+  })
+  async freeSlots(
+    @Param() params: HostIdParamDto,
+    @Query() query: SlotsQueryDto,
+  ): Promise<SlotList> {
+    return { data: await this.slots.find(params.hostId, query.from, query.to) };
+  }
+}

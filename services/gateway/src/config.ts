@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { BaseEnv, loadEnv } from '@slotbook/runtime';
+
+export const GatewayEnv = BaseEnv.extend({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .transform((value) => value.replace(/\\n/g, '\n'))
+    .refine((value) => value.includes('PUBLIC KEY'), {
+      message: 'must be a PEM public key (Ed25519)',
+    }),
+  RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb' })
+    .default('100kb'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_WINDOW_PER_ACCOUNT_SECONDS: z.coerce.number().int().min(1).default(900),
+  LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  LOGIN_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Prefix of the rate-limit keys in Redis: gateways sharing it share their counters. */
+  RATE_LIMIT_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('rl'),
+  AUTH_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  AUTH_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
+});
+export type GatewayConfig = z.infer<typeof GatewayEnv>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function loadGatewayConfig(): GatewayConfig {
+  return loadEnv(GatewayEnv);
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  IDENTITY_QUEUE,
+  IdentityCommand,
+  type Actor,
+  type AuditEntry,
+  type Page,
+  type User,
+} from '@slotbook/contracts';
+import { CommandBus } from '@slotbook/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import {
+  AdminUpdateUserDto,
+  AuditPageDto,
+  AuditQueryDto,
+  ListUsersQueryDto,
+  UserDto,
+  UserIdParamDto,
+  UserPageDto,
+} from './identity.dtos';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('ADMIN')
+@Controller('admin')
+export class AdminController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Get('users')
+  @ApiOkResponse({ type: UserPageDto })
+  listUsers(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<Page<User>> {
+    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListUsers, { actor, query });
+  }
+
+  @Patch('users/:id')
+  @ApiOkResponse({
+    type: UserDto,
+    description: 'a deactivated user is refused from the next request on',
+  })
+  changeUser(
+    @CurrentActor() actor: Actor,
+    @Param() params: UserIdParamDto,
+    @Body() body: AdminUpdateUserDto,
+  ): Promise<User> {
+    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ChangeUserAccess, {
+      actor,
+      userId: params.id,
+      changes: body,
+    });
+  }
+
+  @Get('audit')
+  @ApiOkResponse({ type: AuditPageDto })
+  audit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
+    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListAudit, { actor, query });
+  }
+}

@@ -1,0 +1,28 @@
+import { createZodDto } from 'nestjs-zod';
+import {
+  AdminUpdateUserBody,
+  AuditPage,
+  AuditQuery,
+  ListUsersQuery,
+  LoginBody,
+  RefreshTokenBody,
+  RegisterBody,
+  TokenPair,
+  UpdateMeBody,
+  User,
+  UserIdParam,
+  UserPage,
+} from '@slotbook/contracts';
+
+export class RegisterDto extends createZodDto(RegisterBody) {}
+export class LoginDto extends createZodDto(LoginBody) {}
+export class RefreshTokenDto extends createZodDto(RefreshTokenBody) {}
+export class TokenPairDto extends createZodDto(TokenPair) {}
+export class UpdateMeDto extends createZodDto(UpdateMeBody) {}
+export class UserDto extends createZodDto(User) {}
+export class UserPageDto extends createZodDto(UserPage) {}
+export class ListUsersQueryDto extends createZodDto(ListUsersQuery) {}
+export class AdminUpdateUserDto extends createZodDto(AdminUpdateUserBody) {}
+export class UserIdParamDto extends createZodDto(UserIdParam) {}
+export class AuditQueryDto extends createZodDto(AuditQuery) {}
+export class AuditPageDto extends createZodDto(AuditPage) {}

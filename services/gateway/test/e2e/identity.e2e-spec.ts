@@ -1,0 +1,475 @@
+import { SignJWT, importPKCS8 } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { ApiClient, EventRecorder, Platform, uniqueEmail, expectProblem } from '@slotbook/testing';
+
+/** SPEC §2–3 through the gateway, with all four services running. */
+describe('identity through the gateway', () => {
+  let platform: Platform;
+  let api: ApiClient;
+  let events: EventRecorder;
+
+  beforeAll(async () => {
+    events = await new EventRecorder().start([{ exchange: 'identity.events' }]);
+    platform = await new Platform().start();
+    api = new ApiClient(platform.gatewayUrl);
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await events?.stop();
+  });
+
+  describe('registration', () => {
+    it('creates a USER by default and never returns secrets', async () => {
+      const email = uniqueEmail('reg');
+      const response = await api.post('/auth/register', {
+        body: { email, password: 'long-enough-1', name: 'Reg' },
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual({
+        id: expect.any(String),
+        email,
+        name: 'Reg',
+        role: 'USER',
+        active: true,
+        timezone: 'UTC',
+        createdAt: expect.stringMatching(/Z$/),
+        updatedAt: expect.stringMatching(/Z$/),
+      });
+      expect(response.text).not.toMatch(/password|hash|argon/i);
+    });
+
+    it('lets a host register as HOST but never as ADMIN', async () => {
+      const host = await api.post('/auth/register', {
+        body: { email: uniqueEmail('host'), password: 'long-enough-1', name: 'H', role: 'HOST' },
+      });
+      expect(host.status).toBe(201);
+      expect(host.body.role).toBe('HOST');
+      const admin = await api.post('/auth/register', {
+        body: { email: uniqueEmail('adm'), password: 'long-enough-1', name: 'A', role: 'ADMIN' },
+      });
+      expectProblem(admin, 422);
+      expect(admin.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+    });
+
+    it('refuses a taken email whatever its case with 409', async () => {
+      const email = uniqueEmail('dup');
+      expect(
+        (
+          await api.post('/auth/register', {
+            body: { email, password: 'long-enough-1', name: 'A' },
+          })
+        ).status,
+      ).toBe(201);
+      const again = await api.post('/auth/register', {
+        body: { email: email.toUpperCase(), password: 'long-enough-1', name: 'B' },
+      });
+      expectProblem(again, 409);
+    });
+
+    it('accepts exactly one of two concurrent registrations of one email', async () => {
+      const email = uniqueEmail('race');
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          api.post('/auth/register', {
+            body: {
+              email: i % 2 ? email : email.toUpperCase(),
+              password: 'long-enough-1',
+              name: 'R',
+            },
+          }),
+        ),
+      );
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    });
+
+    it('rejects a weak password with 422 naming the field', async () => {
+      const response = await api.post('/auth/register', {
+        body: { email: uniqueEmail('weak'), password: 'short', name: 'W' },
+      });
+      expectProblem(response, 422);
+      expect(response.body.errors).toEqual([
+        { path: 'password', message: expect.stringMatching(/at least 8/) },
+      ]);
+    });
+
+    it('rejects unknown fields and wrong types with 422 and errors[]', async () => {
+      const response = await api.post('/auth/register', {
+        body: { email: 42, password: 'long-enough-1', name: 'X', isAdmin: true },
+      });
+      expectProblem(response, 422);
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: 'email' }),
+          { path: 'isAdmin', message: 'is not a known field' },
+        ]),
+      );
+    });
+
+    it('answers malformed JSON with 400 problem+json', async () => {
+      const response = await api.post('/auth/register', { rawBody: '{"email": "a@b.c",' });
+      expectProblem(response, 400);
+    });
+
+    it('answers a body over the limit with 413', async () => {
+      const response = await api.post('/auth/register', {
+        body: { email: uniqueEmail(), password: 'x'.repeat(200_000), name: 'Big' },
+      });
+      expectProblem(response, 413);
+    });
+
+    it('publishes user.registered with the full record in a valid envelope', async () => {
+      const email = uniqueEmail('evt');
+      const response = await api.post('/auth/register', {
+        body: { email, password: 'long-enough-1', name: 'E' },
+      });
+      await events.waitFor((all) => all.some((e) => e.envelope.data?.id === response.body.id));
+      const [event] = events.matching((e) => e.envelope.data?.id === response.body.id);
+      expect(event.routingKey).toBe('user.registered');
+      expect(event.properties).toMatchObject({
+        messageId: event.envelope.id,
+        type: 'user.registered',
+        contentType: 'application/json',
+        deliveryMode: 2,
+      });
+      expect(event.envelope).toEqual({
+        id: expect.any(String),
+        type: 'user.registered',
+        version: 1,
+        occurredAt: expect.stringMatching(/Z$/),
+        correlationId: expect.any(String),
+        actorId: response.body.id,
+        data: response.body,
+      });
+      expect(event.envelope.correlationId).toBe(response.headers.get('x-request-id'));
+    });
+  });
+
+  describe('login and tokens', () => {
+    it('logs in, then /users/me returns the profile', async () => {
+      const email = uniqueEmail('login');
+      const { accessToken, user } = await api.signUp({ email });
+      const me = await api.get('/users/me', { token: accessToken });
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual(user);
+    });
+
+    it('answers an unknown email and a wrong password with the same 401', async () => {
+      const email = uniqueEmail('creds');
+      await api.signUp({ email });
+      const unknown = await api.post('/auth/login', {
+        body: { email: uniqueEmail('nobody'), password: 'whatever-123' },
+      });
+      const wrong = await api.post('/auth/login', {
+        body: { email, password: 'not-the-password' },
+      });
+      expectProblem(unknown, 401);
+      expectProblem(wrong, 401);
+      expect(unknown.body.detail).toBe(wrong.body.detail);
+    });
+
+    it('refuses a missing, malformed, forged, alg:none and expired token with 401', async () => {
+      const { user } = await api.signUp({ email: uniqueEmail('forge') });
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const forgedKey = await importPKCS8(
+        privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        'EdDSA',
+      );
+      const forged = await new SignJWT({ role: 'ADMIN', sid: 'x' })
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setSubject(user.id)
+        .setIssuer('slotbook-identity')
+        .setAudience('slotbook')
+        .setExpirationTime('5m')
+        .sign(forgedKey);
+      const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: user.id, role: 'ADMIN', sid: 'x', iss: 'slotbook-identity', aud: 'slotbook', exp: Math.floor(Date.now() / 1000) + 300 })}.`;
+      const expired = await new SignJWT({ role: 'USER', sid: 'x' })
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setSubject(user.id)
+        .setIssuer('slotbook-identity')
+        .setAudience('slotbook')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(forgedKey);
+      expectProblem(await api.get('/users/me'), 401);
+      expectProblem(
+        await api.get('/users/me', { headers: { authorization: 'Bearer not-a-jwt' } }),
+        401,
+      );
+      expectProblem(await api.get('/users/me', { token: forged }), 401);
+      expectProblem(await api.get('/users/me', { token: none }), 401);
+      expectProblem(await api.get('/users/me', { token: expired }), 401);
+    });
+
+    it('rotates refresh tokens: the old one is dead after use', async () => {
+      const { refreshToken } = await api.signUp({ email: uniqueEmail('rot') });
+      const first = await api.post('/auth/refresh', { body: { refreshToken } });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: expect.any(Number),
+      });
+      expect(first.body.expiresIn).toBeLessThanOrEqual(900);
+      expect(first.body.refreshToken).not.toBe(refreshToken);
+      expectProblem(await api.post('/auth/refresh', { body: { refreshToken } }), 401);
+    });
+
+    it('kills the whole family when a used refresh token is replayed', async () => {
+      const { refreshToken } = await api.signUp({ email: uniqueEmail('reuse') });
+      const rotated = await api.post('/auth/refresh', { body: { refreshToken } });
+      expect(rotated.status).toBe(200);
+      expectProblem(await api.post('/auth/refresh', { body: { refreshToken } }), 401);
+      // The legitimate holder's newer tokens died with the family.
+      expectProblem(
+        await api.post('/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } }),
+        401,
+      );
+      expectProblem(await api.get('/users/me', { token: rotated.body.accessToken }), 401);
+    });
+
+    it('logout ends the session: its refresh and access tokens stop working', async () => {
+      const { refreshToken, accessToken } = await api.signUp({ email: uniqueEmail('logout') });
+      const response = await api.post('/auth/logout', { body: { refreshToken } });
+      expect(response.status).toBe(204);
+      expectProblem(await api.post('/auth/refresh', { body: { refreshToken } }), 401);
+      expectProblem(await api.get('/users/me', { token: accessToken }), 401);
+    });
+  });
+
+  describe('profile', () => {
+    it('updates name and timezone', async () => {
+      const { accessToken } = await api.signUp({ email: uniqueEmail('prof') });
+      const response = await api.patch('/users/me', {
+        token: accessToken,
+        body: { name: 'New Name', timezone: 'Europe/Berlin' },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ name: 'New Name', timezone: 'Europe/Berlin' });
+    });
+
+    it('rejects an unknown timezone and an empty patch with 422', async () => {
+      const { accessToken } = await api.signUp({ email: uniqueEmail('tz') });
+      expectProblem(
+        await api.patch('/users/me', { token: accessToken, body: { timezone: 'Mars/Olympus' } }),
+        422,
+      );
+      expectProblem(await api.patch('/users/me', { token: accessToken, body: {} }), 422);
+    });
+
+    it('changes the password only with the current one, and ends the other sessions', async () => {
+      const email = uniqueEmail('pw');
+      const first = await api.signUp({ email });
+      const other = await api.login(email, first.password);
+      expectProblem(
+        await api.patch('/users/me', {
+          token: first.accessToken,
+          body: { password: 'brand-new-password' },
+        }),
+        422,
+      );
+      const wrong = await api.patch('/users/me', {
+        token: first.accessToken,
+        body: { password: 'brand-new-password', currentPassword: 'nope-nope' },
+      });
+      expectProblem(wrong, 422);
+      const ok = await api.patch('/users/me', {
+        token: first.accessToken,
+        body: { password: 'brand-new-password', currentPassword: first.password },
+      });
+      expect(ok.status).toBe(200);
+      expect((await api.get('/users/me', { token: first.accessToken })).status).toBe(200);
+      expectProblem(await api.get('/users/me', { token: other.accessToken }), 401);
+      expectProblem(
+        await api.post('/auth/refresh', { body: { refreshToken: other.refreshToken } }),
+        401,
+      );
+      expect(
+        (await api.post('/auth/login', { body: { email, password: 'brand-new-password' } })).status,
+      ).toBe(200);
+    });
+  });
+
+  describe('admin', () => {
+    let adminToken: string;
+
+    beforeAll(async () => {
+      adminToken = (await api.login(platform.adminEmail, platform.adminPassword)).accessToken;
+    });
+
+    it('the first admin comes from configuration', async () => {
+      const me = await api.get('/users/me', { token: adminToken });
+      expect(me.body).toMatchObject({ email: platform.adminEmail, role: 'ADMIN' });
+    });
+
+    it('refuses admin routes to USER and HOST with 403', async () => {
+      const user = await api.signUp({ email: uniqueEmail('u') });
+      const host = await api.signUp({ email: uniqueEmail('h'), role: 'HOST' });
+      expectProblem(await api.get('/admin/users', { token: user.accessToken }), 403);
+      expectProblem(await api.get('/admin/audit', { token: host.accessToken }), 403);
+      expectProblem(
+        await api.patch(`/admin/users/${user.user.id}`, {
+          token: user.accessToken,
+          body: { role: 'ADMIN' },
+        }),
+        403,
+      );
+    });
+
+    it('lists users with filters and walks the pages without duplicates or gaps', async () => {
+      const created = [];
+      for (let i = 0; i < 5; i += 1)
+        created.push((await api.signUp({ email: uniqueEmail('page'), role: 'HOST' })).user.id);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `/admin/users?role=HOST&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = await api.get(query, { token: adminToken });
+        expect(page.status).toBe(200);
+        expect(page.body.data.length).toBeLessThanOrEqual(2);
+        expect(page.body.data.every((u: any) => u.role === 'HOST')).toBe(true);
+        seen.push(...page.body.data.map((u: any) => u.id));
+        cursor = page.body.nextCursor;
+        // A registration in the middle of the walk must not disturb it.
+        if (seen.length === 2) await api.signUp({ email: uniqueEmail('late'), role: 'HOST' });
+      } while (cursor);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual(expect.arrayContaining(created));
+    });
+
+    it('rejects a bad limit and a forged cursor with 422', async () => {
+      expectProblem(await api.get('/admin/users?limit=0', { token: adminToken }), 422);
+      expectProblem(await api.get('/admin/users?limit=101', { token: adminToken }), 422);
+      expectProblem(await api.get('/admin/users?cursor=garbage', { token: adminToken }), 422);
+    });
+
+    it('deactivation refuses the existing access token on the next request, and login and refresh', async () => {
+      const email = uniqueEmail('deact');
+      const victim = await api.signUp({ email });
+      expect((await api.get('/users/me', { token: victim.accessToken })).status).toBe(200);
+      const response = await api.patch(`/admin/users/${victim.user.id}`, {
+        token: adminToken,
+        body: { active: false },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.active).toBe(false);
+      expectProblem(await api.get('/users/me', { token: victim.accessToken }), 401);
+      expectProblem(
+        await api.post('/auth/login', { body: { email, password: victim.password } }),
+        401,
+      );
+      expectProblem(
+        await api.post('/auth/refresh', { body: { refreshToken: victim.refreshToken } }),
+        401,
+      );
+      await events.waitFor((all) =>
+        all.some(
+          (e) => e.routingKey === 'user.deactivated' && e.envelope.data.id === victim.user.id,
+        ),
+      );
+      const reactivated = await api.patch(`/admin/users/${victim.user.id}`, {
+        token: adminToken,
+        body: { active: true },
+      });
+      expect(reactivated.body.active).toBe(true);
+      expect(
+        (await api.post('/auth/login', { body: { email, password: victim.password } })).status,
+      ).toBe(200);
+    });
+
+    it('changes a role; the user must log in again to act with it', async () => {
+      const user = await api.signUp({ email: uniqueEmail('promote') });
+      const response = await api.patch(`/admin/users/${user.user.id}`, {
+        token: adminToken,
+        body: { role: 'HOST' },
+      });
+      expect(response.body.role).toBe('HOST');
+      expectProblem(await api.get('/users/me', { token: user.accessToken }), 401);
+      const again = await api.login(user.user.email, user.password);
+      expect((await api.get('/users/me', { token: again.accessToken })).body.role).toBe('HOST');
+    });
+
+    it('answers 404 for an unknown user id', async () => {
+      expectProblem(
+        await api.patch('/admin/users/does-not-exist', {
+          token: adminToken,
+          body: { active: false },
+        }),
+        404,
+      );
+    });
+
+    it('records identity actions in the audit trail with actor, record and request id', async () => {
+      const email = uniqueEmail('audited');
+      const registered = await api.post('/auth/register', {
+        body: { email, password: 'long-enough-1', name: 'Au' },
+        headers: { 'x-request-id': 'audit-req-1' },
+      });
+      await api.login(email, 'long-enough-1');
+      let entries: any[] = [];
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const page = await api.get(`/admin/audit?entityId=${registered.body.id}&limit=100`, {
+          token: adminToken,
+        });
+        expect(page.status).toBe(200);
+        entries = page.body.data;
+        if (
+          entries.some((e) => e.action === 'user.registered') &&
+          entries.some((e) => e.action === 'auth.login')
+        )
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: 'user.registered',
+            actorId: registered.body.id,
+            entityId: registered.body.id,
+            requestId: 'audit-req-1',
+          }),
+          expect.objectContaining({ action: 'auth.login', actorId: registered.body.id }),
+        ]),
+      );
+    });
+  });
+
+  describe('conventions', () => {
+    it('returns the caller X-Request-Id, or a generated one', async () => {
+      const given = await api.get('/health/live', { headers: { 'x-request-id': 'my-request-42' } });
+      expect(given.headers.get('x-request-id')).toBe('my-request-42');
+      const generated = await api.get('/users/me');
+      expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('answers an unknown route with a 404 problem', async () => {
+      expectProblem(await api.get('/no-such-route'), 404);
+    });
+
+    it('serves the OpenAPI document generated from the schemas', async () => {
+      const doc = await api.get('/docs-json');
+      expect(doc.status).toBe(200);
+      expect(doc.body.openapi).toMatch(/^3\./);
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/auth/register',
+          '/api/v1/users/me',
+          '/api/v1/admin/audit',
+          '/api/v1/availability',
+          '/api/v1/hosts/{hostId}/slots',
+          '/api/v1/bookings',
+          '/api/v1/bookings/{id}/reschedule',
+        ]),
+      );
+    });
+
+    it('reports ready and exposes Prometheus metrics', async () => {
+      expect((await api.get('/health/ready')).status).toBe(200);
+      const metrics = await api.get('/metrics');
+      expect(metrics.text).toContain('slotbook_http_request_seconds');
+    });
+  });
+});

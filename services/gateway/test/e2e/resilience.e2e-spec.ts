@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { ApiClient, DisposableRedis, Platform, uniqueEmail } from '@slotbook/testing';
+
+/** SPEC §7: a service that is down is a 503 within the timeout, and everything recovers by itself. */
+describe('when a service or the broker goes away', () => {
+  let platform: Platform;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    platform = await new Platform({ env: { gateway: { RPC_TIMEOUT_MS: '1500' } } }).start();
+    api = new ApiClient(platform.gatewayUrl);
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it('answers 503 problem+json within the timeout while identity is down, and recovers when it is back', async () => {
+    const email = uniqueEmail('down');
+    await api.signUp({ email });
+    const identity = platform.replicas.identity[0];
+    await identity.stop();
+    const started = Date.now();
+    const down = await api.post('/auth/login', {
+      body: { email, password: 'correct-horse-battery' },
+    });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await identity.start();
+    const back = await api.post('/auth/login', {
+      body: { email, password: 'correct-horse-battery' },
+    });
+    expect(back.status).toBe(200);
+  });
+
+  it('recovers by itself when the broker drops every connection', async () => {
+    // SPEC §8: cut the connections and leave the broker running.
+    execFileSync('rabbitmqctl', ['close_all_connections', 'test: connections cut'], {
+      stdio: 'ignore',
+      timeout: 30_000,
+    });
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      const response = await api.post('/auth/register', {
+        body: { email: uniqueEmail('after-cut'), password: 'long-enough-1', name: 'Cut' },
+      });
+      status = response.status;
+      if (status === 201) break;
+      expect([503]).toContain(status);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(status).toBe(201);
+  });
+});
+
+describe('when Redis restarts empty', () => {
+  it('never lets a deactivated user back in: 503 until identity has restored the revocations, then 401', async () => {
+    const redis = await new DisposableRedis().start();
+    const env = { REDIS_URL: redis.url };
+    const platform = await new Platform({
+      env: { identity: env, availability: env, booking: env, gateway: env },
+    }).start();
+    try {
+      const api = new ApiClient(platform.gatewayUrl);
+      const admin = await api.login(platform.adminEmail, platform.adminPassword);
+      const victim = await api.signUp({ email: uniqueEmail('revoked') });
+      const bystander = await api.signUp({ email: uniqueEmail('bystander') });
+      await api.patch(`/admin/users/${victim.user.id}`, {
+        token: admin.accessToken,
+        body: { active: false },
+      });
+      expect((await api.get('/users/me', { token: victim.accessToken })).status).toBe(401);
+
+      await redis.stop();
+      await redis.start();
+
+      const seen: number[] = [];
+      const deadline = Date.now() + 20_000;
+      let bystanderBack = false;
+      while (Date.now() < deadline) {
+        seen.push((await api.get('/users/me', { token: victim.accessToken })).status);
+        bystanderBack =
+          (await api.get('/users/me', { token: bystander.accessToken })).status === 200;
+        if (bystanderBack && seen[seen.length - 1] === 401) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(seen.every((status) => status === 401 || status === 503)).toBe(true);
+      expect(seen[seen.length - 1]).toBe(401);
+      expect(bystanderBack).toBe(true);
+    } finally {
+      await platform.stop();
+      await redis.stop();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
+import { EventSubscriber } from '@slotbook/messaging';
+import { commandServiceProviders } from '@slotbook/persistence';
+import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { IDENTITY_CONFIG, type IdentityConfig } from './config';
+import { AccessTokenSigner } from './auth/access-token.signer';
+import { AuthHandlers } from './auth/auth.handlers';
+import { AuthService } from './auth/auth.service';
+import { PasswordHasher } from './auth/password-hasher';
+import { RevocationStore } from './auth/revocation.store';
+import {
+  RefreshTokenDocument,
+  RefreshTokenSchema,
+  RefreshTokenUseDocument,
+  RefreshTokenUseSchema,
+  SessionDocument,
+  SessionSchema,
+} from './auth/session.schema';
+import { SessionsRepository } from './auth/sessions.repository';
+import { AuditHandlers } from './audit/audit.handlers';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditDocument, AuditSchema } from './audit/audit.schema';
+import { AuditService } from './audit/audit.service';
+import { IdentityLifecycle } from './identity.lifecycle';
+import { UserDocument, UserSchema } from './users/user.schema';
+import { UsersHandlers } from './users/users.handlers';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+export const AUDIT_QUEUE = 'identity.audit';
+
+@Module({})
+export class IdentityModule {
+  static forRoot(config: IdentityConfig): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        loggerModule('identity', config.LOG_LEVEL),
+        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forFeature([
+          { name: UserDocument.name, schema: UserSchema },
+          { name: SessionDocument.name, schema: SessionSchema },
+          { name: RefreshTokenDocument.name, schema: RefreshTokenSchema },
+          { name: RefreshTokenUseDocument.name, schema: RefreshTokenUseSchema },
+          { name: AuditDocument.name, schema: AuditSchema },
+        ]),
+      ],
+      controllers: [
+        AuthHandlers,
+        UsersHandlers,
+        AuditHandlers,
+        HealthController,
+        MetricsController,
+      ],
+      providers: [
+        { provide: IDENTITY_CONFIG, useValue: config },
+        ...commandServiceProviders({
+          amqpUrl: config.AMQP_URL,
+          redisUrl: config.REDIS_URL,
+          exchange: IDENTITY_EXCHANGE,
+          outboxModel: UserDocument.name,
+          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          // Revocations must reach Redis; a short outage delays them rather than dropping them.
+          redisOfflineQueue: true,
+        }),
+        {
+          provide: EventSubscriber,
+          inject: [AuditService],
+          useFactory: (audit: AuditService) =>
+            new EventSubscriber(
+              {
+                amqpUrl: config.AMQP_URL,
+                queue: AUDIT_QUEUE,
+                prefetch: 32,
+                bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
+                  (exchange) => ({ exchange, pattern: '#' }),
+                ),
+              },
+              (event) => audit.recordEvent(event),
+            ),
+        },
+        AccessTokenSigner,
+        AuthService,
+        PasswordHasher,
+        RevocationStore,
+        SessionsRepository,
+        AuditRepository,
+        AuditService,
+        UsersRepository,
+        UsersService,
+        IdentityLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { AuditEntry, AuditQuery, Page } from '@slotbook/contracts';
+import { afterCursor, isDuplicateKeyError, toPage } from '@slotbook/persistence';
+import { AuditDocument } from './audit.schema';
+
+function toAuditEntry(doc: AuditDocument): AuditEntry {
+  return {
+    id: doc._id,
+    action: doc.action,
+    actorId: doc.actorId,
+    entityType: doc.entityType,
+    entityId: doc.entityId,
+    requestId: doc.requestId,
+    occurredAt: doc.occurredAt.toISOString(),
+    ...(doc.details ? { details: doc.details } : {}),
+  };
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectModel(AuditDocument.name) private readonly model: Model<AuditDocument>) {}
+
+  /** Records an entry once; recording the same id again is a no-op. */
+  async record(entry: AuditDocument): Promise<void> {
+    try {
+      await this.model.create(entry);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const filter: Record<string, unknown> = { ...afterCursor('occurredAt', query.cursor) };
+    if (query.actorId) filter.actorId = query.actorId;
+    if (query.action) filter.action = query.action;
+    if (query.entityId) filter.entityId = query.entityId;
+    const range: Record<string, Date> = {};
+    if (query.from) range.$gte = query.from;
+    if (query.to) range.$lt = query.to;
+    const conditions: Record<string, unknown>[] = [filter];
+    if (Object.keys(range).length > 0) conditions.push({ occurredAt: range });
+    const docs = await this.model
+      .find(conditions.length === 1 ? filter : { $and: conditions })
+      .sort({ occurredAt: 1, _id: 1 })
+      .limit(query.limit + 1)
+      .lean<AuditDocument[]>()
+      .exec();
+    return toPage(docs, query.limit, 'occurredAt', toAuditEntry);
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AnyEventEnvelope } from '@slotbook/contracts';
+import { RequestContext } from '@slotbook/runtime';
+import { AuditRepository } from './audit.repository';
+
+/** Feeds the audit trail: directly for actions without a public event, from events otherwise. */
+@Injectable()
+export class AuditService {
+  constructor(readonly repository: AuditRepository) {}
+
+  /** An action that publishes no event (logins, logouts, token refreshes). */
+  recordAction(
+    action: string,
+    actorId: string | null,
+    entityId: string | null,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.repository.record({
+      _id: randomUUID(),
+      action,
+      actorId,
+      entityType: action.split('.')[0] ?? 'unknown',
+      entityId,
+      requestId: RequestContext.requestId() ?? null,
+      occurredAt: new Date(),
+      ...(details ? { details } : {}),
+    });
+  }
+
+  /** Any domain event of any service; keyed by the event id so redelivery is harmless. */
+  recordEvent(event: AnyEventEnvelope): Promise<void> {
+    const entityId = typeof event.data.id === 'string' ? event.data.id : null;
+    return this.repository.record({
+      _id: event.id,
+      action: event.type,
+      actorId: event.actorId ?? null,
+      entityType: event.type.split('.')[0] ?? 'unknown',
+      entityId,
+      requestId: event.correlationId,
+      occurredAt: new Date(event.occurredAt),
+    });
+  }
+}

@@ -18,7 +18,7 @@ export interface CommandBusOptions {
  */
 export class CommandBus {
   private readonly logger = new Logger(CommandBus.name);
-  private readonly clients = new Map<string, ClientRMQ>();
+  private readonly clients = new Map<string, CommandClient>();
 
   constructor(private readonly options: CommandBusOptions) {}
 
@@ -61,10 +61,10 @@ export class CommandBus {
     this.clients.clear();
   }
 
-  private client(queue: string): ClientRMQ {
+  private client(queue: string): CommandClient {
     let client = this.clients.get(queue);
     if (!client) {
-      client = new ClientRMQ({
+      client = new CommandClient({
         urls: [this.options.amqpUrl],
         queue,
         queueOptions: workQueueOptions(queue),
@@ -74,6 +74,24 @@ export class CommandBus {
       this.clients.set(queue, client);
     }
     return client;
+  }
+}
+
+/**
+ * Nest's RMQ client listens for errors on the connection but not on its channel wrapper, so a
+ * channel that ends while its setup is still running (the bus closed or the broker gone during
+ * the queue declaration) emits an 'error' nobody hears, and the process sees an unhandled
+ * error. The callers already get UNAVAILABLE for such a failure; here it is only logged.
+ */
+class CommandClient extends ClientRMQ {
+  private readonly channelLogger = new Logger(CommandBus.name);
+
+  override createChannel(): Promise<void> {
+    const created = super.createChannel();
+    this.channel?.on('error', (error: unknown) => {
+      this.channelLogger.warn({ err: error, queue: this.queue }, 'command channel failed');
+    });
+    return created;
   }
 }
 

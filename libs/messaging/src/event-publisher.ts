@@ -45,6 +45,9 @@ export class EventPublisher {
         }
       },
     });
+    this.channel.on('error', (err: unknown) =>
+      this.logger.warn({ err }, 'event publisher channel failed'),
+    );
   }
 
   async publish(event: PendingEvent): Promise<void> {

@@ -52,6 +52,9 @@ export class EventSubscriber {
         });
       },
     });
+    this.channel.on('error', (err: unknown) =>
+      this.logger.warn({ err, queue: options.queue }, 'event subscriber channel failed'),
+    );
   }
 
   async waitForConnect(): Promise<void> {

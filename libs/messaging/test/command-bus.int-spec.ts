@@ -152,6 +152,28 @@ describe('command bus over RabbitMQ', () => {
     expect(error).toMatchObject({ code: 'UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+
+  it('can be closed while it is still setting up its channel, without an unhandled error', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let round = 0; round < 10; round += 1) {
+        const lonely = `test.closing.${randomUUID().slice(0, 8)}`;
+        const hasty = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 1 });
+        const error = await hasty
+          .send(lonely, 'test.echo', { text: 'bye' })
+          .catch((e: unknown) => e);
+        await hasty.close();
+        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+        await channel.deleteQueue(lonely).catch(() => undefined);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
 });
 
 async function waitForMessage(

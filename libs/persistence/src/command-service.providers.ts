@@ -1,8 +1,14 @@
-import type { Provider } from '@nestjs/common';
+import type { Provider, Type } from '@nestjs/common';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import Redis from 'ioredis';
 import type { Connection, Model } from 'mongoose';
-import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
+import {
+  CommandBus,
+  CommandRunner,
+  EventPublisher,
+  OutboxRelay,
+  type OutboxStore,
+} from '@slotbook/messaging';
 import { READINESS_CHECKS, brokerReadiness, redisReadiness } from '@slotbook/runtime';
 import { mongoReadiness } from './mongo-readiness';
 import { MongoOutboxStore, type WithOutbox } from './outbox';
@@ -17,8 +23,11 @@ export interface CommandServiceSettings {
   redisUrl: string;
   /** The topic exchange the service publishes its domain events to. */
   exchange: string;
-  /** The mongoose model whose records carry the service's outbox. */
-  outboxModel: string;
+  /**
+   * Where the service's events wait for the relay: inside the records of a mongoose model (the
+   * in-record outbox, written under the record mutex), or in a store of the service's own.
+   */
+  outbox: { model: string } | { store: Type<OutboxStore> };
   outboxIntervalMs: number;
   publishOnWrite?: boolean;
   commandMaxAttempts: number;
@@ -66,29 +75,7 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
       inject: [getConnectionToken()],
       useFactory: (connection: Connection) => RecordMutex.forConnection(connection),
     },
-    {
-      provide: MongoOutboxStore,
-      inject: [getModelToken(settings.outboxModel), RecordMutex],
-      useFactory: (records: Model<WithOutbox>, mutex: RecordMutex) =>
-        new MongoOutboxStore(records, mutex),
-    },
-    {
-      provide: OutboxRelay,
-      inject: [MongoOutboxStore, EventPublisher],
-      useFactory: (store: MongoOutboxStore, publisher: EventPublisher) =>
-        new OutboxRelay(store, publisher, {
-          intervalMs: settings.outboxIntervalMs,
-          publishOnWrite: settings.publishOnWrite ?? true,
-          batchSize: 100,
-          leaseMs: 10_000,
-        }),
-    },
-    {
-      provide: RecordChanges,
-      inject: [RecordMutex, MongoOutboxStore, OutboxRelay],
-      useFactory: (mutex: RecordMutex, store: MongoOutboxStore, relay: OutboxRelay) =>
-        new RecordChanges(mutex, store, relay),
-    },
+    ...outboxProviders(settings),
     {
       provide: READINESS_CHECKS,
       inject: [getConnectionToken(), REDIS, EventPublisher],
@@ -97,6 +84,37 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
         brokerReadiness(publisher),
         redisReadiness(redis),
       ],
+    },
+  ];
+}
+
+/** The outbox store, its relay and, for the in-record outbox, how records are changed. */
+function outboxProviders(settings: CommandServiceSettings): Provider[] {
+  const relay: Provider = {
+    provide: OutboxRelay,
+    inject: ['store' in settings.outbox ? settings.outbox.store : MongoOutboxStore, EventPublisher],
+    useFactory: (store: OutboxStore, publisher: EventPublisher) =>
+      new OutboxRelay(store, publisher, {
+        intervalMs: settings.outboxIntervalMs,
+        publishOnWrite: settings.publishOnWrite ?? true,
+        batchSize: 100,
+        leaseMs: 10_000,
+      }),
+  };
+  if ('store' in settings.outbox) return [settings.outbox.store, relay];
+  return [
+    {
+      provide: MongoOutboxStore,
+      inject: [getModelToken(settings.outbox.model), RecordMutex],
+      useFactory: (records: Model<WithOutbox>, mutex: RecordMutex) =>
+        new MongoOutboxStore(records, mutex),
+    },
+    relay,
+    {
+      provide: RecordChanges,
+      inject: [RecordMutex, MongoOutboxStore, OutboxRelay],
+      useFactory: (mutex: RecordMutex, store: MongoOutboxStore, outboxRelay: OutboxRelay) =>
+        new RecordChanges(mutex, store, outboxRelay),
     },
   ];
 }

@@ -1,4 +1,4 @@
-import { Schema, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { OutboxStore } from '@slotbook/messaging';
 import { isDuplicateKeyError } from './mongo-errors';
@@ -47,11 +47,55 @@ export const PendingMarkerSchema = new Schema<PendingMarker>(
   { versionKey: false },
 );
 
-/** Left of a lease when the relay would write: below this, it leaves the write for a later pass. */
-const LEASE_SAFETY_MS = 3_000;
-
 /** A marker older than this whose record does not exist belongs to a write that never happened. */
 const ORPHAN_MARKER_MS = 60_000;
+
+/**
+ * The records with events waiting, in `<collection>_outbox_pending`. Writers mark a record
+ * before the write that adds its events, so the relay finds them without scanning the records
+ * (a scan FerretDB cannot answer from an index), and even if the writer dies right after.
+ */
+export class PendingMarkers {
+  private readonly markers: Model<PendingMarker>;
+
+  constructor(connection: Connection, collection: string) {
+    const name = `${collection}OutboxPending`;
+    this.markers =
+      connection.models[name] ??
+      connection.model<PendingMarker>(name, PendingMarkerSchema, `${collection}_outbox_pending`);
+  }
+
+  /** Marks the record (idempotent). */
+  async mark(recordId: string): Promise<void> {
+    try {
+      await this.markers.create({ _id: recordId, since: new Date() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async list(limit: number): Promise<string[]> {
+    const markers = await this.markers
+      .find({}, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>();
+    return markers.map((marker) => marker._id);
+  }
+
+  async clear(recordId: string): Promise<void> {
+    await this.markers.deleteOne({ _id: recordId });
+  }
+
+  /** Clears the marker of a record that does not exist, once its writer has surely given up. */
+  async clearIfOrphaned(recordId: string): Promise<void> {
+    const marker = await this.markers.findById(recordId).lean<PendingMarker>();
+    const since = marker ? new Date(marker.since).getTime() : Date.now();
+    if (Date.now() - since > ORPHAN_MARKER_MS) await this.clear(recordId);
+  }
+}
+
+/** Left of a lease when the relay would write: below this, it leaves the write for a later pass. */
+const LEASE_SAFETY_MS = 3_000;
 
 /**
  * The relay's view of records with pending events. Writers call {@link markPending} before
@@ -60,20 +104,13 @@ const ORPHAN_MARKER_MS = 60_000;
  * publishes and removes events, so it never writes a record at the same time as the service.
  */
 export class MongoOutboxStore implements OutboxStore {
-  private readonly markers: Model<PendingMarker>;
+  private readonly markers: PendingMarkers;
 
   constructor(
     private readonly model: Model<WithOutbox>,
     private readonly mutex: RecordMutex,
   ) {
-    const name = `${model.modelName}OutboxPending`;
-    this.markers =
-      model.db.models[name] ??
-      model.db.model<PendingMarker>(
-        name,
-        PendingMarkerSchema,
-        `${model.collection.name}_outbox_pending`,
-      );
+    this.markers = new PendingMarkers(model.db, model.collection.name);
   }
 
   /** The record's lock: writers and the relay take the same one. */
@@ -83,19 +120,11 @@ export class MongoOutboxStore implements OutboxStore {
 
   /** Before a write that adds events to a record (idempotent). */
   async markPending(recordId: string): Promise<void> {
-    try {
-      await this.markers.create({ _id: recordId, since: new Date() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+    await this.markers.mark(recordId);
   }
 
   async pending(limit: number): Promise<string[]> {
-    const markers = await this.markers
-      .find({}, { _id: 1 })
-      .limit(limit)
-      .lean<Array<{ _id: string }>>();
-    return markers.map((marker) => marker._id);
+    return this.markers.list(limit);
   }
 
   /**
@@ -116,14 +145,8 @@ export class MongoOutboxStore implements OutboxStore {
     try {
       const doc = await this.model.findById(recordId, { outbox: 1 }).lean<WithOutbox>();
       if (!doc || doc.outbox.length === 0) {
-        if (doc) {
-          await this.markers.deleteOne({ _id: recordId });
-        } else {
-          const marker = await this.markers.findById(recordId).lean<PendingMarker>();
-          const since = marker ? new Date(marker.since).getTime() : Date.now();
-          if (Date.now() - since > ORPHAN_MARKER_MS)
-            await this.markers.deleteOne({ _id: recordId });
-        }
+        if (doc) await this.markers.clear(recordId);
+        else await this.markers.clearIfOrphaned(recordId);
         return 0;
       }
       const published = new Set(await publish(doc.outbox));
@@ -131,7 +154,7 @@ export class MongoOutboxStore implements OutboxStore {
       if (Date.now() - acquiredAt > leaseMs - LEASE_SAFETY_MS) return 0;
       const rest = doc.outbox.filter((event) => !published.has(event.id));
       await this.model.updateOne({ _id: recordId }, { $set: { outbox: rest } });
-      if (rest.length === 0) await this.markers.deleteOne({ _id: recordId });
+      if (rest.length === 0) await this.markers.clear(recordId);
       return published.size;
     } finally {
       await release();

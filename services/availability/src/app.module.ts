@@ -10,7 +10,15 @@ import { HeldSlotsClient } from './ranges/held-slots.client';
 import { HostDirectory } from './ranges/host-directory.client';
 import { HostLock } from './ranges/host-lock';
 import { HostScheduleRepository } from './ranges/host-schedule.repository';
-import { HostScheduleDocument, HostScheduleSchema } from './ranges/host-schedule.schema';
+import { HostScheduleOutbox } from './ranges/host-schedule.outbox';
+import {
+  ScheduleHeadDocument,
+  ScheduleHeadSchema,
+  ScheduleRelayDocument,
+  ScheduleRelaySchema,
+  ScheduleVersionDocument,
+  ScheduleVersionSchema,
+} from './ranges/host-schedule.schema';
 import { RangesHandlers } from './ranges/ranges.handlers';
 import { RangesService } from './ranges/ranges.service';
 
@@ -23,7 +31,9 @@ export class AvailabilityModule {
         loggerModule('availability', config.LOG_LEVEL),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
-          { name: HostScheduleDocument.name, schema: HostScheduleSchema },
+          { name: ScheduleVersionDocument.name, schema: ScheduleVersionSchema },
+          { name: ScheduleHeadDocument.name, schema: ScheduleHeadSchema },
+          { name: ScheduleRelayDocument.name, schema: ScheduleRelaySchema },
         ]),
       ],
       controllers: [RangesHandlers, HealthController, MetricsController],
@@ -33,7 +43,7 @@ export class AvailabilityModule {
           amqpUrl: config.AMQP_URL,
           redisUrl: config.REDIS_URL,
           exchange: AVAILABILITY_EXCHANGE,
-          outboxModel: HostScheduleDocument.name,
+          outbox: { store: HostScheduleOutbox },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,

@@ -9,10 +9,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Model } from 'mongoose';
 import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
-import { RecordMutex } from '@slotbook/persistence';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS, RecordMutex } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
-import { HostScheduleDocument } from './ranges/host-schedule.schema';
+import { ScheduleVersionDocument } from './ranges/host-schedule.schema';
 
 /** Start-up and graceful shutdown of availability's moving parts, in order. */
 @Injectable()
@@ -22,8 +21,8 @@ export class AvailabilityLifecycle
   constructor(
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectModel(HostScheduleDocument.name)
-    private readonly scheduleModel: Model<HostScheduleDocument>,
+    @InjectModel(ScheduleVersionDocument.name)
+    private readonly versions: Model<ScheduleVersionDocument>,
     private readonly runner: CommandRunner,
     private readonly mutex: RecordMutex,
     private readonly relay: OutboxRelay,
@@ -32,8 +31,8 @@ export class AvailabilityLifecycle
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // The record mutex is the no-overlap guarantee on FerretDB; its unique index exists before any write.
-    await this.scheduleModel.init();
+    // The versions' indexes (and the relay's mutex) exist before the first write.
+    await this.versions.init();
     await this.mutex.init();
     this.relay.start();
   }

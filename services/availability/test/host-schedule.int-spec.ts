@@ -1,32 +1,43 @@
 import Redis from 'ioredis';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, type Actor } from '@slotbook/contracts';
+import { DomainError, ErrorCode, type Actor, type PendingEvent } from '@slotbook/contracts';
 import type { OutboxRelay } from '@slotbook/messaging';
-import { MongoOutboxStore, RecordChanges, RecordMutex } from '@slotbook/persistence';
+import { RecordMutex } from '@slotbook/persistence';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { AvailabilityEnv, type AvailabilityConfig } from '../src/config';
 import type { HeldSlotsClient } from '../src/ranges/held-slots.client';
 import type { HostDirectory } from '../src/ranges/host-directory.client';
 import { HostLock } from '../src/ranges/host-lock';
+import { HostScheduleOutbox } from '../src/ranges/host-schedule.outbox';
 import { HostScheduleRepository } from '../src/ranges/host-schedule.repository';
-import { HostScheduleDocument, HostScheduleSchema } from '../src/ranges/host-schedule.schema';
+import {
+  ScheduleHeadDocument,
+  ScheduleHeadSchema,
+  ScheduleRelayDocument,
+  ScheduleRelaySchema,
+  ScheduleVersionDocument,
+  ScheduleVersionSchema,
+  versionId,
+} from '../src/ranges/host-schedule.schema';
 import { BOOKING_LEASE_GRACE_MS, type HeldSlotSpan } from '../src/ranges/range-rules';
 import { RangesService } from '../src/ranges/ranges.service';
 
 /**
- * The host schedule against the real database: the record mutex and the version decide
- * between writers that share no memory and no Redis, and the lease protocol of a change.
+ * The host schedule against the real database: the insert of the next version decides
+ * between writers that share no memory, no Redis and no lock; the lease protocol of a change;
+ * the relay of the events stored in the versions.
  */
 const MINUTE = 60_000;
 const plus = (date: Date, minutes: number) => new Date(date.getTime() + minutes * MINUTE);
 
 describe('host schedule writes', () => {
   let connection: Connection;
-  let model: Model<HostScheduleDocument>;
+  let versions: Model<ScheduleVersionDocument>;
+  let heads: Model<ScheduleHeadDocument>;
+  let progress: Model<ScheduleRelayDocument>;
   let repository: HostScheduleRepository;
   let mutex: RecordMutex;
-  let store: MongoOutboxStore;
   let redis: Redis;
   const config: AvailabilityConfig = AvailabilityEnv.parse({
     AMQP_URL: 'amqp://unused',
@@ -40,12 +51,13 @@ describe('host schedule writes', () => {
     connection = await mongoose
       .createConnection(mongoUrlFor(uniqueDatabase('availability')))
       .asPromise();
-    model = connection.model(HostScheduleDocument.name, HostScheduleSchema);
-    await model.init();
+    versions = connection.model(ScheduleVersionDocument.name, ScheduleVersionSchema);
+    heads = connection.model(ScheduleHeadDocument.name, ScheduleHeadSchema);
+    progress = connection.model(ScheduleRelayDocument.name, ScheduleRelaySchema);
+    await versions.init();
     mutex = RecordMutex.forConnection(connection);
     await mutex.init();
-    store = new MongoOutboxStore(model as never, mutex);
-    repository = new HostScheduleRepository(model, store);
+    repository = new HostScheduleRepository(versions, heads);
     redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
   });
 
@@ -56,11 +68,14 @@ describe('host schedule writes', () => {
   });
 
   /** A replica of its own: no shared queue, no Redis lock, only the database between them. */
-  function replica(held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => []) {
+  function replica(
+    held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
+    schedules: HostScheduleRepository = new HostScheduleRepository(versions, heads),
+  ) {
     return new RangesService(
       config,
-      repository,
-      new RecordChanges(mutex, store, relay),
+      schedules,
+      relay,
       new HostLock(redis, { enabled: false, ttlMs: 1_000, waitMs: 0 }),
       hosts,
       { list: (_: string, from: Date, to: Date) => held(from, to) } as unknown as HeldSlotsClient,
@@ -110,13 +125,15 @@ describe('host schedule writes', () => {
     expect(schedule?.version).toBe(1);
   });
 
-  it('30 writers racing disjoint creates: every one is written, none is lost', async () => {
+  it('30 disjoint creates racing on three replicas without Redis: every one is written, none is lost', async () => {
     const actor = host();
     const start = day();
+    // Each replica queues its own writers of a host; between replicas only the database decides.
+    const replicas = [replica(), replica(), replica()];
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         outcome(
-          replica().create({
+          replicas[i % 3]!.create({
             actor,
             startTime: plus(start, 15 * i),
             endTime: plus(start, 15 * (i + 1)),
@@ -143,9 +160,49 @@ describe('host schedule writes', () => {
       requiresConfirmation: false,
     });
     const schedule = (await repository.find(actor.id))!;
-    expect(await repository.replace(actor.id, schedule.version, schedule.ranges, [])).toBe(true);
-    expect(await repository.replace(actor.id, schedule.version, [], [])).toBe(false);
+    expect(await repository.append(actor.id, schedule.version, schedule.ranges, [])).toBe(true);
+    expect(await repository.append(actor.id, schedule.version, [], [])).toBe(false);
     expect((await repository.find(actor.id))?.ranges).toHaveLength(1);
+  });
+
+  it('a writer that stalls between deciding and writing, for however long, cannot overwrite a newer schedule', async () => {
+    const actor = host();
+    const start = day();
+    let stalled!: () => void;
+    const resume = new Promise<void>((resolve) => (stalled = resolve));
+    let decided!: () => void;
+    const waiting = new Promise<void>((resolve) => (decided = resolve));
+    class StallingRepository extends HostScheduleRepository {
+      override async append(...args: Parameters<HostScheduleRepository['append']>) {
+        decided();
+        await resume;
+        return super.append(...args);
+      }
+    }
+    const slow = outcome(
+      replica(undefined, new StallingRepository(versions, heads)).create({
+        actor,
+        startTime: start,
+        endTime: plus(start, 60),
+        slotDuration: 30,
+        requiresConfirmation: false,
+      }),
+    );
+    // The slow writer has read the empty schedule and decided its range fits; no lock, no
+    // lease protects that decision while it stalls.
+    await waiting;
+    await replica().create({
+      actor,
+      startTime: plus(start, 30),
+      endTime: plus(start, 90),
+      slotDuration: 30,
+      requiresConfirmation: false,
+    });
+    stalled();
+    expect(await slow).toBe(ErrorCode.Conflict);
+    const schedule = await repository.find(actor.id);
+    expect(schedule?.ranges).toHaveLength(1);
+    expect(schedule?.ranges[0]?.startTime).toEqual(plus(start, 30));
   });
 
   describe('the lease of a change', () => {
@@ -236,7 +293,7 @@ describe('host schedule writes', () => {
         changingUntil: new Date(Date.now() - BOOKING_LEASE_GRACE_MS - 1),
         changeId: 'crashed',
       }));
-      expect(await repository.replace(actor.id, schedule.version, stale, [])).toBe(true);
+      expect(await repository.append(actor.id, schedule.version, stale, [])).toBe(true);
       await expect(
         replica().verifySlot({ hostId: actor.id, startTime: start }),
       ).resolves.toMatchObject({ rangeId: range.id });
@@ -255,6 +312,100 @@ describe('host schedule writes', () => {
       }).update({ actor, rangeId: range.id, changes: { slotDuration: 60 } });
       expect(second).toBe(ErrorCode.Conflict);
       expect((await repository.find(actor.id))?.ranges[0]).toMatchObject({ slotDuration: 60 });
+    });
+  });
+  describe('the relay of the events stored in the versions', () => {
+    function outbox() {
+      return new HostScheduleOutbox(repository, progress, mutex);
+    }
+
+    async function createRanges(actor: Actor, count: number, start = day()): Promise<string[]> {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const range = await replica().create({
+          actor,
+          startTime: plus(start, 60 * i),
+          endTime: plus(start, 60 * (i + 1)),
+          slotDuration: 30,
+          requiresConfirmation: false,
+        });
+        ids.push(range.id);
+      }
+      return ids;
+    }
+
+    async function storedVersions(hostId: string): Promise<number[]> {
+      const docs = await versions.find({ hostId }, { version: 1 }).lean();
+      return docs.map((doc) => doc.version).sort((a, b) => a - b);
+    }
+
+    it('hands over the events of every version once, oldest first, then prunes all but the last two versions', async () => {
+      const actor = host();
+      const ranges = await createRanges(actor, 4);
+      expect(await repository.markers.list(1_000)).toContain(actor.id);
+      const handed: PendingEvent[] = [];
+      const relayed = await outbox().relay(actor.id, 10_000, async (events) => {
+        handed.push(...events);
+        return events.map((event) => event.id);
+      });
+      expect(relayed).toBe(4);
+      expect(handed.map((event) => [event.type, (event.data as { id: string }).id])).toEqual(
+        ranges.map((id) => ['availability.created', id]),
+      );
+      expect(await storedVersions(actor.id)).toEqual([3, 4]);
+      expect(await repository.markers.list(1_000)).not.toContain(actor.id);
+      // Nothing is handed over twice, and reads still find the latest version.
+      expect(await outbox().relay(actor.id, 10_000, async () => [])).toBe(0);
+      expect((await repository.find(actor.id))?.ranges).toHaveLength(4);
+    });
+
+    it('moves its mark only past versions whose events were all confirmed', async () => {
+      const actor = host();
+      await createRanges(actor, 3);
+      const firstPass: string[] = [];
+      await outbox().relay(actor.id, 10_000, async (events) => {
+        firstPass.push(...events.map((event) => event.id));
+        return events.slice(0, 1).map((event) => event.id);
+      });
+      const secondPass: string[] = [];
+      await outbox().relay(actor.id, 10_000, async (events) => {
+        secondPass.push(...events.map((event) => event.id));
+        return events.map((event) => event.id);
+      });
+      expect(secondPass).toEqual(firstPass.slice(1));
+      expect(await repository.markers.list(1_000)).not.toContain(actor.id);
+    });
+
+    it('does not lose a version written while it publishes', async () => {
+      const actor = host();
+      const start = day();
+      await createRanges(actor, 1, start);
+      const handed: string[] = [];
+      await outbox().relay(actor.id, 10_000, async (events) => {
+        handed.push(...events.map((event) => event.id));
+        await createRanges(actor, 1, plus(start, 60));
+        return events.map((event) => event.id);
+      });
+      expect(await repository.markers.list(1_000)).toContain(actor.id);
+      await outbox().relay(actor.id, 10_000, async (events) => {
+        handed.push(...events.map((event) => event.id));
+        return events.map((event) => event.id);
+      });
+      expect(new Set(handed).size).toBe(2);
+      expect(handed).toHaveLength(2);
+    });
+
+    it("finds the latest version when a reader's hint names one already pruned", async () => {
+      const actor = host();
+      const start = day();
+      await createRanges(actor, 1, start);
+      const stale = new HostScheduleRepository(versions, heads);
+      expect((await stale.find(actor.id))?.version).toBe(1);
+      await createRanges(actor, 4, plus(start, 60));
+      await outbox().relay(actor.id, 10_000, async (events) => events.map((event) => event.id));
+      expect(await versions.exists({ _id: versionId(actor.id, 1) })).toBeNull();
+      expect(await versions.exists({ _id: versionId(actor.id, 2) })).toBeNull();
+      expect(await stale.find(actor.id)).toMatchObject({ version: 5 });
     });
   });
 });

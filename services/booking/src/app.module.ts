@@ -39,7 +39,7 @@ export class BookingModule {
           amqpUrl: config.AMQP_URL,
           redisUrl: config.REDIS_URL,
           exchange: BOOKING_EXCHANGE,
-          outboxModel: BookingDocument.name,
+          outbox: { model: BookingDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
           publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,

@@ -60,7 +60,7 @@ export class IdentityModule {
           amqpUrl: config.AMQP_URL,
           redisUrl: config.REDIS_URL,
           exchange: IDENTITY_EXCHANGE,
-          outboxModel: UserDocument.name,
+          outbox: { model: UserDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,

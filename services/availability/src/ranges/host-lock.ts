@@ -10,11 +10,11 @@ export interface HostLockOptions {
 }
 
 /**
- * Keeps a host's concurrent writers from crowding the record mutex: they queue in memory
- * within a replica, and behind a Redlock per host across replicas, instead of polling the
- * database. It decides nothing: when the Redlock cannot be had in time, or Redis is down, the
- * writer goes on and the record mutex plus the schedule's version decide, so a Redis outage
- * never makes a write fail.
+ * Keeps a host's concurrent writers from racing for the same schedule version: they queue in
+ * memory within a replica, and behind a Redlock per host across replicas, instead of retrying
+ * against the database. It decides nothing: when the Redlock cannot be had in time, or Redis
+ * is down, the writer goes on and the insert of the next schedule version decides, so a Redis
+ * outage never makes a write fail.
  */
 export class HostLock {
   private readonly logger = new Logger(HostLock.name);
@@ -43,7 +43,7 @@ export class HostLock {
       try {
         return await work();
       } finally {
-        // An expired lock fails to release; that is harmless, the mutex held the record.
+        // An expired lock fails to release; that is harmless, the version insert decided.
         await lock?.release().catch(() => undefined);
       }
     } finally {
@@ -72,7 +72,7 @@ export class HostLock {
   private warnUnavailable(error: unknown): void {
     if (Date.now() - this.lastWarning < 10_000) return;
     this.lastWarning = Date.now();
-    this.logger.warn({ err: error }, 'host lock unavailable; relying on the record mutex');
+    this.logger.warn({ err: error }, 'host lock unavailable; relying on the schedule versions');
   }
 }
 

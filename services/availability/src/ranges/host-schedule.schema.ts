@@ -36,15 +36,21 @@ export class RangeEntryDocument implements RangeEntry {
 export const RangeEntrySchema = SchemaFactory.createForClass(RangeEntryDocument);
 
 /**
- * One document per host: all of a host's ranges, so that the no-overlap rule is decided on one
- * record, written in one single-document update together with its outbox events. `version`
- * grows with every write (a compare-and-set on MongoDB; FerretDB needs the record mutex too).
+ * A host's schedule is a chain of immutable versions, one document each: all of the host's
+ * ranges as of that version, and the events of the change that made it. A writer reads the
+ * latest version N, decides, and inserts version N + 1 under the `_id` `<host>:<N + 1>`; the
+ * unique `_id` lets exactly one writer make each version. That insert is the one operation
+ * FerretDB makes atomic, so the no-overlap rule holds without any lock or lease: a writer
+ * that stalled for any length of time finds its version taken and decides again.
  */
-@Schema({ collection: 'host_schedules', versionKey: false })
-export class HostScheduleDocument {
-  /** The host's user id. */
+@Schema({ collection: 'host_schedule_versions', versionKey: false })
+export class ScheduleVersionDocument {
+  /** `<hostId>:<version>`, see {@link versionId}. */
   @Prop({ type: String, required: true })
   _id!: string;
+
+  @Prop({ type: String, required: true })
+  hostId!: string;
 
   @Prop({ type: Number, required: true })
   version!: number;
@@ -52,10 +58,49 @@ export class HostScheduleDocument {
   @Prop({ type: [RangeEntrySchema], default: [] })
   ranges!: RangeEntry[];
 
+  /** The events of the change that made this version, published by the relay in order. */
   @Prop({ type: [PendingEventSchema], default: [] })
-  outbox!: PendingEvent[];
+  events!: PendingEvent[];
+
+  @Prop({ type: Date, required: true })
+  writtenAt!: Date;
 }
 
-export const HostScheduleSchema = SchemaFactory.createForClass(HostScheduleDocument);
+export const ScheduleVersionSchema = SchemaFactory.createForClass(ScheduleVersionDocument);
 /** PATCH and DELETE name a range by its id alone. */
-HostScheduleSchema.index({ 'ranges.id': 1 });
+ScheduleVersionSchema.index({ 'ranges.id': 1 });
+/** The fallback when a reader's hint points at a version already removed. */
+ScheduleVersionSchema.index({ hostId: 1, version: -1 });
+
+export function versionId(hostId: string, version: number): string {
+  return `${hostId}:${version}`;
+}
+
+/**
+ * Hints, one document per host, never trusted for correctness: the latest version a writer
+ * knew of (readers start there and look for newer ones), and how far the relay has published.
+ */
+@Schema({ collection: 'host_schedule_heads', versionKey: false })
+export class ScheduleHeadDocument {
+  /** The host's user id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Number, required: true })
+  version!: number;
+}
+
+export const ScheduleHeadSchema = SchemaFactory.createForClass(ScheduleHeadDocument);
+
+/** Written by the relay alone: every version up to `relayed` has had its events published. */
+@Schema({ collection: 'host_schedule_relay', versionKey: false })
+export class ScheduleRelayDocument {
+  /** The host's user id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: Number, required: true })
+  relayed!: number;
+}
+
+export const ScheduleRelaySchema = SchemaFactory.createForClass(ScheduleRelayDocument);

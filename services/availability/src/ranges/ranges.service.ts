@@ -18,8 +18,7 @@ import {
   type VerifiedSlot,
   type VerifySlotCommand,
 } from '@slotbook/contracts';
-import { newEvent } from '@slotbook/messaging';
-import { RecordChanges } from '@slotbook/persistence';
+import { OutboxRelay, newEvent } from '@slotbook/messaging';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
@@ -44,8 +43,8 @@ import {
   type RangeSpan,
 } from './range-rules';
 
-/** Attempts of one write when the schedule moves on between its read and its update. */
-const WRITE_ATTEMPTS = 3;
+/** How long one write keeps deciding again while other writers take the versions it tried. */
+const WRITE_WAIT_MS = 3_000;
 /** A change must still hold this much of its lease when it applies its result. */
 const LEASE_MARGIN_MS = 2_000;
 /** How often, and how far apart, booking is asked before a change is refused for a booking. */
@@ -76,7 +75,7 @@ export class RangesService {
   constructor(
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
     private readonly schedules: HostScheduleRepository,
-    private readonly changes: RecordChanges,
+    private readonly relay: OutboxRelay,
     private readonly hostLock: HostLock,
     private readonly hosts: HostDirectory,
     private readonly heldSlots: HeldSlotsClient,
@@ -275,28 +274,32 @@ export class RangesService {
   }
 
   /**
-   * One read-decide-write of the host's schedule. The host lock keeps writers from crowding,
-   * the record mutex serialises them (FerretDB's updates are not atomic), and the version
-   * filter is a compare-and-set where the database offers one. `decide` throws to refuse.
+   * One read-decide-write of the host's schedule: read the latest version, decide on it, write
+   * the next version. The insert of the next version is the guard: if another writer made it
+   * first, this one decides again on the newer schedule. The host lock only keeps writers from
+   * crowding. `decide` throws to refuse.
    */
   private async write<T>(
     hostId: string,
     decide: (ranges: RangeEntry[], now: Date) => Decision<T>,
   ): Promise<T> {
-    const decision = await this.hostLock.around(hostId, () =>
-      this.changes.of(hostId, async () => {
-        for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt += 1) {
-          const schedule = await this.schedules.find(hostId);
-          const decided = decide(schedule?.ranges ?? [], new Date());
-          if (decided.ranges === null) return decided;
-          const written = schedule
-            ? await this.schedules.replace(hostId, schedule.version, decided.ranges, decided.events)
-            : await this.schedules.insert(hostId, decided.ranges, decided.events);
-          if (written) return decided;
+    const decision = await this.hostLock.around(hostId, async () => {
+      const deadline = Date.now() + WRITE_WAIT_MS;
+      for (let attempt = 0; ; attempt += 1) {
+        const schedule = await this.schedules.find(hostId);
+        const decided = decide(schedule?.ranges ?? [], new Date());
+        if (decided.ranges === null) return decided;
+        const base = schedule?.version ?? 0;
+        if (await this.schedules.append(hostId, base, decided.ranges, decided.events)) {
+          return decided;
         }
-        throw new DomainError(ErrorCode.Conflict, SCHEDULE_BUSY);
-      }),
-    );
+        if (Date.now() >= deadline) throw new DomainError(ErrorCode.Conflict, SCHEDULE_BUSY);
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())),
+        );
+      }
+    });
+    if (decision.events.length > 0) this.relay.kick();
     return decision.result;
   }
 

@@ -57,11 +57,17 @@ function disjointCreates(api: ApiClient, host: Host, start: Date, count = RACERS
   );
 }
 
+/** The ranges of the latest version of the host's schedule. */
 async function storedRanges(db: Connection, hostId: string): Promise<unknown[]> {
-  const schedule = await db
-    .collection<{ _id: string; ranges: unknown[] }>('host_schedules')
-    .findOne({ _id: hostId });
-  return schedule?.ranges ?? [];
+  const [latest] = await db
+    .collection<{ _id: string; hostId: string; version: number; ranges: unknown[] }>(
+      'host_schedule_versions',
+    )
+    .find({ hostId })
+    .sort({ version: -1 })
+    .limit(1)
+    .toArray();
+  return latest?.ranges ?? [];
 }
 
 async function commandsHandled(replicaUrl: string): Promise<number> {

@@ -639,20 +639,34 @@ describe('availability through the gateway', () => {
       const db = await mongoose
         .createConnection(mongoUrlFor(platform.databases.availability))
         .asPromise();
-      const schedules = db.collection<{ _id: string; ranges: any[]; outbox: any[] }>(
-        'host_schedules',
-      );
+      const versions = db.collection<{
+        _id: string;
+        hostId: string;
+        version: number;
+        ranges: any[];
+        events: unknown[];
+        writtenAt: Date;
+      }>('host_schedule_versions');
       const setLease = async (changingUntil: Date | null) => {
-        // Written behind the service's back: wait until its outbox relay is done with the record.
-        let schedule = await schedules.findOne({ _id: host.user.id });
-        for (let i = 0; i < 100 && schedule!.outbox.length > 0; i += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          schedule = await schedules.findOne({ _id: host.user.id });
-        }
-        const ranges = schedule!.ranges.map((r) =>
+        // Written behind the service's back, as the service writes: the next version of the
+        // host's schedule.
+        const [latest] = await versions
+          .find({ hostId: host.user.id })
+          .sort({ version: -1 })
+          .limit(1)
+          .toArray();
+        const ranges = latest!.ranges.map((r) =>
           r.id === range.id ? { ...r, changingUntil, changeId: changingUntil ? 'test' : null } : r,
         );
-        await schedules.updateOne({ _id: host.user.id }, { $set: { ranges } });
+        const version = latest!.version + 1;
+        await versions.insertOne({
+          ...latest!,
+          _id: `${host.user.id}:${version}`,
+          version,
+          ranges,
+          events: [],
+          writtenAt: new Date(),
+        });
       };
       try {
         await setLease(new Date(Date.now() + 60_000));

@@ -334,9 +334,15 @@ describe('host schedule writes', () => {
       return ids;
     }
 
-    async function storedVersions(hostId: string): Promise<number[]> {
-      const docs = await versions.find({ hostId }, { version: 1 }).lean();
-      return docs.map((doc) => doc.version).sort((a, b) => a - b);
+    /** The versions that still hold ranges, and the tombstones of the pruned ones. */
+    async function storedVersions(hostId: string) {
+      const docs = await versions.find({ hostId }, { version: 1, pruned: 1 }).lean();
+      const numbers = (pruned: boolean) =>
+        docs
+          .filter((doc) => doc.pruned === pruned)
+          .map((doc) => doc.version)
+          .sort((a, b) => a - b);
+      return { live: numbers(false), tombstones: numbers(true) };
     }
 
     it('hands over the events of every version once, oldest first, then prunes all but the last two versions', async () => {
@@ -352,7 +358,7 @@ describe('host schedule writes', () => {
       expect(handed.map((event) => [event.type, (event.data as { id: string }).id])).toEqual(
         ranges.map((id) => ['availability.created', id]),
       );
-      expect(await storedVersions(actor.id)).toEqual([3, 4]);
+      expect(await storedVersions(actor.id)).toEqual({ live: [3, 4], tombstones: [1, 2] });
       expect(await repository.markers.list(1_000)).not.toContain(actor.id);
       // Nothing is handed over twice, and reads still find the latest version.
       expect(await outbox().relay(actor.id, 10_000, async () => [])).toBe(0);
@@ -403,9 +409,77 @@ describe('host schedule writes', () => {
       expect((await stale.find(actor.id))?.version).toBe(1);
       await createRanges(actor, 4, plus(start, 60));
       await outbox().relay(actor.id, 10_000, async (events) => events.map((event) => event.id));
-      expect(await versions.exists({ _id: versionId(actor.id, 1) })).toBeNull();
-      expect(await versions.exists({ _id: versionId(actor.id, 2) })).toBeNull();
+      expect(await versions.findById(versionId(actor.id, 1)).lean()).toMatchObject({
+        pruned: true,
+        ranges: [],
+        events: [],
+      });
       expect(await stale.find(actor.id)).toMatchObject({ version: 5 });
+    });
+
+    it('a replica that fell behind the pruning neither refills a pruned version nor misses a range', async () => {
+      const actor = host();
+      const start = day();
+      const behind = new HostScheduleRepository(versions, heads);
+      const staleReplica = replica(undefined, behind);
+      await staleReplica.create({
+        actor,
+        startTime: start,
+        endTime: plus(start, 60),
+        slotDuration: 30,
+        requiresConfirmation: false,
+      });
+      await createRanges(actor, 4, plus(start, 60));
+      await outbox().relay(actor.id, 10_000, async (events) => events.map((event) => event.id));
+      expect((await storedVersions(actor.id)).live).toEqual([4, 5]);
+      // Overlapping the range of the latest version: refused, whatever this replica saw last.
+      expect(
+        await outcome(
+          staleReplica.create({
+            actor,
+            startTime: plus(start, 270),
+            endTime: plus(start, 330),
+            slotDuration: 30,
+            requiresConfirmation: false,
+          }),
+        ),
+      ).toBe(ErrorCode.Conflict);
+      await staleReplica.create({
+        actor,
+        startTime: plus(start, 300),
+        endTime: plus(start, 360),
+        slotDuration: 30,
+        requiresConfirmation: false,
+      });
+      const latest = await repository.find(actor.id);
+      expect(latest).toMatchObject({ version: 6 });
+      expect(latest?.ranges).toHaveLength(6);
+    });
+
+    it('leaves its bookkeeping to the next pass when it outlived its lease', async () => {
+      const actor = host();
+      await createRanges(actor, 2);
+      const late = await outbox().relay(actor.id, 3_050, async (events) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return events.map((event) => event.id);
+      });
+      expect(late).toBe(0);
+      expect(await repository.markers.list(1_000)).toContain(actor.id);
+      expect(await progress.findById(actor.id).lean()).toBeNull();
+      const handed: string[] = [];
+      await outbox().relay(actor.id, 10_000, async (events) => {
+        handed.push(...events.map((event) => event.id));
+        return events.map((event) => event.id);
+      });
+      expect(handed).toHaveLength(2);
+      expect(await repository.markers.list(1_000)).not.toContain(actor.id);
+    });
+
+    it('finds a host whose events lost their marker when it sweeps', async () => {
+      const actor = host();
+      await createRanges(actor, 1);
+      await repository.markers.clear(actor.id);
+      expect(await outbox().pending(1_000)).toContain(actor.id);
     });
   });
 });

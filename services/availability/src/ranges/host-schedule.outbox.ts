@@ -7,15 +7,22 @@ import { RecordMutex } from '@slotbook/persistence';
 import { HostScheduleRepository } from './host-schedule.repository';
 import { ScheduleRelayDocument } from './host-schedule.schema';
 
+/** Left of the relay's lease when it would record its progress: below this it leaves that. */
+const LEASE_SAFETY_MS = 3_000;
+/** How often a replica's relay looks for hosts whose events lost their marker. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 /**
  * Availability's outbox: the events of each change live in the schedule version the change
  * wrote, and the relay publishes the versions after the host's `relayed` mark, oldest first,
- * then moves the mark and removes the versions nobody needs any more (all but the last two).
- * A relay that dies or stalls midway only publishes some events again (subscribers
- * de-duplicate by id); the lock it takes just keeps two relays from doing so routinely.
+ * then prunes all but the last two versions to tombstones and moves the mark. A relay that
+ * dies or stalls midway only publishes some events again (subscribers de-duplicate by id);
+ * the lock it takes just keeps two relays from doing so routinely.
  */
 @Injectable()
 export class HostScheduleOutbox implements OutboxStore {
+  private lastSweep = 0;
+
   constructor(
     private readonly schedules: HostScheduleRepository,
     @InjectModel(ScheduleRelayDocument.name)
@@ -23,7 +30,11 @@ export class HostScheduleOutbox implements OutboxStore {
     private readonly mutex: RecordMutex,
   ) {}
 
-  pending(limit: number): Promise<string[]> {
+  async pending(limit: number): Promise<string[]> {
+    if (Date.now() - this.lastSweep >= SWEEP_INTERVAL_MS) {
+      this.lastSweep = Date.now();
+      await this.sweep();
+    }
     return this.schedules.markers.list(limit);
   }
 
@@ -32,6 +43,7 @@ export class HostScheduleOutbox implements OutboxStore {
     leaseMs: number,
     publish: (events: PendingEvent[]) => Promise<string[]>,
   ): Promise<number> {
+    const acquiredAt = Date.now();
     const release = await this.mutex.tryAcquire(`host_schedule_relay:${hostId}`, {
       leaseMs,
       waitMs: 0,
@@ -43,8 +55,7 @@ export class HostScheduleOutbox implements OutboxStore {
         await this.schedules.markers.clearIfOrphaned(hostId);
         return 0;
       }
-      const progress = await this.progress.findById(hostId).lean<ScheduleRelayDocument>().exec();
-      const relayed = progress?.relayed ?? 0;
+      const relayed = await this.relayedOf(hostId);
       const waiting = await this.schedules.between(hostId, relayed + 1, latest.version);
       const events = waiting.flatMap((version) => version.events);
       const confirmed = new Set(events.length > 0 ? await publish(events) : []);
@@ -53,16 +64,19 @@ export class HostScheduleOutbox implements OutboxStore {
         version.events.some((event) => !confirmed.has(event.id)),
       );
       const upTo = unconfirmed ? unconfirmed.version - 1 : latest.version;
+      // A relay that outlived its lease leaves the bookkeeping to the one that took over.
+      if (Date.now() - acquiredAt > leaseMs - LEASE_SAFETY_MS) return 0;
       if (upTo > relayed) {
+        // Pruned first, then recorded: a pass that dies in between only prunes again.
+        await this.schedules.prune(hostId, relayed - 1, upTo - 2);
         await this.progress
           .updateOne({ _id: hostId }, { $max: { relayed: upTo } }, { upsert: true })
           .exec();
-        await this.schedules.prune(hostId, relayed - 1, upTo);
       }
       if (upTo === latest.version) {
         await this.schedules.markers.clear(hostId);
         // A version written meanwhile may have found the marker still there: mark it again.
-        if (await this.schedules.exists(hostId, latest.version + 1)) {
+        if (await this.schedules.exists(hostId, upTo + 1)) {
           await this.schedules.markers.mark(hostId);
         }
       }
@@ -72,5 +86,32 @@ export class HostScheduleOutbox implements OutboxStore {
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Marks every host with versions beyond its relayed mark. A replica that dies between
+   * writing a version and marking it again, just as a relay cleared the first mark, leaves
+   * such a host behind; without the sweep its events would wait for the host's next change.
+   */
+  private async sweep(): Promise<void> {
+    const [heads, progress] = await Promise.all([
+      this.schedules.heads(),
+      this.progress.find({}).lean<ScheduleRelayDocument[]>().exec(),
+    ]);
+    const relayed = new Map(progress.map((doc) => [doc._id, doc.relayed]));
+    for (const head of heads) {
+      const mark = relayed.get(head.hostId) ?? 0;
+      if (
+        head.version > mark ||
+        (await this.schedules.exists(head.hostId, Math.max(head.version, mark) + 1))
+      ) {
+        await this.schedules.markers.mark(head.hostId);
+      }
+    }
+  }
+
+  private async relayedOf(hostId: string): Promise<number> {
+    const doc = await this.progress.findById(hostId).lean<ScheduleRelayDocument>().exec();
+    return doc?.relayed ?? 0;
   }
 }

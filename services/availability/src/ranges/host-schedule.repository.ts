@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { PendingEvent } from '@slotbook/contracts';
+import { DomainError, ErrorCode, type PendingEvent } from '@slotbook/contracts';
 import { PendingMarkers, isDuplicateKeyError } from '@slotbook/persistence';
 import { ScheduleHeadDocument, ScheduleVersionDocument, versionId } from './host-schedule.schema';
 import type { RangeEntry } from './range-rules';
@@ -14,12 +14,14 @@ export interface HostSchedule {
 
 /** How many hosts a replica remembers the latest version of (oldest forgotten first). */
 const KNOWN_HOSTS = 10_000;
+/** Steps of one read along the chain before it gives up (only a relay pruning very fast). */
+const MAX_WALK = 100;
 
 /**
  * The chain of a host's schedule versions (see {@link ScheduleVersionDocument}). Reading the
  * latest version starts at a hint (what this replica saw last, else the head document) and
  * follows the chain by `_id` until the next version does not exist; every lookup is by `_id`,
- * the one FerretDB answers from an index.
+ * the one FerretDB answers from an index, but the one after a reader fell behind the pruning.
  */
 @Injectable()
 export class HostScheduleRepository {
@@ -32,7 +34,7 @@ export class HostScheduleRepository {
     @InjectModel(ScheduleVersionDocument.name)
     readonly versions: Model<ScheduleVersionDocument>,
     @InjectModel(ScheduleHeadDocument.name)
-    private readonly heads: Model<ScheduleHeadDocument>,
+    private readonly headDocs: Model<ScheduleHeadDocument>,
   ) {
     this.markers = new PendingMarkers(versions.db, versions.collection.name);
   }
@@ -42,35 +44,39 @@ export class HostScheduleRepository {
     return latest ? { hostId, version: latest.version, ranges: latest.ranges } : null;
   }
 
-  /** The latest version of the host's schedule, or null for a host that never published. */
+  /**
+   * The latest version of the host's schedule, or null for a host that never published.
+   * Version ids are never freed, so a missing next version means there is none yet; a
+   * tombstone met on the way means the relay pruned past this reader, which then starts again
+   * from the newest version that is not pruned.
+   */
   async latest(hostId: string): Promise<ScheduleVersionDocument | null> {
     const hint = this.known.get(hostId) ?? (await this.headOf(hostId));
     let [current, next] = await Promise.all([
       hint > 0 ? this.version(hostId, hint) : null,
       this.version(hostId, hint + 1),
     ]);
-    if (hint > 0 && !current && !next) {
-      // The hint names a version the relay has removed since: look the latest up instead.
-      current = await this.versions
-        .findOne({ hostId })
-        .sort({ version: -1 })
-        .lean<ScheduleVersionDocument>()
-        .exec();
+    if (hint > 0 && (!current || current.pruned)) {
+      current = await this.newestUnpruned(hostId);
+      next = await this.version(hostId, (current?.version ?? 0) + 1);
     }
-    while (next) {
-      current = next;
-      next = await this.version(hostId, current.version + 1);
+    for (let steps = 0; next; steps += 1) {
+      if (steps >= MAX_WALK) {
+        throw new DomainError(ErrorCode.Unavailable, "the host's availability could not be read");
+      }
+      current = next.pruned ? await this.newestUnpruned(hostId) : next;
+      next = await this.version(hostId, (current?.version ?? 0) + 1);
     }
     if (current) this.remember(hostId, current.version);
     return current;
   }
 
-  /** The versions from `from` to `to` that still exist, oldest first. */
+  /** The versions from `from` to `to` that are not pruned, oldest first. */
   async between(hostId: string, from: number, to: number): Promise<ScheduleVersionDocument[]> {
     const found: ScheduleVersionDocument[] = [];
     for (let version = from; version <= to; version += 1) {
       const doc = await this.version(hostId, version);
-      if (doc) found.push(doc);
+      if (doc && !doc.pruned) found.push(doc);
     }
     return found;
   }
@@ -109,6 +115,7 @@ export class HostScheduleRepository {
         ranges,
         events,
         writtenAt: new Date(),
+        pruned: false,
       });
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -117,7 +124,7 @@ export class HostScheduleRepository {
     this.remember(hostId, version);
     // And after it: a relay pass may have cleared the first mark before the version existed.
     if (events.length > 0) await this.markers.mark(hostId);
-    await this.heads
+    await this.headDocs
       .updateOne({ _id: hostId }, { $max: { version } }, { upsert: true })
       .exec()
       .catch((error: unknown) => {
@@ -127,11 +134,34 @@ export class HostScheduleRepository {
     return true;
   }
 
-  /** Removes versions older than the one before `relayed`, from `from` on. */
-  async prune(hostId: string, from: number, relayed: number): Promise<void> {
-    for (let version = Math.max(1, from); version <= relayed - 2; version += 1) {
-      await this.versions.deleteOne({ _id: versionId(hostId, version) }).exec();
+  /**
+   * Turns versions `from` to `to` into tombstones: their ranges and events are dropped, their
+   * ids stay taken. Overwriting an immutable version with the same tombstone is idempotent, so
+   * FerretDB's non-atomic update is safe here.
+   */
+  async prune(hostId: string, from: number, to: number): Promise<void> {
+    for (let version = Math.max(1, from); version <= to; version += 1) {
+      await this.versions
+        .updateOne(
+          { _id: versionId(hostId, version) },
+          { $set: { pruned: true, ranges: [], events: [] } },
+        )
+        .exec();
     }
+  }
+
+  /** Every host's head: the version its last writer knew of (a lower bound of the latest). */
+  async heads(): Promise<Array<{ hostId: string; version: number }>> {
+    const docs = await this.headDocs.find({}).lean<ScheduleHeadDocument[]>().exec();
+    return docs.map((doc) => ({ hostId: doc._id, version: doc.version }));
+  }
+
+  private async newestUnpruned(hostId: string): Promise<ScheduleVersionDocument | null> {
+    return this.versions
+      .findOne({ hostId, pruned: false })
+      .sort({ version: -1 })
+      .lean<ScheduleVersionDocument>()
+      .exec();
   }
 
   private async version(hostId: string, version: number) {
@@ -142,7 +172,7 @@ export class HostScheduleRepository {
   }
 
   private async headOf(hostId: string): Promise<number> {
-    const head = await this.heads.findById(hostId).lean<ScheduleHeadDocument>().exec();
+    const head = await this.headDocs.findById(hostId).lean<ScheduleHeadDocument>().exec();
     return head?.version ?? 0;
   }
 

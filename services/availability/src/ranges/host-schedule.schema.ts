@@ -41,7 +41,9 @@ export const RangeEntrySchema = SchemaFactory.createForClass(RangeEntryDocument)
  * latest version N, decides, and inserts version N + 1 under the `_id` `<host>:<N + 1>`; the
  * unique `_id` lets exactly one writer make each version. That insert is the one operation
  * FerretDB makes atomic, so the no-overlap rule holds without any lock or lease: a writer
- * that stalled for any length of time finds its version taken and decides again.
+ * that stalled for any length of time finds its version taken and decides again. That holds
+ * only because a version's `_id` is never freed: old versions are pruned by turning them into
+ * tombstones, never deleted, or a writer that read a stale version could fill a freed slot.
  */
 @Schema({ collection: 'host_schedule_versions', versionKey: false })
 export class ScheduleVersionDocument {
@@ -64,6 +66,10 @@ export class ScheduleVersionDocument {
 
   @Prop({ type: Date, required: true })
   writtenAt!: Date;
+
+  /** A tombstone: an old version whose ranges and events were dropped once relayed. */
+  @Prop({ type: Boolean, default: false })
+  pruned!: boolean;
 }
 
 export const ScheduleVersionSchema = SchemaFactory.createForClass(ScheduleVersionDocument);

@@ -13,7 +13,7 @@ export interface HostSchedule {
 }
 
 /** How many hosts a replica remembers the latest version of (oldest forgotten first). */
-const KNOWN_HOSTS = 10_000;
+const KNOWN_HOSTS = 2_000;
 /** Steps of one read along the chain before it gives up (only a relay pruning very fast). */
 const MAX_WALK = 100;
 
@@ -28,7 +28,11 @@ export class HostScheduleRepository {
   private readonly logger = new Logger(HostScheduleRepository.name);
   /** Hosts with events the relay has not published yet. */
   readonly markers: PendingMarkers;
-  private readonly known = new Map<string, number>();
+  /**
+   * The latest version this replica saw of each host. Versions are immutable, so a remembered
+   * one is exact: a read only has to ask whether the next version exists.
+   */
+  private readonly known = new Map<string, ScheduleVersionDocument>();
 
   constructor(
     @InjectModel(ScheduleVersionDocument.name)
@@ -51,9 +55,10 @@ export class HostScheduleRepository {
    * from the newest version that is not pruned.
    */
   async latest(hostId: string): Promise<ScheduleVersionDocument | null> {
-    const hint = this.known.get(hostId) ?? (await this.headOf(hostId));
+    const remembered = this.known.get(hostId);
+    const hint = remembered?.version ?? (await this.headOf(hostId));
     let [current, next] = await Promise.all([
-      hint > 0 ? this.version(hostId, hint) : null,
+      remembered ?? (hint > 0 ? this.version(hostId, hint) : null),
       this.version(hostId, hint + 1),
     ]);
     if (hint > 0 && (!current || current.pruned)) {
@@ -67,7 +72,7 @@ export class HostScheduleRepository {
       current = next.pruned ? await this.newestUnpruned(hostId) : next;
       next = await this.version(hostId, (current?.version ?? 0) + 1);
     }
-    if (current) this.remember(hostId, current.version);
+    if (current) this.remember(current);
     return current;
   }
 
@@ -107,21 +112,22 @@ export class HostScheduleRepository {
     const version = base + 1;
     // Marked before the write, so the relay finds the events even if this replica dies next.
     if (events.length > 0) await this.markers.mark(hostId);
+    const doc: ScheduleVersionDocument = {
+      _id: versionId(hostId, version),
+      hostId,
+      version,
+      ranges,
+      events,
+      writtenAt: new Date(),
+      pruned: false,
+    };
     try {
-      await this.versions.create({
-        _id: versionId(hostId, version),
-        hostId,
-        version,
-        ranges,
-        events,
-        writtenAt: new Date(),
-        pruned: false,
-      });
+      await this.versions.create(doc);
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
-    this.remember(hostId, version);
+    this.remember(doc);
     // And after it: a relay pass may have cleared the first mark before the version existed.
     if (events.length > 0) await this.markers.mark(hostId);
     await this.headDocs
@@ -176,10 +182,10 @@ export class HostScheduleRepository {
     return head?.version ?? 0;
   }
 
-  private remember(hostId: string, version: number): void {
-    if ((this.known.get(hostId) ?? 0) >= version) return;
-    this.known.delete(hostId);
-    this.known.set(hostId, version);
+  private remember(doc: ScheduleVersionDocument): void {
+    if ((this.known.get(doc.hostId)?.version ?? 0) >= doc.version) return;
+    this.known.delete(doc.hostId);
+    this.known.set(doc.hostId, doc);
     if (this.known.size > KNOWN_HOSTS) {
       const oldest = this.known.keys().next();
       if (!oldest.done) this.known.delete(oldest.value);

@@ -84,9 +84,14 @@ export class OutboxRelay {
       // behind each other and behind the service's own (docs/benchmarks.md).
       let published = 0;
       for (const recordId of records) {
-        published += await this.store.relay(recordId, this.options.leaseMs, (events) =>
-          this.publishInOrder(recordId, events),
-        );
+        try {
+          published += await this.store.relay(recordId, this.options.leaseMs, (events) =>
+            this.publishInOrder(recordId, events),
+          );
+        } catch (error) {
+          // One record that cannot be relayed now must not hold up the others.
+          this.logger.warn({ err: error, recordId }, 'record not relayed; will retry');
+        }
       }
       return published;
     } catch (error) {

@@ -63,6 +63,30 @@ describe('outbox relay', () => {
     expect((await model.findById(id).lean())!.outbox).toEqual([]);
   });
 
+  it('a record that cannot be relayed does not hold up the others in the pass', async () => {
+    const broken = randomUUID();
+    const fine = randomUUID();
+    await writeWithEvents(broken, 1);
+    const ids = await writeWithEvents(fine, 2);
+    const real = store();
+    const relay = new OutboxRelay(
+      {
+        pending: async () => [broken, fine],
+        relay: (recordId, leaseMs, publish) =>
+          recordId === broken
+            ? Promise.reject(new Error('the record cannot be read'))
+            : real.relay(recordId, leaseMs, publish),
+      },
+      publisher,
+      { intervalMs: 50, batchSize: 10, leaseMs: 5_000 },
+    );
+    expect(await relay.pass()).toBe(2);
+    await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === fine).length === 2);
+    expect(recorder.matching((e) => e.envelope.data.id === fine).map((e) => e.envelope.id)).toEqual(
+      ids,
+    );
+  });
+
   it('with two relays racing, every event arrives and each record keeps its order', async () => {
     const records = Array.from({ length: 10 }, () => randomUUID());
     const written = new Map<string, string[]>();

@@ -12,6 +12,8 @@ import { HostLock } from './ranges/host-lock';
 import { HostScheduleRepository } from './ranges/host-schedule.repository';
 import { HostScheduleOutbox } from './ranges/host-schedule.outbox';
 import {
+  RangeHostDocument,
+  RangeHostSchema,
   ScheduleHeadDocument,
   ScheduleHeadSchema,
   ScheduleRelayDocument,
@@ -34,6 +36,7 @@ export class AvailabilityModule {
           { name: ScheduleVersionDocument.name, schema: ScheduleVersionSchema },
           { name: ScheduleHeadDocument.name, schema: ScheduleHeadSchema },
           { name: ScheduleRelayDocument.name, schema: ScheduleRelaySchema },
+          { name: RangeHostDocument.name, schema: RangeHostSchema },
         ]),
       ],
       controllers: [RangesHandlers, HealthController, MetricsController],

@@ -12,6 +12,8 @@ import { HostLock } from '../src/ranges/host-lock';
 import { HostScheduleOutbox } from '../src/ranges/host-schedule.outbox';
 import { HostScheduleRepository } from '../src/ranges/host-schedule.repository';
 import {
+  RangeHostDocument,
+  RangeHostSchema,
   ScheduleHeadDocument,
   ScheduleHeadSchema,
   ScheduleRelayDocument,
@@ -36,6 +38,7 @@ describe('host schedule writes', () => {
   let versions: Model<ScheduleVersionDocument>;
   let heads: Model<ScheduleHeadDocument>;
   let progress: Model<ScheduleRelayDocument>;
+  let rangeHosts: Model<RangeHostDocument>;
   let repository: HostScheduleRepository;
   let mutex: RecordMutex;
   let redis: Redis;
@@ -54,10 +57,11 @@ describe('host schedule writes', () => {
     versions = connection.model(ScheduleVersionDocument.name, ScheduleVersionSchema);
     heads = connection.model(ScheduleHeadDocument.name, ScheduleHeadSchema);
     progress = connection.model(ScheduleRelayDocument.name, ScheduleRelaySchema);
+    rangeHosts = connection.model(RangeHostDocument.name, RangeHostSchema);
     await versions.init();
     mutex = RecordMutex.forConnection(connection);
     await mutex.init();
-    repository = new HostScheduleRepository(versions, heads);
+    repository = new HostScheduleRepository(versions, heads, rangeHosts);
     redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
   });
 
@@ -70,7 +74,7 @@ describe('host schedule writes', () => {
   /** A replica of its own: no shared queue, no Redis lock, only the database between them. */
   function replica(
     held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
-    schedules: HostScheduleRepository = new HostScheduleRepository(versions, heads),
+    schedules: HostScheduleRepository = new HostScheduleRepository(versions, heads, rangeHosts),
   ) {
     return new RangesService(
       config,
@@ -180,7 +184,7 @@ describe('host schedule writes', () => {
       }
     }
     const slow = outcome(
-      replica(undefined, new StallingRepository(versions, heads)).create({
+      replica(undefined, new StallingRepository(versions, heads, rangeHosts)).create({
         actor,
         startTime: start,
         endTime: plus(start, 60),
@@ -405,7 +409,7 @@ describe('host schedule writes', () => {
       const actor = host();
       const start = day();
       await createRanges(actor, 1, start);
-      const stale = new HostScheduleRepository(versions, heads);
+      const stale = new HostScheduleRepository(versions, heads, rangeHosts);
       expect((await stale.find(actor.id))?.version).toBe(1);
       await createRanges(actor, 4, plus(start, 60));
       await outbox().relay(actor.id, 10_000, async (events) => events.map((event) => event.id));
@@ -417,10 +421,25 @@ describe('host schedule writes', () => {
       expect(await stale.find(actor.id)).toMatchObject({ version: 5 });
     });
 
+    it('a replica far behind finds the latest version in a logarithmic number of lookups', async () => {
+      const actor = host();
+      const start = day();
+      await createRanges(actor, 1, start);
+      const behind = new HostScheduleRepository(versions, heads, rangeHosts);
+      expect((await behind.find(actor.id))?.version).toBe(1);
+      const ranges = (await repository.find(actor.id))!.ranges;
+      for (let version = 1; version <= 150; version += 1) {
+        expect(await repository.append(actor.id, version, ranges, [])).toBe(true);
+      }
+      const lookups = jest.spyOn(behind, 'exists');
+      expect((await behind.find(actor.id))?.version).toBe(151);
+      expect(lookups.mock.calls.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(150)) + 2);
+    });
+
     it('a replica that fell behind the pruning neither refills a pruned version nor misses a range', async () => {
       const actor = host();
       const start = day();
-      const behind = new HostScheduleRepository(versions, heads);
+      const behind = new HostScheduleRepository(versions, heads, rangeHosts);
       const staleReplica = replica(undefined, behind);
       await staleReplica.create({
         actor,
@@ -456,22 +475,28 @@ describe('host schedule writes', () => {
       expect(latest?.ranges).toHaveLength(6);
     });
 
-    it('leaves its bookkeeping to the next pass when it outlived its lease', async () => {
+    it('a relay that outlived its lock neither hides a newer version nor moves the mark back', async () => {
       const actor = host();
-      await createRanges(actor, 2);
-      const late = await outbox().relay(actor.id, 3_050, async (events) => {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        return events.map((event) => event.id);
-      });
-      expect(late).toBe(0);
-      expect(await repository.markers.list(1_000)).toContain(actor.id);
-      expect(await progress.findById(actor.id).lean()).toBeNull();
+      const start = day();
+      await createRanges(actor, 2, start);
       const handed: string[] = [];
-      await outbox().relay(actor.id, 10_000, async (events) => {
+      const confirm = async (events: PendingEvent[]) => {
         handed.push(...events.map((event) => event.id));
         return events.map((event) => event.id);
+      };
+      await outbox().relay(actor.id, 200, async (events) => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        // Its lock ran out: another relay takes over and publishes what there is by then...
+        await createRanges(actor, 2, plus(start, 120));
+        expect(await outbox().relay(actor.id, 10_000, confirm)).toBe(4);
+        // ...and one more change arrives before the first relay resumes.
+        await createRanges(actor, 1, plus(start, 240));
+        return confirm(events);
       });
-      expect(handed).toHaveLength(2);
+      expect(await repository.markers.list(1_000)).toContain(actor.id);
+      expect(await progress.findById(actor.id).lean()).toMatchObject({ relayed: 4 });
+      await outbox().relay(actor.id, 10_000, confirm);
+      expect(new Set(handed).size).toBe(5);
       expect(await repository.markers.list(1_000)).not.toContain(actor.id);
     });
 
@@ -479,7 +504,14 @@ describe('host schedule writes', () => {
       const actor = host();
       await createRanges(actor, 1);
       await repository.markers.clear(actor.id);
-      expect(await outbox().pending(1_000)).toContain(actor.id);
+      // The first pass of a relay starts the sweep, in the background.
+      await outbox().pending(1_000);
+      let marked = false;
+      for (let i = 0; i < 100 && !marked; i += 1) {
+        marked = (await repository.markers.list(10_000)).includes(actor.id);
+        if (!marked) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(marked).toBe(true);
     });
   });
 });

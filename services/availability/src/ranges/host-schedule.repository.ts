@@ -3,7 +3,12 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode, type PendingEvent } from '@slotbook/contracts';
 import { PendingMarkers, isDuplicateKeyError } from '@slotbook/persistence';
-import { ScheduleHeadDocument, ScheduleVersionDocument, versionId } from './host-schedule.schema';
+import {
+  RangeHostDocument,
+  ScheduleHeadDocument,
+  ScheduleVersionDocument,
+  versionId,
+} from './host-schedule.schema';
 import type { RangeEntry } from './range-rules';
 
 export interface HostSchedule {
@@ -14,8 +19,8 @@ export interface HostSchedule {
 
 /** How many hosts a replica remembers the latest version of (oldest forgotten first). */
 const KNOWN_HOSTS = 2_000;
-/** Steps of one read along the chain before it gives up (only a relay pruning very fast). */
-const MAX_WALK = 100;
+/** Searches for the latest version before a read gives up (only a relay pruning very fast). */
+const LATEST_ATTEMPTS = 5;
 
 /**
  * The chain of a host's schedule versions (see {@link ScheduleVersionDocument}). Reading the
@@ -39,6 +44,8 @@ export class HostScheduleRepository {
     readonly versions: Model<ScheduleVersionDocument>,
     @InjectModel(ScheduleHeadDocument.name)
     private readonly headDocs: Model<ScheduleHeadDocument>,
+    @InjectModel(RangeHostDocument.name)
+    private readonly rangeHosts: Model<RangeHostDocument>,
   ) {
     this.markers = new PendingMarkers(versions.db, versions.collection.name);
   }
@@ -50,30 +57,27 @@ export class HostScheduleRepository {
 
   /**
    * The latest version of the host's schedule, or null for a host that never published.
-   * Version ids are never freed, so a missing next version means there is none yet; a
-   * tombstone met on the way means the relay pruned past this reader, which then starts again
-   * from the newest version that is not pruned.
+   * Version ids are contiguous (a writer only ever adds the one after a version it read) and
+   * never freed (pruning leaves tombstones), so the latest is the highest id that exists: found
+   * from a floor known to exist by probing ids, each an indexed `_id` lookup. A warm read
+   * costs one lookup: is there a version after the one this replica remembers?
    */
   async latest(hostId: string): Promise<ScheduleVersionDocument | null> {
     const remembered = this.known.get(hostId);
-    const hint = remembered?.version ?? (await this.headOf(hostId));
-    let [current, next] = await Promise.all([
-      remembered ?? (hint > 0 ? this.version(hostId, hint) : null),
-      this.version(hostId, hint + 1),
-    ]);
-    if (hint > 0 && (!current || current.pruned)) {
-      current = await this.newestUnpruned(hostId);
-      next = await this.version(hostId, (current?.version ?? 0) + 1);
-    }
-    for (let steps = 0; next; steps += 1) {
-      if (steps >= MAX_WALK) {
-        throw new DomainError(ErrorCode.Unavailable, "the host's availability could not be read");
+    let floor = remembered?.version ?? (await this.headOf(hostId));
+    for (let attempt = 0; attempt < LATEST_ATTEMPTS; attempt += 1) {
+      const top = await this.highestFrom(hostId, floor);
+      if (top === 0) return null;
+      if (remembered && top === remembered.version) return remembered;
+      const doc = await this.version(hostId, top);
+      // Pruned only once two newer versions exist: look again from there.
+      if (doc && !doc.pruned) {
+        this.remember(doc);
+        return doc;
       }
-      current = next.pruned ? await this.newestUnpruned(hostId) : next;
-      next = await this.version(hostId, (current?.version ?? 0) + 1);
+      floor = top;
     }
-    if (current) this.remember(current);
-    return current;
+    throw new DomainError(ErrorCode.Unavailable, "the host's availability could not be read");
   }
 
   /** The versions from `from` to `to` that are not pruned, oldest first. */
@@ -90,12 +94,18 @@ export class HostScheduleRepository {
     return (await this.versions.exists({ _id: versionId(hostId, version) })) !== null;
   }
 
-  /** The host whose schedule holds the range, or null. */
+  /** Records the host of a new range, before the range is written (idempotent). */
+  async recordRange(rangeId: string, hostId: string): Promise<void> {
+    try {
+      await this.rangeHosts.create({ _id: rangeId, hostId });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** The host of a range, or null for an id never used (a range whose write failed has one). */
   async hostOfRange(rangeId: string): Promise<string | null> {
-    const doc = await this.versions
-      .findOne({ 'ranges.id': rangeId }, { hostId: 1 })
-      .lean<{ hostId: string }>()
-      .exec();
+    const doc = await this.rangeHosts.findById(rangeId).lean<RangeHostDocument>().exec();
     return doc?.hostId ?? null;
   }
 
@@ -162,12 +172,21 @@ export class HostScheduleRepository {
     return docs.map((doc) => ({ hostId: doc._id, version: doc.version }));
   }
 
-  private async newestUnpruned(hostId: string): Promise<ScheduleVersionDocument | null> {
-    return this.versions
-      .findOne({ hostId, pruned: false })
-      .sort({ version: -1 })
-      .lean<ScheduleVersionDocument>()
-      .exec();
+  /** The highest version id that exists, from `floor` (0, or an id known to exist) on. */
+  private async highestFrom(hostId: string, floor: number): Promise<number> {
+    let low = floor;
+    let high = 0;
+    // Gallop: floor + 1, + 2, + 4, ... until an id is missing; then halve the gap.
+    for (let step = 1; high === 0; step *= 2) {
+      if (await this.exists(hostId, low + step)) low += step;
+      else high = low + step;
+    }
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (await this.exists(hostId, middle)) low = middle;
+      else high = middle;
+    }
+    return low;
   }
 
   private async version(hostId: string, version: number) {
@@ -184,6 +203,9 @@ export class HostScheduleRepository {
 
   private remember(doc: ScheduleVersionDocument): void {
     if ((this.known.get(doc.hostId)?.version ?? 0) >= doc.version) return;
+    // Handed out to every reader of the host: nobody may change it.
+    Object.freeze(doc.ranges);
+    doc.ranges.forEach((range) => Object.freeze(range));
     this.known.delete(doc.hostId);
     this.known.set(doc.hostId, doc);
     if (this.known.size > KNOWN_HOSTS) {

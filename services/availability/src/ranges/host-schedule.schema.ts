@@ -73,10 +73,6 @@ export class ScheduleVersionDocument {
 }
 
 export const ScheduleVersionSchema = SchemaFactory.createForClass(ScheduleVersionDocument);
-/** PATCH and DELETE name a range by its id alone. */
-ScheduleVersionSchema.index({ 'ranges.id': 1 });
-/** The fallback when a reader's hint points at a version already removed. */
-ScheduleVersionSchema.index({ hostId: 1, version: -1 });
 
 export function versionId(hostId: string, version: number): string {
   return `${hostId}:${version}`;
@@ -110,3 +106,16 @@ export class ScheduleRelayDocument {
 }
 
 export const ScheduleRelaySchema = SchemaFactory.createForClass(ScheduleRelayDocument);
+
+/** Which host a range belongs to: PATCH and DELETE name a range by its id alone. */
+@Schema({ collection: 'range_hosts', versionKey: false })
+export class RangeHostDocument {
+  /** The range's id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ type: String, required: true })
+  hostId!: string;
+}
+
+export const RangeHostSchema = SchemaFactory.createForClass(RangeHostDocument);

@@ -91,6 +91,7 @@ export class RangesService {
     };
     assertValidSpan(span, new Date());
     const id = randomUUID();
+    await this.schedules.recordRange(id, hostId);
     return this.write(hostId, (ranges, now) => {
       assertNoOverlap(ranges, span);
       const entry: RangeEntry = {

@@ -7,6 +7,7 @@
  *   npm run bench:slots                                   # starts its own platform (test env)
  *   BENCH_GATEWAY_URL=http://127.0.0.1:3000 npm run bench:slots
  *   BENCH_REQUESTS=1000 BENCH_WARMUP=100 npm run bench:slots
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:slots   # profiles
  */
 import { ApiClient, Platform, hostWithRange } from '@slotbook/testing';
 import { percentiles, round } from './stats';
@@ -17,7 +18,12 @@ const SLOT_MINUTES = 5;
 const SLOTS = (31 * 24 * 60) / SLOT_MINUTES;
 
 async function main(): Promise<void> {
-  const platform = process.env.BENCH_GATEWAY_URL ? null : new Platform();
+  const nodeArgs = { SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '' };
+  const platform = process.env.BENCH_GATEWAY_URL
+    ? null
+    : new Platform({
+        env: { gateway: nodeArgs, availability: nodeArgs, booking: nodeArgs, identity: nodeArgs },
+      });
   try {
     await platform?.start();
     const api = new ApiClient(process.env.BENCH_GATEWAY_URL ?? platform!.gatewayUrl);

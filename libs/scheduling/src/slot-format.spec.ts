@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { UtcFormatter, slotsToIso } from './slot-format';
+import { UtcFormatter, slotsToJson } from './slot-format';
 import { MINUTE_MS, slotsOf } from './slot-grid';
 
 describe('UtcFormatter', () => {
@@ -25,31 +25,48 @@ describe('UtcFormatter', () => {
   });
 });
 
-describe('slotsToIso', () => {
-  it('gives the slots as ISO pairs, equal to toISOString', () => {
+describe('slotsToJson', () => {
+  const asIso = (slots: Array<{ start: number; end: number }>) =>
+    slots.map((slot) => ({
+      startTime: new Date(slot.start).toISOString(),
+      endTime: new Date(slot.end).toISOString(),
+    }));
+
+  it('is the JSON of the ISO pairs, byte for byte', () => {
     const start = Date.parse('2030-01-07T22:00:00Z');
     const slots = slotsOf(
       { start, end: start + 4 * 60 * MINUTE_MS, slotMinutes: 45 },
       { start, end: start + 4 * 60 * MINUTE_MS },
     );
-    expect(slotsToIso(slots)).toEqual(
-      slots.map((slot) => ({
-        startTime: new Date(slot.start).toISOString(),
-        endTime: new Date(slot.end).toISOString(),
-      })),
-    );
+    expect(slotsToJson(slots).toString('latin1')).toBe(JSON.stringify(asIso(slots)));
   });
 
-  it('handles slots that do not touch', () => {
+  it('handles slots that do not touch, and no slots', () => {
     const a = Date.parse('2030-01-07T09:00:00Z');
     const slots = [
       { start: a, end: a + 30 * MINUTE_MS },
       { start: a + 60 * MINUTE_MS, end: a + 90 * MINUTE_MS },
     ];
-    expect(slotsToIso(slots).map((slot) => slot.startTime)).toEqual([
-      '2030-01-07T09:00:00.000Z',
-      '2030-01-07T10:00:00.000Z',
-    ]);
-    expect(slotsToIso([])).toEqual([]);
+    expect(slotsToJson(slots).toString('latin1')).toBe(JSON.stringify(asIso(slots)));
+    expect(slotsToJson([]).toString('latin1')).toBe('[]');
+  });
+
+  it('equals JSON.stringify for any slots (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            start: fc.integer({ min: -8.64e15, max: 8.64e15 - 1e10 }),
+            length: fc.integer({ min: 1, max: 1e9 }),
+          }),
+          { maxLength: 50 },
+        ),
+        (raw) => {
+          const slots = raw.map(({ start, length }) => ({ start, end: start + length }));
+          expect(slotsToJson(slots).toString('latin1')).toBe(JSON.stringify(asIso(slots)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

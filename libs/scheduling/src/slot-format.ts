@@ -32,18 +32,92 @@ export class UtcFormatter {
   }
 }
 
-/** Slots as the API shows them; a slot that starts where the previous one ended shares its string. */
-export function slotsToIso(slots: Interval[]): Array<{ startTime: string; endTime: string }> {
-  const formatter = new UtcFormatter();
-  const out = new Array<{ startTime: string; endTime: string }>(slots.length);
+const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const SLOT_HEAD = ASCII('{"startTime":"');
+const SLOT_MIDDLE = ASCII('","endTime":"');
+const SLOT_TAIL = ASCII('"}');
+/** `HH:MM:SS.mmmZ` after the date part. */
+const TIME_BYTES = 13;
+/** The longest date part toISOString writes: `±YYYYYY-MM-DDT`. */
+const MAX_DATE_BYTES = 14;
+/** Two ASCII digits for every number below 100. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
+  i % 2 === 0 ? 48 + Math.floor(i / 20) : 48 + (Math.floor(i / 2) % 10),
+);
+
+/**
+ * Slots as the API shows them, as the bytes of their JSON: `[{"startTime":"…","endTime":"…"},…]`,
+ * equal to `JSON.stringify` of the ISO pairs (`Date#toISOString`). Written byte by byte into one
+ * buffer, because for a month of 5-minute slots building ~9,000 objects, ~18,000 strings and
+ * stringifying them cost the gateway more than everything else a `/slots` request does. The
+ * date part is encoded once per day; a slot that starts where the previous one ended copies its
+ * bytes.
+ */
+export function slotsToJson(slots: Interval[]): Buffer {
+  const perSlot =
+    SLOT_HEAD.length +
+    SLOT_MIDDLE.length +
+    SLOT_TAIL.length +
+    1 +
+    2 * (MAX_DATE_BYTES + TIME_BYTES);
+  const out = Buffer.allocUnsafe(2 + slots.length * perSlot);
+  let at = 0;
+  let day = Number.NaN;
+  let date: Uint8Array = new Uint8Array(0);
   let lastEnd = Number.NaN;
-  let lastEndText = '';
+  let lastEndAt = 0;
+  let lastEndLength = 0;
+
+  const put = (bytes: Uint8Array) => {
+    for (let i = 0; i < bytes.length; i += 1) out[at++] = bytes[i];
+  };
+  const pair = (n: number) => {
+    out[at++] = DIGIT_PAIRS[2 * n];
+    out[at++] = DIGIT_PAIRS[2 * n + 1];
+  };
+  const instant = (ms: number) => {
+    const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
+    if (dayStart !== day) {
+      day = dayStart;
+      date = ASCII(new Date(dayStart).toISOString().slice(0, -13));
+    }
+    put(date);
+    let rest = ms - dayStart;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const seconds = Math.floor(rest / 1000);
+    const millis = rest - seconds * 1000;
+    pair(hours);
+    out[at++] = 58; // :
+    pair(minutes);
+    out[at++] = 58;
+    pair(seconds);
+    out[at++] = 46; // .
+    out[at++] = 48 + Math.floor(millis / 100);
+    pair(millis % 100);
+    out[at++] = 90; // Z
+  };
+
+  out[at++] = 91; // [
   for (let i = 0; i < slots.length; i += 1) {
     const { start, end } = slots[i];
-    const startTime = start === lastEnd ? lastEndText : formatter.format(start);
+    if (i > 0) out[at++] = 44; // ,
+    put(SLOT_HEAD);
+    if (start === lastEnd) {
+      out.copyWithin(at, lastEndAt, lastEndAt + lastEndLength);
+      at += lastEndLength;
+    } else {
+      instant(start);
+    }
+    put(SLOT_MIDDLE);
     lastEnd = end;
-    lastEndText = formatter.format(end);
-    out[i] = { startTime, endTime: lastEndText };
+    lastEndAt = at;
+    instant(end);
+    lastEndLength = at - lastEndAt;
+    put(SLOT_TAIL);
   }
-  return out;
+  out[at++] = 93; // ]
+  return out.subarray(0, at);
 }

@@ -8,10 +8,9 @@ import {
   DomainError,
   ErrorCode,
   type HeldSlots,
-  type Slot,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
-import { freeSlots, slotsToIso, type SlotGrid } from '@slotbook/scheduling';
+import { freeSlots, slotsToJson, type SlotGrid } from '@slotbook/scheduling';
 
 /**
  * `GET /hosts/:hostId/slots`: the host's ranges from availability and the held slots from
@@ -22,7 +21,8 @@ import { freeSlots, slotsToIso, type SlotGrid } from '@slotbook/scheduling';
 export class FreeSlotsFinder {
   constructor(private readonly bus: CommandBus) {}
 
-  async find(hostId: string, from: Date, to: Date): Promise<Slot[]> {
+  /** The free slots as the bytes of a `Slot[]`'s JSON (see `slotsToJson`). */
+  async findJson(hostId: string, from: Date, to: Date): Promise<Buffer> {
     const [ranges, held] = await Promise.all([
       this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListBookableRanges, {
         hostId,
@@ -38,7 +38,7 @@ export class FreeSlotsFinder {
       taken: new Set(held.data.map((slot) => Date.parse(slot.startTime))),
       notBefore: Date.now(),
     });
-    return slotsToIso(slots);
+    return slotsToJson(slots);
   }
 }
 

@@ -16,6 +16,11 @@ export const CommandServiceEnv = BaseEnv.extend({
   COMMAND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+  /** `false` leaves publishing to the timed relay pass alone (used to prove the outbox survives a crash). */
+  OUTBOX_PUBLISH_ON_WRITE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
 });
 
 export class ConfigError extends Error {}

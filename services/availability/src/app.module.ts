@@ -48,6 +48,7 @@ export class AvailabilityModule {
           exchange: AVAILABILITY_EXCHANGE,
           outbox: { store: HostScheduleOutbox },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           redisOfflineQueue: false,

@@ -4,11 +4,6 @@ import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
 export const BookingEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3003),
   PREFETCH_COUNT: z.coerce.number().int().min(1).max(1000).default(32),
-  /** `false` leaves publishing to the timed relay pass alone (used to prove the outbox survives a crash). */
-  OUTBOX_PUBLISH_ON_WRITE: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
   /** `off` runs on the unique index alone (used by the guard-bypass tests). */
   SLOT_LOCK: z.enum(['redlock', 'off']).default('redlock'),
   /** Long enough for check-and-write; a lock that expires early is harmless (the index decides). */

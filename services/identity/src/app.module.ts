@@ -62,6 +62,7 @@ export class IdentityModule {
           exchange: IDENTITY_EXCHANGE,
           outbox: { model: UserDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           // Revocations must reach Redis; a short outage delays them rather than dropping them.

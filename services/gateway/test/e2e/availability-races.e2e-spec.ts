@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import {
   ApiClient,
   DisposableRedis,
+  EventRecorder,
   Platform,
   futureStart,
   mongoUrlFor,
@@ -231,4 +232,42 @@ describe('racing creates with Redis down', () => {
   });
 
   describeRaces(() => ({ api, db }));
+});
+
+describe('events survive a crash between answering and publishing', () => {
+  it('availability.created is delivered once the killed availability service restarts', async () => {
+    const platform = await new Platform({
+      env: { availability: { OUTBOX_PUBLISH_ON_WRITE: 'false', OUTBOX_INTERVAL_MS: '600000' } },
+    }).start();
+    const events = await new EventRecorder().start([
+      { exchange: 'availability.events', pattern: 'availability.created' },
+    ]);
+    try {
+      const api = new ApiClient(platform.gatewayUrl);
+      const host = await api.signUp({ email: uniqueEmail('crash'), role: 'HOST' });
+      const start = futureStart();
+      const created = await api.post('/availability', {
+        token: host.accessToken,
+        body: { startTime: iso(start), endTime: iso(plus(start, 60)), slotDuration: 30 },
+      });
+      expect(created.status).toBe(201);
+      const availability = platform.replicas.availability[0];
+      await availability.kill();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const ofRange = () => events.matching((e) => e.envelope.data.id === created.body.id);
+      expect(ofRange()).toHaveLength(0);
+      await availability
+        .withEnv({ OUTBOX_PUBLISH_ON_WRITE: 'true', OUTBOX_INTERVAL_MS: '200' })
+        .start();
+      await events.waitFor(() => ofRange().length > 0, 15_000);
+      expect(ofRange()[0].envelope).toMatchObject({
+        type: 'availability.created',
+        version: 1,
+        data: created.body,
+      });
+    } finally {
+      await events.stop();
+      await platform.stop();
+    }
+  });
 });

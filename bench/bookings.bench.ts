@@ -5,6 +5,7 @@
  *
  *   npm run bench:bookings                      # starts its own platform (needs scripts/test.sh's env)
  *   BENCH_SECONDS=30 BENCH_CONNECTIONS=64 npm run bench:bookings
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:bookings   # profiles
  */
 import {
   ApiClient,
@@ -76,10 +77,8 @@ async function hotSlot(api: ApiClient, host: HostFixture, tokens: string[], roun
 }
 
 async function main(): Promise<void> {
-  // BENCH_PROFILE_DIR=/tmp/prof writes V8 tick logs of every service there (`node --prof-process`).
-  const profile: Record<string, string> = process.env.BENCH_PROFILE_DIR
-    ? { SLOTBOOK_NODE_ARGS: '--prof', SLOTBOOK_CWD: process.env.BENCH_PROFILE_DIR }
-    : {};
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for every service.
+  const profile = { SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '' };
   const platform = process.env.BENCH_GATEWAY_URL
     ? null
     : await new Platform({

@@ -29,7 +29,8 @@ export interface CommandServiceSettings {
    */
   outbox: { model: string } | { store: Type<OutboxStore> };
   outboxIntervalMs: number;
-  publishOnWrite?: boolean;
+  /** Publish right after each write, or leave it to the timed pass (crash tests). */
+  publishOnWrite: boolean;
   commandMaxAttempts: number;
   /** How long the service waits when it asks another service. */
   rpcTimeoutMs: number;
@@ -96,7 +97,7 @@ function outboxProviders(settings: CommandServiceSettings): Provider[] {
     useFactory: (store: OutboxStore, publisher: EventPublisher) =>
       new OutboxRelay(store, publisher, {
         intervalMs: settings.outboxIntervalMs,
-        publishOnWrite: settings.publishOnWrite ?? true,
+        publishOnWrite: settings.publishOnWrite,
         batchSize: 100,
         leaseMs: 10_000,
       }),

@@ -98,10 +98,9 @@ export class PendingMarkers {
 const LEASE_SAFETY_MS = 3_000;
 
 /**
- * The relay's view of records with pending events. Writers call {@link markPending} before
- * writing a record with events, so the relay finds them without scanning the records (a scan
- * that FerretDB cannot answer from an index). The relay takes each record's mutex while it
- * publishes and removes events, so it never writes a record at the same time as the service.
+ * The in-record outbox: writers call {@link markPending} (see {@link PendingMarkers}) before
+ * writing a record with events. The relay takes each record's mutex while it publishes and
+ * removes events, so it never writes a record at the same time as the service.
  */
 export class MongoOutboxStore implements OutboxStore {
   private readonly markers: PendingMarkers;

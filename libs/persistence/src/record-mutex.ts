@@ -7,9 +7,10 @@ import { isDuplicateKeyError } from './mongo-errors';
  * One writer per record at a time, built on the only operation FerretDB makes atomic: an
  * insert into a unique index. FerretDB applies an update by reading the document, changing it
  * in memory and writing it back whole, so two concurrent updates of one document can lose
- * each other's changes and a filter such as `{version: 3}` is not a compare-and-set. Every
- * read-modify-write of a shared record therefore runs under this mutex, and the update itself
- * filters by `_id` alone (the one lookup FerretDB answers from an index).
+ * each other's changes and a filter such as `{version: 3}` is not a compare-and-set. A
+ * read-modify-write of a shared record whose lost update would matter therefore runs under
+ * this mutex, and the update itself filters by `_id` alone (the one lookup FerretDB answers
+ * from an index). Availability's schedule avoids updates altogether (immutable versions).
  *
  * The lock is a lease: a holder that dies frees the record once the lease runs out. A holder
  * that stalls past its lease could overlap the next one; leases are far longer than any write.

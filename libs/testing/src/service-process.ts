@@ -34,13 +34,13 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     if (!this.port) this.port = await freePort();
     this.output = [];
-    // SLOTBOOK_NODE_ARGS (e.g. `--prof`, for benchmarks) goes to node itself, not to NODE_OPTIONS.
+    // SLOTBOOK_NODE_ARGS (e.g. `--cpu-prof`, for benchmarks) goes to node itself, not to NODE_OPTIONS.
     const nodeArgs = (this.env.SLOTBOOK_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(
       process.execPath,
       [...nodeArgs, join(REPO_ROOT, 'services', this.name, 'dist', 'main.js')],
       {
-        cwd: this.env.SLOTBOOK_CWD ?? process.cwd(),
+        cwd: process.cwd(),
         env: {
           PATH: process.env.PATH ?? '',
           LOG_LEVEL: 'warn',

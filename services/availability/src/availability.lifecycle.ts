@@ -31,7 +31,7 @@ export class AvailabilityLifecycle
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // The versions' indexes (and the relay's mutex) exist before the first write.
+    // The collections exist, and the relay mutex's unique index, before the first write.
     await this.versions.init();
     await this.mutex.init();
     this.relay.start();

@@ -120,7 +120,10 @@ export class HostScheduleOutbox implements OutboxStore {
     await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
   }
 
-  /** Moves the host's mark (only ever forward; two relays racing may both write it). */
+  /**
+   * Moves the host's mark forward. `$max` is read-modify-write on FerretDB, so two relays
+   * racing can set it back: then some events are only published again.
+   */
   private async record(hostId: string, relayed: number): Promise<void> {
     const move = () =>
       this.progress.updateOne({ _id: hostId }, { $max: { relayed } }, { upsert: true }).exec();

@@ -23,10 +23,9 @@ const KNOWN_HOSTS = 2_000;
 const LATEST_ATTEMPTS = 5;
 
 /**
- * The chain of a host's schedule versions (see {@link ScheduleVersionDocument}). Reading the
- * latest version starts at a hint (what this replica saw last, else the head document) and
- * follows the chain by `_id` until the next version does not exist; every lookup is by `_id`,
- * the one FerretDB answers from an index, but the one after a reader fell behind the pruning.
+ * The chain of a host's schedule versions (see {@link ScheduleVersionDocument}). The latest
+ * version is the highest id that exists, searched from a hint (what this replica saw last,
+ * else the head document) with `_id` lookups only, the one kind FerretDB answers from an index.
  */
 @Injectable()
 export class HostScheduleRepository {
@@ -41,7 +40,7 @@ export class HostScheduleRepository {
 
   constructor(
     @InjectModel(ScheduleVersionDocument.name)
-    readonly versions: Model<ScheduleVersionDocument>,
+    private readonly versions: Model<ScheduleVersionDocument>,
     @InjectModel(ScheduleHeadDocument.name)
     private readonly headDocs: Model<ScheduleHeadDocument>,
     @InjectModel(RangeHostDocument.name)
@@ -139,12 +138,17 @@ export class HostScheduleRepository {
     }
     this.remember(doc);
     // And after it: a relay pass may have cleared the first mark before the version existed.
-    if (events.length > 0) await this.markers.mark(hostId);
+    // The version is written: a failure here must not fail the change (the sweep marks it).
+    if (events.length > 0) {
+      await this.markers.mark(hostId).catch((error: unknown) => {
+        this.logger.warn({ err: error, hostId }, 'host not marked again; the sweep will');
+      });
+    }
     await this.headDocs
       .updateOne({ _id: hostId }, { $max: { version } }, { upsert: true })
       .exec()
       .catch((error: unknown) => {
-        // Only a hint: readers find the newer versions by following the chain.
+        // Only a hint: readers search upwards from it.
         if (!isDuplicateKeyError(error)) this.logger.warn({ err: error, hostId }, 'head not moved');
       });
     return true;

@@ -80,7 +80,7 @@ export function versionId(hostId: string, version: number): string {
 
 /**
  * Hints, one document per host, never trusted for correctness: the latest version a writer
- * knew of (readers start there and look for newer ones), and how far the relay has published.
+ * knew of (readers start there and look for newer ones).
  */
 @Schema({ collection: 'host_schedule_heads', versionKey: false })
 export class ScheduleHeadDocument {

@@ -1,5 +1,10 @@
 import mongoose from 'mongoose';
-import { AvailabilityCreated, AvailabilityDeleted, AvailabilityUpdated } from '@slotbook/contracts';
+import {
+  AvailabilityCreated,
+  AvailabilityDeleted,
+  AvailabilityUpdated,
+  SlotList,
+} from '@slotbook/contracts';
 import {
   ApiClient,
   EventRecorder,
@@ -73,7 +78,9 @@ describe('availability through the gateway', () => {
   async function freeStarts(hostId: string, from: Date, to: Date): Promise<string[]> {
     const response = await listSlots(hostId, from, to);
     expect(response.status).toBe(200);
-    return response.body.data.map((slot: { startTime: string }) => slot.startTime);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    // The body is serialised by hand (libs/scheduling slotsToJson): it must still be the contract.
+    return SlotList.parse(response.body).data.map((slot) => slot.startTime);
   }
 
   function book(hostId: string, startTime: Date) {

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Prop, Schema } from '@nestjs/mongoose';
+import { Schema as MongooseSchema, type Connection, type Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { OutboxStore } from '@slotbook/messaging';
 import { isDuplicateKeyError } from './mongo-errors';
@@ -8,7 +9,7 @@ import { RecordMutex } from './record-mutex';
  * The outbox lives inside each record: an event is `$push`ed in the same single-document
  * update as the change it describes, so the two are atomic without transactions.
  */
-export const PendingEventSchema = new Schema<PendingEvent>(
+export const PendingEventSchema = new MongooseSchema<PendingEvent>(
   {
     id: { type: String, required: true },
     exchange: { type: String, required: true },
@@ -16,15 +17,26 @@ export const PendingEventSchema = new Schema<PendingEvent>(
     occurredAt: { type: Date, required: true },
     correlationId: { type: String, required: true },
     actorId: { type: String, default: null },
-    data: { type: Schema.Types.Mixed, required: true },
+    data: { type: MongooseSchema.Types.Mixed, required: true },
   },
   { _id: false },
 );
 
-/** Fields to add to a schema whose records carry an outbox. */
-export const outboxFields = {
-  outbox: { type: [PendingEventSchema], default: [] },
-};
+/**
+ * What every record with an in-record outbox carries: its timestamps and its pending events.
+ * Record schemas extend it (`SchemaFactory.createForClass` follows the class chain).
+ */
+@Schema()
+export abstract class OutboxRecord {
+  @Prop({ required: true })
+  createdAt!: Date;
+
+  @Prop({ required: true })
+  updatedAt!: Date;
+
+  @Prop({ type: [PendingEventSchema], default: [] })
+  outbox!: PendingEvent[];
+}
 
 export interface WithOutbox {
   _id: string;
@@ -42,7 +54,7 @@ export interface PendingMarker {
   since: Date;
 }
 
-export const PendingMarkerSchema = new Schema<PendingMarker>(
+export const PendingMarkerSchema = new MongooseSchema<PendingMarker>(
   { _id: { type: String, required: true }, since: { type: Date, required: true } },
   { versionKey: false },
 );

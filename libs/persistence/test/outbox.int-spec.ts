@@ -2,7 +2,7 @@ import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher, OutboxRelay, newEvent } from '@slotbook/messaging';
 import { EventRecorder, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
-import { MongoOutboxStore, RecordMutex, outboxFields, type WithOutbox } from '../src';
+import { MongoOutboxStore, PendingEventSchema, RecordMutex, type WithOutbox } from '../src';
 
 /** The outbox against the real database and broker: nothing written is lost, order holds. */
 const exchange = `test.outbox.${randomUUID().slice(0, 8)}`;
@@ -18,7 +18,11 @@ describe('outbox relay', () => {
     model = connection.model<WithOutbox & { name?: string }>(
       'Thing',
       new Schema(
-        { _id: { type: String, required: true }, name: String, ...outboxFields },
+        {
+          _id: { type: String, required: true },
+          name: String,
+          outbox: { type: [PendingEventSchema], default: [] },
+        },
         { versionKey: false },
       ),
     );

@@ -1,9 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { BookingStatus, PendingEvent } from '@slotbook/contracts';
-import { PendingEventSchema } from '@slotbook/persistence';
+import type { BookingStatus } from '@slotbook/contracts';
+import { OutboxRecord } from '@slotbook/persistence';
 
 @Schema({ collection: 'bookings', versionKey: false })
-export class BookingDocument {
+export class BookingDocument extends OutboxRecord {
   @Prop({ type: String, required: true })
   _id!: string;
 
@@ -34,15 +34,6 @@ export class BookingDocument {
 
   @Prop({ required: true })
   rangeId!: string;
-
-  @Prop({ required: true })
-  createdAt!: Date;
-
-  @Prop({ required: true })
-  updatedAt!: Date;
-
-  @Prop({ type: [PendingEventSchema], default: [] })
-  outbox!: PendingEvent[];
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 BookingSchema.index({ startTime: 1, _id: 1 });

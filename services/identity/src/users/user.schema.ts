@@ -1,10 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
-import type { PendingEvent, Role } from '@slotbook/contracts';
-import { PendingEventSchema } from '@slotbook/persistence';
+import type { Role } from '@slotbook/contracts';
+import { OutboxRecord } from '@slotbook/persistence';
 
 @Schema({ collection: 'users', versionKey: false })
-export class UserDocument {
+export class UserDocument extends OutboxRecord {
   @Prop({ type: String, default: () => randomUUID() })
   _id!: string;
 
@@ -29,15 +29,6 @@ export class UserDocument {
 
   @Prop({ required: true })
   passwordHash!: string;
-
-  @Prop({ required: true })
-  createdAt!: Date;
-
-  @Prop({ required: true })
-  updatedAt!: Date;
-
-  @Prop({ type: [PendingEventSchema], default: [] })
-  outbox!: PendingEvent[];
 }
 
 export const UserSchema = SchemaFactory.createForClass(UserDocument);

@@ -39,6 +39,9 @@ describe('slotsToJson', () => {
     ];
     expect(slotsToJson(slots).toString('latin1')).toBe(JSON.stringify(asIso(slots)));
     expect(slotsToJson([]).toString('latin1')).toBe('[]');
+    expect(slotsToJson(slots, { before: '{"data":', after: '}' }).toString('latin1')).toBe(
+      JSON.stringify({ data: asIso(slots) }),
+    );
   });
 
   it('equals JSON.stringify for any slots (fast-check)', () => {

@@ -22,14 +22,20 @@ const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) =>
  * date part is encoded once per day; a slot that starts where the previous one ended copies its
  * bytes.
  */
-export function slotsToJson(slots: Interval[]): Buffer {
+export function slotsToJson(
+  slots: Interval[],
+  /** ASCII written around the array, e.g. `{"data":` and `}`, so nobody copies the body again. */
+  around: { before: string; after: string } = { before: '', after: '' },
+): Buffer {
+  const before = ASCII(around.before);
+  const after = ASCII(around.after);
   const perSlot =
     SLOT_HEAD.length +
     SLOT_MIDDLE.length +
     SLOT_TAIL.length +
     1 +
     2 * (MAX_DATE_BYTES + TIME_BYTES);
-  const out = Buffer.allocUnsafe(2 + slots.length * perSlot);
+  const out = Buffer.allocUnsafe(before.length + 2 + slots.length * perSlot + after.length);
   let at = 0;
   let day = Number.NaN;
   let date: Uint8Array = new Uint8Array(0);
@@ -69,6 +75,7 @@ export function slotsToJson(slots: Interval[]): Buffer {
     out[at++] = 90; // Z
   };
 
+  put(before);
   out[at++] = 91; // [
   for (let i = 0; i < slots.length; i += 1) {
     const { start, end } = slots[i];
@@ -88,5 +95,6 @@ export function slotsToJson(slots: Interval[]): Buffer {
     put(SLOT_TAIL);
   }
   out[at++] = 93; // ]
+  put(after);
   return out.subarray(0, at);
 }

@@ -21,7 +21,7 @@ import { freeSlots, slotsToJson, type SlotGrid } from '@slotbook/scheduling';
 export class FreeSlotsFinder {
   constructor(private readonly bus: CommandBus) {}
 
-  /** The free slots as the bytes of a `Slot[]`'s JSON (see `slotsToJson`). */
+  /** The free slots as the bytes of a `SlotList`'s JSON (see `slotsToJson`). */
   async findJson(hostId: string, from: Date, to: Date): Promise<Buffer> {
     const [ranges, held] = await Promise.all([
       this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListBookableRanges, {
@@ -38,7 +38,7 @@ export class FreeSlotsFinder {
       taken: new Set(held.data.map((slot) => Date.parse(slot.startTime))),
       notBefore: Date.now(),
     });
-    return slotsToJson(slots);
+    return slotsToJson(slots, { before: '{"data":', after: '}' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import type { RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
@@ -83,7 +84,7 @@ export class CommandRunner {
     }
     const deadline = Date.now() + timeoutMs;
     while (this.inFlight > 0 && Date.now() < deadline) {
-      await delay(20);
+      await sleep(20);
     }
   }
 
@@ -129,7 +130,7 @@ export class CommandRunner {
           ];
         }
         this.logger.warn({ err: error, attempt }, 'command failed; retrying');
-        await delay(this.options.retryDelayMs * 2 ** (attempt - 1));
+        await sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
       }
     }
   }
@@ -162,8 +163,4 @@ function stringHeader(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Buffer.isBuffer(value)) return value.toString();
   return undefined;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { backoff } from '@slotbook/runtime';
 import { isDuplicateKeyError } from './mongo-errors';
 
 /**
@@ -80,9 +81,7 @@ export class RecordMutex {
         continue;
       }
       if (Date.now() >= deadline) return null;
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())),
-      );
+      await backoff(attempt);
     }
   }
 

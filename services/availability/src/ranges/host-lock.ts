@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import Redlock, { ExecutionError, ResourceLockedError, type Lock } from 'redlock';
+import { backoff } from '@slotbook/runtime';
 
 export interface HostLockOptions {
   enabled: boolean;
@@ -65,7 +66,7 @@ export class HostLock {
         }
       }
       if (Date.now() >= deadline) return null;
-      await delay(Math.min(40, 5 + attempt * 5) * (0.5 + Math.random()));
+      await backoff(attempt, { stepMs: 5, capMs: 40 });
     }
   }
 
@@ -83,8 +84,4 @@ async function isContention(error: unknown): Promise<boolean> {
   return attempts.some((stats) =>
     [...stats.votesAgainst.values()].some((vote) => vote instanceof ResourceLockedError),
   );
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

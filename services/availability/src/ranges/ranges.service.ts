@@ -19,6 +19,7 @@ import {
   type VerifySlotCommand,
 } from '@slotbook/contracts';
 import { OutboxRelay, newEvent } from '@slotbook/messaging';
+import { backoff } from '@slotbook/runtime';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
@@ -295,9 +296,7 @@ export class RangesService {
           return decided;
         }
         if (Date.now() >= deadline) throw new DomainError(ErrorCode.Conflict, SCHEDULE_BUSY);
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(50, 2 + attempt * 3) * (0.5 + Math.random())),
-        );
+        await backoff(attempt);
       }
     });
     if (decision.events.length > 0) this.relay.kick();

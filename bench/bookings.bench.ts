@@ -6,6 +6,7 @@
  *   npm run bench:bookings                      # starts its own platform (needs scripts/test.sh's env)
  *   BENCH_SECONDS=30 BENCH_CONNECTIONS=64 npm run bench:bookings
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:bookings   # profiles
+ *   BENCH_BOOKING_ENV="OUTBOX_PUBLISH_ON_WRITE=false OUTBOX_INTERVAL_MS=600000" ...  # booking's env
  */
 import {
   ApiClient,
@@ -83,7 +84,12 @@ async function main(): Promise<void> {
     ? null
     : await new Platform({
         replicas: { booking: 2 },
-        env: { identity: profile, availability: profile, booking: profile, gateway: profile },
+        env: {
+          identity: profile,
+          availability: profile,
+          booking: { ...profile, ...bookingEnv() },
+          gateway: profile,
+        },
       }).start();
   const api = new ApiClient(process.env.BENCH_GATEWAY_URL ?? platform!.gatewayUrl);
   try {
@@ -126,3 +132,15 @@ void main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** BENCH_BOOKING_ENV: `KEY=value` pairs, space-separated, added to the booking replicas' env. */
+function bookingEnv(): Record<string, string> {
+  const pairs = (process.env.BENCH_BOOKING_ENV ?? '').split(' ').filter(Boolean);
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`BENCH_BOOKING_ENV: "${pair}" is not KEY=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}

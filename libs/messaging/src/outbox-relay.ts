@@ -79,9 +79,9 @@ export class OutboxRelay {
   async pass(): Promise<number> {
     try {
       const records = await this.store.pending(this.options.batchSize);
-      // Record after record, the events of each strictly in order. Relaying records in parallel
-      // was measured slower: on a single-writer database the relay's writes only queue up
-      // behind each other and behind the service's own (docs/benchmarks.md).
+      // Record after record, the events of each strictly in order. On a single-writer database
+      // (SQLite under FerretDB) relaying records in parallel only queues the relay's writes up
+      // behind each other and behind the service's own.
       let published = 0;
       for (const recordId of records) {
         try {

@@ -30,6 +30,6 @@ export const EVENT_EXCHANGE_OPTIONS: Options.AssertExchange = { durable: true };
 
 /**
  * Socket options of every command connection: Nagle's algorithm off. amqplib leaves it on, and
- * a command's frames then wait for the peer's delayed ACK, about 40 ms per request/reply.
+ * a command's frames then wait for the peer's delayed ACK (tens of milliseconds a round trip).
  */
 export const COMMAND_SOCKET_OPTIONS = { connectionOptions: { noDelay: true } };

@@ -7,14 +7,10 @@ export interface OutboxStore {
   /** Records with events waiting, up to `limit`. */
   pending(limit: number): Promise<string[]>;
   /**
-   * Locks the record, hands its waiting events to `publish` (which answers the ids the broker
-   * confirmed), removes those, unlocks. Answers how many were removed.
+   * Hands the record's waiting events to `publish` (which answers the ids the broker
+   * confirmed) and removes those. Answers how many were removed.
    */
-  relay(
-    recordId: string,
-    leaseMs: number,
-    publish: (events: PendingEvent[]) => Promise<string[]>,
-  ): Promise<number>;
+  relay(recordId: string, publish: (events: PendingEvent[]) => Promise<string[]>): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
@@ -22,7 +18,6 @@ export interface OutboxRelayOptions {
   /** Publish right after a write (default), or leave it to the next timed pass. */
   publishOnWrite?: boolean;
   batchSize: number;
-  leaseMs: number;
 }
 
 /**
@@ -79,13 +74,11 @@ export class OutboxRelay {
   async pass(): Promise<number> {
     try {
       const records = await this.store.pending(this.options.batchSize);
-      // Record after record, the events of each strictly in order. On a single-writer database
-      // (SQLite under FerretDB) relaying records in parallel only queues the relay's writes up
-      // behind each other and behind the service's own.
+      // Record after record, the events of each strictly in order.
       let published = 0;
       for (const recordId of records) {
         try {
-          published += await this.store.relay(recordId, this.options.leaseMs, (events) =>
+          published += await this.store.relay(recordId, (events) =>
             this.publishInOrder(recordId, events),
           );
         } catch (error) {

@@ -13,7 +13,6 @@ import { READINESS_CHECKS, brokerReadiness, redisReadiness } from '@slotbook/run
 import { mongoReadiness } from './mongo-readiness';
 import { MongoOutboxStore, type WithOutbox } from './outbox';
 import { RecordChanges } from './record-changes';
-import { RecordMutex } from './record-mutex';
 
 /** The Redis client of a service (locks, revocations). */
 export const REDIS = Symbol('REDIS');
@@ -25,7 +24,7 @@ export interface CommandServiceSettings {
   exchange: string;
   /**
    * Where the service's events wait for the relay: inside the records of a mongoose model (the
-   * in-record outbox, written under the record mutex), or in a store of the service's own.
+   * in-record outbox, changed by compare-and-set), or in a store of the service's own.
    */
   outbox: { model: string } | { store: Type<OutboxStore> };
   outboxIntervalMs: number;
@@ -43,7 +42,7 @@ export interface CommandServiceSettings {
 
 /**
  * What every command-handling service wires the same way: Redis, the command runner and bus,
- * the event publisher, the record mutex, the outbox and its relay, and readiness checks for the
+ * the event publisher, the outbox and its relay, and readiness checks for the
  * database, the broker and Redis.
  */
 export function commandServiceProviders(settings: CommandServiceSettings): Provider[] {
@@ -71,11 +70,6 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
       provide: EventPublisher,
       useFactory: () => new EventPublisher(settings.amqpUrl, [settings.exchange]),
     },
-    {
-      provide: RecordMutex,
-      inject: [getConnectionToken()],
-      useFactory: (connection: Connection) => RecordMutex.forConnection(connection),
-    },
     ...outboxProviders(settings),
     {
       provide: READINESS_CHECKS,
@@ -99,23 +93,20 @@ function outboxProviders(settings: CommandServiceSettings): Provider[] {
         intervalMs: settings.outboxIntervalMs,
         publishOnWrite: settings.publishOnWrite,
         batchSize: 100,
-        leaseMs: 10_000,
       }),
   };
   if ('store' in settings.outbox) return [settings.outbox.store, relay];
   return [
     {
       provide: MongoOutboxStore,
-      inject: [getModelToken(settings.outbox.model), RecordMutex],
-      useFactory: (records: Model<WithOutbox>, mutex: RecordMutex) =>
-        new MongoOutboxStore(records, mutex),
+      inject: [getModelToken(settings.outbox.model)],
+      useFactory: (records: Model<WithOutbox>) => new MongoOutboxStore(records),
     },
     relay,
     {
       provide: RecordChanges,
-      inject: [RecordMutex, MongoOutboxStore, OutboxRelay],
-      useFactory: (mutex: RecordMutex, store: MongoOutboxStore, outboxRelay: OutboxRelay) =>
-        new RecordChanges(mutex, store, outboxRelay),
+      inject: [OutboxRelay],
+      useFactory: (outboxRelay: OutboxRelay) => new RecordChanges(outboxRelay),
     },
   ];
 }

@@ -2,6 +2,5 @@ export * from './keyset-page';
 export * from './mongo-errors';
 export * from './mongo-readiness';
 export * from './outbox';
-export * from './record-mutex';
 export * from './command-service.providers';
 export * from './record-changes';

@@ -1,9 +1,7 @@
 import { Prop, Schema } from '@nestjs/mongoose';
-import { Schema as MongooseSchema, type Connection, type Model } from 'mongoose';
+import { Schema as MongooseSchema, type Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { OutboxStore } from '@slotbook/messaging';
-import { isDuplicateKeyError } from './mongo-errors';
-import { RecordMutex } from './record-mutex';
 
 /**
  * The outbox lives inside each record: an event is `$push`ed in the same single-document
@@ -23,8 +21,10 @@ export const PendingEventSchema = new MongooseSchema<PendingEvent>(
 );
 
 /**
- * What every record with an in-record outbox carries: its timestamps and its pending events.
- * Record schemas extend it (`SchemaFactory.createForClass` follows the class chain).
+ * What every record with an in-record outbox carries: its timestamps, a version that every
+ * change increments (the compare-and-set of {@link compareAndSet}), its pending events and a
+ * flag the relay finds them by. Record schemas extend it (`SchemaFactory.createForClass`
+ * follows the class chain) and declare the flag's index with {@link indexOutbox}.
  */
 @Schema()
 export abstract class OutboxRecord {
@@ -34,141 +34,109 @@ export abstract class OutboxRecord {
   @Prop({ required: true })
   updatedAt!: Date;
 
+  @Prop({ required: true, default: 1 })
+  version!: number;
+
   @Prop({ type: [PendingEventSchema], default: [] })
   outbox!: PendingEvent[];
+
+  /** True while the outbox holds events: an equality with few matches, served by an index. */
+  @Prop({ required: true, default: false })
+  outboxPending!: boolean;
+}
+
+/** Declares the index the relay's `{outboxPending: true}` query is served by. */
+export function indexOutbox(schema: MongooseSchema): void {
+  schema.index({ outboxPending: 1 });
 }
 
 export interface WithOutbox {
   _id: string;
+  version: number;
   outbox: PendingEvent[];
+  outboxPending: boolean;
 }
 
-/** The mutex key of a record: writers and the relay take the same one. */
-export function recordLockKey(collection: string, id: string): string {
-  return `${collection}:${id}`;
+/** The fields a new record's outbox starts with. */
+export function initialOutbox(
+  events: PendingEvent[],
+): Pick<WithOutbox, 'version' | 'outbox' | 'outboxPending'> {
+  return { version: 1, outbox: events, outboxPending: events.length > 0 };
 }
-
-/** A record with events waiting: a small collection the relay scans instead of the records. */
-export interface PendingMarker {
-  _id: string;
-  since: Date;
-}
-
-export const PendingMarkerSchema = new MongooseSchema<PendingMarker>(
-  { _id: { type: String, required: true }, since: { type: Date, required: true } },
-  { versionKey: false },
-);
-
-/** A marker older than this whose record does not exist belongs to a write that never happened. */
-const ORPHAN_MARKER_MS = 60_000;
 
 /**
- * The records with events waiting, in `<collection>_outbox_pending`. Writers mark a record
- * before the write that adds its events, so the relay finds them without scanning the records
- * (a scan FerretDB cannot answer from an index), and even if the writer dies right after.
+ * Writes `set` and appends `events` if the record is still at the version the caller read,
+ * incrementing it: MongoDB's single-document atomicity makes this a compare-and-set, so a
+ * writer that read a stale record changes nothing. Answers the record as written, or null when
+ * another writer got there first (or the record is gone): decide again on a fresh read.
  */
-export class PendingMarkers {
-  private readonly markers: Model<PendingMarker>;
-
-  constructor(connection: Connection, collection: string) {
-    const name = `${collection}OutboxPending`;
-    this.markers =
-      connection.models[name] ??
-      connection.model<PendingMarker>(name, PendingMarkerSchema, `${collection}_outbox_pending`);
-  }
-
-  /** Marks the record (idempotent). */
-  async mark(recordId: string): Promise<void> {
-    try {
-      await this.markers.create({ _id: recordId, since: new Date() });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-
-  async list(limit: number): Promise<string[]> {
-    const markers = await this.markers
-      .find({}, { _id: 1 })
-      .limit(limit)
-      .lean<Array<{ _id: string }>>();
-    return markers.map((marker) => marker._id);
-  }
-
-  async clear(recordId: string): Promise<void> {
-    await this.markers.deleteOne({ _id: recordId });
-  }
-
-  /** Clears the marker of a record that does not exist, once its writer has surely given up. */
-  async clearIfOrphaned(recordId: string): Promise<void> {
-    const marker = await this.markers.findById(recordId).lean<PendingMarker>();
-    const since = marker ? new Date(marker.since).getTime() : Date.now();
-    if (Date.now() - since > ORPHAN_MARKER_MS) await this.clear(recordId);
-  }
+export async function compareAndSet<T extends WithOutbox>(
+  model: Model<T>,
+  current: Pick<WithOutbox, '_id' | 'version'>,
+  set: Partial<T>,
+  events: PendingEvent[],
+): Promise<T | null> {
+  const update: Record<string, unknown> = {
+    $set: events.length > 0 ? { ...set, outboxPending: true } : set,
+    $inc: { version: 1 },
+  };
+  if (events.length > 0) update.$push = { outbox: { $each: events } };
+  return model
+    .findOneAndUpdate({ _id: current._id, version: current.version } as never, update as never, {
+      new: true,
+    })
+    .lean<T>()
+    .exec();
 }
 
-/** Left of a lease when the relay would write: below this, it leaves the write for a later pass. */
-const LEASE_SAFETY_MS = 3_000;
+/** How often the relay tries to remove what it published from a record that keeps changing. */
+const REMOVE_ATTEMPTS = 5;
 
 /**
- * The in-record outbox: writers call {@link markPending} (see {@link PendingMarkers}) before
- * writing a record with events. The relay takes each record's mutex while it publishes and
- * removes events, so it never writes a record at the same time as the service.
+ * The in-record outbox of one collection. The relay publishes a record's events in order and
+ * removes those the broker confirmed with a compare-and-set on the record's version, so it
+ * needs no lock: a writer that changed the record meanwhile makes the removal fail, and the
+ * relay reads again and removes what it published from the newer outbox. The relay never
+ * increments the version, so it never makes a writer decide again.
  */
 export class MongoOutboxStore implements OutboxStore {
-  private readonly markers: PendingMarkers;
-
-  constructor(
-    private readonly model: Model<WithOutbox>,
-    private readonly mutex: RecordMutex,
-  ) {
-    this.markers = new PendingMarkers(model.db, model.collection.name);
-  }
-
-  /** The record's lock: writers and the relay take the same one. */
-  lockKey(id: string): string {
-    return recordLockKey(this.model.collection.name, id);
-  }
-
-  /** Before a write that adds events to a record (idempotent). */
-  async markPending(recordId: string): Promise<void> {
-    await this.markers.mark(recordId);
-  }
+  constructor(private readonly model: Model<WithOutbox>) {}
 
   async pending(limit: number): Promise<string[]> {
-    return this.markers.list(limit);
+    const docs = await this.model
+      .find({ outboxPending: true }, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return docs.map((doc) => doc._id);
   }
 
-  /**
-   * Publishes one record's events under the record's lock, taken just for this: nothing else
-   * writes the record meanwhile, so the outbox read here is exactly what was committed, and
-   * the rest of it is written back by `_id` alone (the one lookup FerretDB answers from an
-   * index). If publishing ate too much of the lease, nothing is written: the events simply go
-   * out again on the next pass (subscribers de-duplicate by id).
-   */
   async relay(
     recordId: string,
-    leaseMs: number,
     publish: (events: PendingEvent[]) => Promise<string[]>,
   ): Promise<number> {
-    const acquiredAt = Date.now();
-    const release = await this.mutex.tryAcquire(this.lockKey(recordId), { leaseMs, waitMs: 0 });
-    if (!release) return 0;
-    try {
-      const doc = await this.model.findById(recordId, { outbox: 1 }).lean<WithOutbox>();
-      if (!doc || doc.outbox.length === 0) {
-        if (doc) await this.markers.clear(recordId);
-        else await this.markers.clearIfOrphaned(recordId);
-        return 0;
-      }
-      const published = new Set(await publish(doc.outbox));
-      if (published.size === 0) return 0;
-      if (Date.now() - acquiredAt > leaseMs - LEASE_SAFETY_MS) return 0;
+    const published = new Set<string>();
+    for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt += 1) {
+      const doc = await this.read(recordId);
+      if (!doc) return 0;
+      // Events already published in this pass are not sent again; only newer ones are.
+      const fresh = doc.outbox.filter((event) => !published.has(event.id));
+      if (fresh.length > 0) for (const id of await publish(fresh)) published.add(id);
       const rest = doc.outbox.filter((event) => !published.has(event.id));
-      await this.model.updateOne({ _id: recordId }, { $set: { outbox: rest } });
-      if (rest.length === 0) await this.markers.clear(recordId);
-      return published.size;
-    } finally {
-      await release();
+      if (rest.length === doc.outbox.length && rest.length > 0) return 0;
+      const written = await this.model
+        .updateOne(
+          { _id: recordId, version: doc.version },
+          { $set: { outbox: rest, outboxPending: rest.length > 0 } },
+        )
+        .exec();
+      if (written.matchedCount === 1) return doc.outbox.length - rest.length;
     }
+    // The record kept changing: what was published goes out again next pass (at least once).
+    return 0;
+  }
+
+  private read(recordId: string): Promise<WithOutbox | null> {
+    return this.model.findById(recordId, { version: 1, outbox: 1 }).lean<WithOutbox>().exec();
   }
 }

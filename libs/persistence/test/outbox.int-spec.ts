@@ -2,7 +2,14 @@ import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher, OutboxRelay, newEvent } from '@slotbook/messaging';
 import { EventRecorder, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
-import { MongoOutboxStore, PendingEventSchema, RecordMutex, type WithOutbox } from '../src';
+import {
+  MongoOutboxStore,
+  PendingEventSchema,
+  compareAndSet,
+  indexOutbox,
+  initialOutbox,
+  type WithOutbox,
+} from '../src';
 
 /** The outbox against the real database and broker: nothing written is lost, order holds. */
 const exchange = `test.outbox.${randomUUID().slice(0, 8)}`;
@@ -15,17 +22,18 @@ describe('outbox relay', () => {
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUrlFor(uniqueDatabase('outbox'))).asPromise();
-    model = connection.model<WithOutbox & { name?: string }>(
-      'Thing',
-      new Schema(
-        {
-          _id: { type: String, required: true },
-          name: String,
-          outbox: { type: [PendingEventSchema], default: [] },
-        },
-        { versionKey: false },
-      ),
+    const schema = new Schema(
+      {
+        _id: { type: String, required: true },
+        name: String,
+        version: { type: Number, required: true },
+        outbox: { type: [PendingEventSchema], default: [] },
+        outboxPending: { type: Boolean, required: true },
+      },
+      { versionKey: false },
     );
+    indexOutbox(schema);
+    model = connection.model<WithOutbox & { name?: string }>('Thing', schema);
     await model.init();
     publisher = new EventPublisher(process.env.AMQP_URL!, [exchange]);
     recorder = await new EventRecorder().start([{ exchange }]);
@@ -39,15 +47,18 @@ describe('outbox relay', () => {
   });
 
   function store(): MongoOutboxStore {
-    return new MongoOutboxStore(model as never, RecordMutex.forConnection(connection));
+    return new MongoOutboxStore(model as never);
+  }
+
+  function eventsOf(id: string, count: number, from = 0) {
+    return Array.from({ length: count }, (_, i) =>
+      newEvent(exchange, 'thing.changed', { id, step: from + i }, null),
+    );
   }
 
   async function writeWithEvents(id: string, count: number): Promise<string[]> {
-    const events = Array.from({ length: count }, (_, i) =>
-      newEvent(exchange, 'thing.changed', { id, step: i }, null),
-    );
-    await store().markPending(id);
-    await model.create({ _id: id, name: 'x', outbox: events });
+    const events = eventsOf(id, count);
+    await model.create({ _id: id, name: 'x', ...initialOutbox(events) });
     return events.map((event) => event.id);
   }
 
@@ -57,7 +68,6 @@ describe('outbox relay', () => {
     const relay = new OutboxRelay(store(), publisher, {
       intervalMs: 50,
       batchSize: 10,
-      leaseMs: 5_000,
     });
     expect(await relay.pass()).toBe(5);
     await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === id).length === 5);
@@ -76,13 +86,13 @@ describe('outbox relay', () => {
     const relay = new OutboxRelay(
       {
         pending: async () => [broken, fine],
-        relay: (recordId, leaseMs, publish) =>
+        relay: (recordId, publish) =>
           recordId === broken
             ? Promise.reject(new Error('the record cannot be read'))
-            : real.relay(recordId, leaseMs, publish),
+            : real.relay(recordId, publish),
       },
       publisher,
-      { intervalMs: 50, batchSize: 10, leaseMs: 5_000 },
+      { intervalMs: 50, batchSize: 10 },
     );
     expect(await relay.pass()).toBe(2);
     await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === fine).length === 2);
@@ -97,7 +107,7 @@ describe('outbox relay', () => {
     for (const id of records) written.set(id, await writeWithEvents(id, 3));
     const shared = store();
     const relays = [1, 2].map(
-      () => new OutboxRelay(shared, publisher, { intervalMs: 20, batchSize: 4, leaseMs: 5_000 }),
+      () => new OutboxRelay(shared, publisher, { intervalMs: 20, batchSize: 4 }),
     );
     relays.forEach((relay) => relay.start());
     await recorder.waitFor(
@@ -116,7 +126,52 @@ describe('outbox relay', () => {
       expect(firstSeen).toEqual(written.get(id));
     }
     expect(await model.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
-    expect(await connection.collection('things_outbox_pending').countDocuments({})).toBe(0);
+    expect(await model.countDocuments({ outboxPending: true })).toBe(0);
+  });
+
+  it('an event written while the relay publishes is neither lost nor reordered', async () => {
+    const id = randomUUID();
+    const first = await writeWithEvents(id, 1);
+    const later = eventsOf(id, 1, 1);
+    const real = store();
+    // The writer changes the record between the relay's read and its removal of what it sent.
+    const racing = new OutboxRelay(
+      {
+        pending: () => real.pending(10),
+        relay: (recordId, publish) =>
+          real.relay(recordId, async (events) => {
+            const sent = await publish(events);
+            const current = (await model.findById(recordId).lean())!;
+            if (current.outbox.length === 1) {
+              expect(await compareAndSet(model as never, current, {}, later)).not.toBeNull();
+            }
+            return sent;
+          }),
+      },
+      publisher,
+      { intervalMs: 50, batchSize: 10 },
+    );
+    expect(await racing.pass()).toBe(2);
+    const all = [...first, later[0]!.id];
+    await recorder.waitFor((events) => events.filter((e) => e.envelope.data.id === id).length >= 2);
+    const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
+    expect(seen.filter((eventId, index) => seen.indexOf(eventId) === index)).toEqual(all);
+    const after = (await model.findById(id).lean())!;
+    expect(after.outbox).toEqual([]);
+    expect(after.outboxPending).toBe(false);
+  });
+
+  it('a compare-and-set on a stale version changes nothing and adds no event', async () => {
+    const id = randomUUID();
+    await writeWithEvents(id, 0);
+    const read = (await model.findById(id).lean())!;
+    const winner = await compareAndSet(model as never, read, { name: 'first' }, eventsOf(id, 1));
+    const loser = await compareAndSet(model as never, read, { name: 'second' }, eventsOf(id, 1));
+    expect(winner).toMatchObject({ name: 'first', version: read.version + 1 });
+    expect(loser).toBeNull();
+    const stored = (await model.findById(id).lean())!;
+    expect(stored).toMatchObject({ name: 'first', outboxPending: true });
+    expect(stored.outbox).toHaveLength(1);
   });
 
   it('keeps events when the broker does not confirm, and publishes them on a later pass', async () => {
@@ -126,7 +181,6 @@ describe('outbox relay', () => {
     const failing = new OutboxRelay(store(), unreachable, {
       intervalMs: 50,
       batchSize: 10,
-      leaseMs: 1,
     });
     const published = await failing.pass();
     await unreachable.close();
@@ -136,7 +190,6 @@ describe('outbox relay', () => {
     const working = new OutboxRelay(store(), publisher, {
       intervalMs: 50,
       batchSize: 10,
-      leaseMs: 5_000,
     });
     expect(await working.pass()).toBeGreaterThanOrEqual(1);
     await recorder.waitFor((all) => all.some((e) => e.envelope.data.id === id));

@@ -9,18 +9,13 @@ import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HeldSlotsClient } from './ranges/held-slots.client';
 import { HostDirectory } from './ranges/host-directory.client';
 import { HostLock } from './ranges/host-lock';
-import { HostScheduleRepository } from './ranges/host-schedule.repository';
-import { HostScheduleOutbox } from './ranges/host-schedule.outbox';
+import { HostAvailabilityRepository } from './ranges/host-availability.repository';
 import {
+  HostAvailabilityDocument,
+  HostAvailabilitySchema,
   RangeHostDocument,
   RangeHostSchema,
-  ScheduleHeadDocument,
-  ScheduleHeadSchema,
-  ScheduleRelayDocument,
-  ScheduleRelaySchema,
-  ScheduleVersionDocument,
-  ScheduleVersionSchema,
-} from './ranges/host-schedule.schema';
+} from './ranges/host-availability.schema';
 import { RangesHandlers } from './ranges/ranges.handlers';
 import { RangesService } from './ranges/ranges.service';
 
@@ -33,9 +28,7 @@ export class AvailabilityModule {
         loggerModule('availability', config.LOG_LEVEL),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
-          { name: ScheduleVersionDocument.name, schema: ScheduleVersionSchema },
-          { name: ScheduleHeadDocument.name, schema: ScheduleHeadSchema },
-          { name: ScheduleRelayDocument.name, schema: ScheduleRelaySchema },
+          { name: HostAvailabilityDocument.name, schema: HostAvailabilitySchema },
           { name: RangeHostDocument.name, schema: RangeHostSchema },
         ]),
       ],
@@ -46,7 +39,7 @@ export class AvailabilityModule {
           amqpUrl: config.AMQP_URL,
           redisUrl: config.REDIS_URL,
           exchange: AVAILABILITY_EXCHANGE,
-          outbox: { store: HostScheduleOutbox },
+          outbox: { model: HostAvailabilityDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
           publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
@@ -65,7 +58,7 @@ export class AvailabilityModule {
         },
         HeldSlotsClient,
         HostDirectory,
-        HostScheduleRepository,
+        HostAvailabilityRepository,
         RangesService,
         AvailabilityLifecycle,
       ],

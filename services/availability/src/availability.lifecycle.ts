@@ -9,9 +9,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Model } from 'mongoose';
 import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
-import { REDIS, RecordMutex } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
-import { ScheduleVersionDocument } from './ranges/host-schedule.schema';
+import { HostAvailabilityDocument, RangeHostDocument } from './ranges/host-availability.schema';
 
 /** Start-up and graceful shutdown of availability's moving parts, in order. */
 @Injectable()
@@ -21,19 +21,19 @@ export class AvailabilityLifecycle
   constructor(
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectModel(ScheduleVersionDocument.name)
-    private readonly versions: Model<ScheduleVersionDocument>,
+    @InjectModel(HostAvailabilityDocument.name)
+    private readonly hosts: Model<HostAvailabilityDocument>,
+    @InjectModel(RangeHostDocument.name)
+    private readonly rangeHosts: Model<RangeHostDocument>,
     private readonly runner: CommandRunner,
-    private readonly mutex: RecordMutex,
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly bus: CommandBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // The collections exist, and the relay mutex's unique index, before the first write.
-    await this.versions.init();
-    await this.mutex.init();
+    // The collections and the relay's index exist before the first write.
+    await Promise.all([this.hosts.init(), this.rangeHosts.init()]);
     this.relay.start();
   }
 

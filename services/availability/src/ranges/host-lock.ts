@@ -11,10 +11,10 @@ export interface HostLockOptions {
 }
 
 /**
- * Keeps a host's concurrent writers from racing for the same schedule version: they queue in
+ * Keeps a host's concurrent writers from racing for the same version of its document: they queue in
  * memory within a replica, and behind a Redlock per host across replicas, instead of retrying
  * against the database. It decides nothing: when the Redlock cannot be had in time, or Redis
- * is down, the writer goes on and the insert of the next schedule version decides, so a Redis
+ * is down, the writer goes on and the compare-and-set on the host's document decides, so a Redis
  * outage never makes a write fail.
  */
 export class HostLock {
@@ -44,7 +44,7 @@ export class HostLock {
       try {
         return await work();
       } finally {
-        // An expired lock fails to release; that is harmless, the version insert decided.
+        // An expired lock fails to release; that is harmless, the compare-and-set decided.
         await lock?.release().catch(() => undefined);
       }
     } finally {
@@ -73,7 +73,7 @@ export class HostLock {
   private warnUnavailable(error: unknown): void {
     if (Date.now() - this.lastWarning < 10_000) return;
     this.lastWarning = Date.now();
-    this.logger.warn({ err: error }, 'host lock unavailable; relying on the schedule versions');
+    this.logger.warn({ err: error }, 'host lock unavailable; relying on the compare-and-set');
   }
 }
 

@@ -10,7 +10,7 @@ import { isSlotOf, isWholeSlotOf, slotCount, type SlotGrid } from '@slotbook/sch
 
 /**
  * The rules of a host's availability (SPEC §4) as pure functions: no Nest, no I/O, `now`
- * passed in. The service reads the host's schedule, decides with these, and writes the result.
+ * passed in. The service reads the host's ranges, decides with these, and writes the result.
  */
 
 /** Where a range lies and how it is cut into slots. */
@@ -20,7 +20,7 @@ export interface RangeSpan {
   slotDuration: number;
 }
 
-/** A range as the host's schedule stores it. */
+/** A range as the host's document stores it. */
 export interface RangeEntry extends RangeSpan {
   id: string;
   requiresConfirmation: boolean;

@@ -23,8 +23,8 @@ import { backoff } from '@slotbook/runtime';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
+import { HostAvailabilityRepository } from './host-availability.repository';
 import { HostLock } from './host-lock';
-import { HostScheduleRepository } from './host-schedule.repository';
 import { toBookableRange, toRange, toVerifiedSlot } from './range.mapper';
 import {
   assertNoOverlap,
@@ -44,7 +44,7 @@ import {
   type RangeSpan,
 } from './range-rules';
 
-/** How long one write keeps deciding again while other writers take the versions it tried. */
+/** How long one write keeps deciding again while writers on other replicas change the host. */
 const WRITE_WAIT_MS = 3_000;
 /** A change must still hold this much of its lease when it applies its result. */
 const LEASE_MARGIN_MS = 2_000;
@@ -53,7 +53,7 @@ const ORPHAN_CHECKS = 3;
 const ORPHAN_RECHECK_MS = 150;
 
 const RANGE_BEING_CHANGED = 'the range is being changed by another request; retry';
-const SCHEDULE_BUSY = "the host's availability is being changed by another request; retry";
+const HOST_BUSY = "the host's availability is being changed by another request; retry";
 
 /** What a write decided: the host's ranges after it (null: nothing to write), its events. */
 interface Decision<T> {
@@ -75,7 +75,7 @@ export class RangesService {
 
   constructor(
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
-    private readonly schedules: HostScheduleRepository,
+    private readonly hostRanges: HostAvailabilityRepository,
     private readonly relay: OutboxRelay,
     private readonly hostLock: HostLock,
     private readonly hosts: HostDirectory,
@@ -92,7 +92,7 @@ export class RangesService {
     };
     assertValidSpan(span, new Date());
     const id = randomUUID();
-    await this.schedules.recordRange(id, hostId);
+    await this.hostRanges.recordRange(id, hostId);
     return this.write(hostId, (ranges, now) => {
       assertNoOverlap(ranges, span);
       const entry: RangeEntry = {
@@ -118,25 +118,25 @@ export class RangesService {
   async list({ hostId, query }: ListRangesCommand): Promise<AvailabilityRangeList> {
     const now = new Date();
     const { from, to } = resolveWindow(query, now);
-    const schedule = await this.schedules.find(hostId);
+    const stored = await this.hostRanges.find(hostId);
     return {
-      data: rangesInWindow(schedule?.ranges ?? [], from, to).map((range) => toRange(hostId, range)),
+      data: rangesInWindow(stored?.ranges ?? [], from, to).map((range) => toRange(hostId, range)),
     };
   }
 
   async listBookable({ hostId, from, to }: ListBookableRangesCommand): Promise<BookableRanges> {
     const now = new Date();
-    const schedule = await this.schedules.find(hostId);
+    const stored = await this.hostRanges.find(hostId);
     return {
-      data: rangesInWindow(schedule?.ranges ?? [], from, to)
+      data: rangesInWindow(stored?.ranges ?? [], from, to)
         .filter((range) => !isChanging(range, now))
         .map(toBookableRange),
     };
   }
 
   async verifySlot({ hostId, startTime }: VerifySlotCommand): Promise<VerifiedSlot> {
-    const schedule = await this.schedules.find(hostId);
-    const range = rangeOfSlot(schedule?.ranges ?? [], startTime, new Date());
+    const stored = await this.hostRanges.find(hostId);
+    const range = rangeOfSlot(stored?.ranges ?? [], startTime, new Date());
     return toVerifiedSlot(range, startTime);
   }
 
@@ -276,10 +276,9 @@ export class RangesService {
   }
 
   /**
-   * One read-decide-write of the host's schedule: read the latest version, decide on it, write
-   * the next version. The insert of the next version is the guard: if another writer made it
-   * first, this one decides again on the newer schedule. The host lock only keeps writers from
-   * crowding. `decide` throws to refuse.
+   * One read-decide-write of the host's ranges: read the host's document, decide on it, write
+   * it back by compare-and-set on the version read. If another writer changed it first, this
+   * one decides again on the newer ranges. The host lock only keeps writers from crowding. `decide` throws to refuse.
    */
   private async write<T>(
     hostId: string,
@@ -288,14 +287,13 @@ export class RangesService {
     const decision = await this.hostLock.around(hostId, async () => {
       const deadline = Date.now() + WRITE_WAIT_MS;
       for (let attempt = 0; ; attempt += 1) {
-        const schedule = await this.schedules.find(hostId);
-        const decided = decide(schedule?.ranges ?? [], new Date());
+        const read = await this.hostRanges.find(hostId);
+        const decided = decide(read?.ranges ?? [], new Date());
         if (decided.ranges === null) return decided;
-        const base = schedule?.version ?? 0;
-        if (await this.schedules.append(hostId, base, decided.ranges, decided.events)) {
+        if (await this.hostRanges.write(hostId, read, decided.ranges, decided.events)) {
           return decided;
         }
-        if (Date.now() >= deadline) throw new DomainError(ErrorCode.Conflict, SCHEDULE_BUSY);
+        if (Date.now() >= deadline) throw new DomainError(ErrorCode.Conflict, HOST_BUSY);
         await backoff(attempt);
       }
     });
@@ -326,7 +324,7 @@ export class RangesService {
 
   /** The host of a range the actor may change; 404 for anyone else's (never revealed). */
   private async hostOf(actor: Actor, rangeId: string): Promise<string> {
-    const hostId = await this.schedules.hostOfRange(rangeId);
+    const hostId = await this.hostRanges.hostOfRange(rangeId);
     if (!hostId || (actor.role !== 'ADMIN' && hostId !== actor.id)) {
       throw DomainError.notFound('availability range');
     }

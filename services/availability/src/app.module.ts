@@ -1,14 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import type Redis from 'ioredis';
 import { AVAILABILITY_EXCHANGE } from '@slotbook/contracts';
-import { REDIS, commandServiceProviders } from '@slotbook/persistence';
+import { commandServiceProviders } from '@slotbook/persistence';
 import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
 import { AvailabilityLifecycle } from './availability.lifecycle';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HeldSlotsClient } from './ranges/held-slots.client';
 import { HostDirectory } from './ranges/host-directory.client';
-import { HostLock } from './ranges/host-lock';
 import { HostAvailabilityRepository } from './ranges/host-availability.repository';
 import {
   HostAvailabilityDocument,
@@ -16,6 +14,7 @@ import {
   RangeHostDocument,
   RangeHostSchema,
 } from './ranges/host-availability.schema';
+import { HostWriteQueue } from './ranges/host-write-queue';
 import { RangesHandlers } from './ranges/ranges.handlers';
 import { RangesService } from './ranges/ranges.service';
 
@@ -46,16 +45,7 @@ export class AvailabilityModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           redisOfflineQueue: false,
         }),
-        {
-          provide: HostLock,
-          inject: [REDIS],
-          useFactory: (redis: Redis) =>
-            new HostLock(redis, {
-              enabled: config.HOST_LOCK === 'redlock',
-              ttlMs: 5_000,
-              waitMs: config.HOST_LOCK_WAIT_MS,
-            }),
-        },
+        HostWriteQueue,
         HeldSlotsClient,
         HostDirectory,
         HostAvailabilityRepository,

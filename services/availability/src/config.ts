@@ -3,10 +3,6 @@ import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
 
 export const AvailabilityEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3002),
-  /** `off`: a host's writers on different replicas race in the database alone. */
-  HOST_LOCK: z.enum(['redlock', 'off']).default('redlock'),
-  /** How long a writer waits for the host's Redlock before going on without it. */
-  HOST_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
   /**
    * How long a range stays marked as changing while a PATCH/DELETE asks booking for the slots
    * it holds. Longer than RPC_TIMEOUT_MS plus two writes; a crash leaves only this lease.

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, type Actor, type PendingEvent } from '@slotbook/contracts';
@@ -15,7 +14,7 @@ import {
   RangeHostDocument,
   RangeHostSchema,
 } from '../src/ranges/host-availability.schema';
-import { HostLock } from '../src/ranges/host-lock';
+import { HostWriteQueue } from '../src/ranges/host-write-queue';
 import { BOOKING_LEASE_GRACE_MS, type HeldSlotSpan } from '../src/ranges/range-rules';
 import { RangesService } from '../src/ranges/ranges.service';
 
@@ -32,7 +31,6 @@ describe('host availability writes', () => {
   let hostDocs: Model<HostAvailabilityDocument>;
   let rangeHosts: Model<RangeHostDocument>;
   let repository: HostAvailabilityRepository;
-  let redis: Redis;
   const config: AvailabilityConfig = AvailabilityEnv.parse({
     AMQP_URL: 'amqp://unused',
     MONGO_URL: 'mongodb://unused',
@@ -50,30 +48,21 @@ describe('host availability writes', () => {
     rangeHosts = connection.model(RangeHostDocument.name, RangeHostSchema);
     await Promise.all([hostDocs.init(), rangeHosts.init()]);
     repository = new HostAvailabilityRepository(hostDocs, rangeHosts);
-    redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
   });
 
   afterAll(async () => {
-    redis?.disconnect();
     await connection?.dropDatabase().catch(() => undefined);
     await connection?.close();
   });
 
-  /** A replica of its own: no shared queue, no Redis lock, only the database between them. */
+  /** A replica of its own: its own repository and write queue, only the database in common. */
   function replica(
     held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
     hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(hostDocs, rangeHosts),
   ) {
-    return new RangesService(
-      config,
-      hostRanges,
-      relay,
-      new HostLock(redis, { enabled: false, ttlMs: 1_000, waitMs: 0 }),
-      hosts,
-      {
-        list: (_: string, from: Date, to: Date) => held(from, to),
-      } as unknown as HeldSlotsClient,
-    );
+    return new RangesService(config, hostRanges, relay, new HostWriteQueue(), hosts, {
+      list: (_: string, from: Date, to: Date) => held(from, to),
+    } as unknown as HeldSlotsClient);
   }
 
   function host(): Actor {

@@ -24,7 +24,7 @@ import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
 import { HostAvailabilityRepository } from './host-availability.repository';
-import { HostLock } from './host-lock';
+import { HostWriteQueue } from './host-write-queue';
 import { toBookableRange, toRange, toVerifiedSlot } from './range.mapper';
 import {
   assertNoOverlap,
@@ -77,7 +77,7 @@ export class RangesService {
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
     private readonly hostRanges: HostAvailabilityRepository,
     private readonly relay: OutboxRelay,
-    private readonly hostLock: HostLock,
+    private readonly writeQueue: HostWriteQueue,
     private readonly hosts: HostDirectory,
     private readonly heldSlots: HeldSlotsClient,
   ) {}
@@ -278,13 +278,14 @@ export class RangesService {
   /**
    * One read-decide-write of the host's ranges: read the host's document, decide on it, write
    * it back by compare-and-set on the version read. If another writer changed it first, this
-   * one decides again on the newer ranges. The host lock only keeps writers from crowding. `decide` throws to refuse.
+   * one decides again on the newer ranges. The write queue only keeps this replica's writers
+   * from crowding. `decide` throws to refuse.
    */
   private async write<T>(
     hostId: string,
     decide: (ranges: RangeEntry[], now: Date) => Decision<T>,
   ): Promise<T> {
-    const decision = await this.hostLock.around(hostId, async () => {
+    const decision = await this.writeQueue.around(hostId, async () => {
       const deadline = Date.now() + WRITE_WAIT_MS;
       for (let attempt = 0; ; attempt += 1) {
         const read = await this.hostRanges.find(hostId);

@@ -1,7 +1,8 @@
 /**
  * One jest run, three kinds of specification:
  * - unit: pure code, beside the source (`*.spec.ts`);
- * - integration: one service or lib against the real RabbitMQ, Redis and database (`test/*.int-spec.ts`);
+ * - integration: one service or lib against the real RabbitMQ, Redis and database (`test/*.int-spec.ts`),
+ *   and tools/devdb's conformance suite against the database alone;
  * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`).
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
@@ -26,7 +27,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.int-spec.ts'],
+      testMatch: [
+        '<rootDir>/{libs,services}/*/test/**/*.int-spec.ts',
+        '<rootDir>/tools/*/test/**/*.int-spec.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/jest.slow-setup.js'],
     },
     {

@@ -1,12 +1,18 @@
-// Command devdb runs FerretDB embedded with its SQLite backend: a MongoDB wire-compatible
-// stand-in for development and CI machines that have no MongoDB (SPEC §8).
+// Command devdb is the MongoDB stand-in of development and CI machines that have no MongoDB
+// (SPEC §8): FerretDB 1.24 embedded with its PostgreSQL backend, behind a small wire-protocol
+// front that makes single-document writes atomic and equality lookups index-served, as they
+// are on MongoDB. See README.md.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
+	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,42 +20,179 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func main() {
-	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
-	dir := flag.String("dir", ".devdb", "directory holding the SQLite files")
-	// WAL with synchronous=NORMAL survives a crash of any process; only a power cut may lose the
-	// last commits. FULL (SQLite's default) fsyncs every commit and caps writes at disk speed.
-	params := flag.String("sqlite-params", "_pragma=synchronous(normal)", "query parameters of the SQLite URL")
+	addr := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on for MongoDB clients")
+	pgURL := flag.String("postgresql-url", "postgres://postgres@127.0.0.1:5432/slotbook_devdb",
+		"PostgreSQL database to keep the data in; created when missing")
+	drop := flag.Bool("drop-database", false, "drop the database of -postgresql-url and exit")
 	flag.Parse()
-
-	absDir, err := filepath.Abs(*dir)
-	if err != nil {
-		log.Fatalf("devdb: bad -dir: %v", err)
-	}
-	if err := os.MkdirAll(absDir, 0o755); err != nil {
-		log.Fatalf("devdb: cannot create %s: %v", absDir, err)
-	}
-
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *addr},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + absDir + "/?" + *params,
-	})
-	if err != nil {
-		log.Fatalf("devdb: %v", err)
-	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
-	go indexLookups(ctx, absDir, 200*time.Millisecond)
-
-	fmt.Printf("devdb: listening on %s (sqlite in %s)\n", *addr, absDir)
-	if err := <-done; err != nil && ctx.Err() == nil {
+	if *drop {
+		if err := dropDatabase(ctx, *pgURL); err != nil {
+			log.Fatalf("devdb: %v", err)
+		}
+		return
+	}
+	if err := run(ctx, *addr, *pgURL); err != nil {
 		log.Fatalf("devdb: %v", err)
 	}
+}
+
+func run(ctx context.Context, addr, pgURL string) error {
+	if err := createDatabase(ctx, pgURL); err != nil {
+		return err
+	}
+	ferretURL, err := withCustomPlans(pgURL)
+	if err != nil {
+		return err
+	}
+
+	// FerretDB listens on a Unix socket only devdb knows of.
+	dir, err := os.MkdirTemp("", "devdb-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	socket := filepath.Join(dir, "ferretdb.sock")
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:      ferretdb.ListenerConfig{Unix: socket},
+		Handler:       "postgresql",
+		PostgreSQLURL: ferretURL,
+	})
+	if err != nil {
+		return err
+	}
+
+	pool, err := pgxpool.New(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+
+	ferretDone := make(chan error, 1)
+	go func() { ferretDone <- f.Run(ctx) }()
+
+	fr := &front{
+		dial: func(ctx context.Context) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", socket)
+		},
+		indexer: newIndexer(pool),
+	}
+	frontDone := make(chan error, 1)
+	go func() { frontDone <- fr.serve(ctx, ln) }()
+
+	fmt.Printf("devdb: listening on %s (FerretDB on PostgreSQL %s)\n", ln.Addr(), redact(pgURL))
+
+	select {
+	case err = <-frontDone:
+	case err = <-ferretDone:
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err == nil {
+		err = errors.New("stopped unexpectedly")
+	}
+	return err
+}
+
+// withCustomPlans returns the URL FerretDB connects with: plan_cache_mode=force_custom_plan
+// as a runtime parameter of every connection. FerretDB filters by `_jsonb->$1 @> $2` and pgx
+// caches prepared statements; after five executions PostgreSQL may switch such a statement to
+// a generic plan, in which the key is an unknown parameter and no expression index applies.
+// A custom plan sees the key as a constant, so the GIN indexes keep serving.
+func withCustomPlans(pgURL string) (string, error) {
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		return "", fmt.Errorf("bad -postgresql-url: %w", err)
+	}
+	q := u.Query()
+	q.Set("plan_cache_mode", "force_custom_plan")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// maintenance connects to the `postgres` database of the server of pgURL and returns the name
+// of pgURL's database.
+func maintenance(ctx context.Context, pgURL string) (*pgx.Conn, string, error) {
+	cfg, err := pgx.ParseConfig(pgURL)
+	if err != nil {
+		return nil, "", fmt.Errorf("bad -postgresql-url: %w", err)
+	}
+	name := cfg.Database
+	if name == "" || name == "postgres" {
+		return nil, "", fmt.Errorf("-postgresql-url must name a database of devdb's own, not %q", name)
+	}
+	cfg.Database = "postgres"
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot connect to PostgreSQL at %s: %w", redact(pgURL), err)
+	}
+	return conn, name, nil
+}
+
+// createDatabase creates pgURL's database when it does not exist, with the encoding and
+// locale FerretDB requires (UTF8; C).
+func createDatabase(ctx context.Context, pgURL string) error {
+	conn, name, err := maintenance(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	q := fmt.Sprintf(`CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+		pgx.Identifier{name}.Sanitize())
+	_, err = conn.Exec(ctx, q)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // duplicate_database: made meanwhile
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot create database %s: %w", name, err)
+	}
+	slog.Info("devdb: created PostgreSQL database", "name", name)
+	return nil
+}
+
+func dropDatabase(ctx context.Context, pgURL string) error {
+	conn, name, err := maintenance(ctx, pgURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, pgx.Identifier{name}.Sanitize()))
+	return err
+}
+
+// redact hides a password in a URL for logging.
+func redact(pgURL string) string {
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
 }

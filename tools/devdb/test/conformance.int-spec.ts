@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { mongo } from 'mongoose';
+
+/**
+ * The MongoDB behaviours Slotbook relies on, stated against whatever answers at MONGO_URL:
+ * real MongoDB, or tools/devdb (FerretDB 1.24 on PostgreSQL behind devdb's front, SPEC §8),
+ * which must behave the same. It needs only MONGO_URL (a server URL without a database) and
+ * uses only the public API of the driver mongoose brings, so it means the same on both:
+ *
+ *   MONGO_URL=mongodb://127.0.0.1:27017 npx jest --selectProjects integration tools/devdb
+ */
+
+type Doc = { _id: string; v: number };
+type Booking = { _id: string; userId: string; hostId: string; startTime: Date };
+
+const DUPLICATE_KEY = 11000;
+
+describe('devdb conformance: MongoDB behaviours the code relies on', () => {
+  let client: mongo.MongoClient;
+  let db: mongo.Db;
+
+  beforeAll(async () => {
+    const server = process.env.MONGO_URL;
+    if (!server) throw new Error('MONGO_URL is not set: run with scripts/test.sh or set it');
+    client = await mongo.MongoClient.connect(server, { maxPoolSize: 60 });
+    db = client.db(`t_devdb_conformance_${randomBytes(4).toString('hex')}`);
+  });
+
+  afterAll(async () => {
+    await db?.dropDatabase().catch(() => undefined);
+    await client?.close();
+  });
+
+  describe('single-document writes are atomic', () => {
+    it('findOneAndUpdate as a compare-and-set has exactly one winner (100 rounds of 10 racers)', async () => {
+      const docs = db.collection<Doc>('cas_find_and_modify');
+      await docs.insertOne({ _id: 'doc', v: 0 });
+      const winnersPerRound: number[] = [];
+      for (let v = 0; v < 100; v += 1) {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            docs.findOneAndUpdate({ _id: 'doc', v }, { $set: { v: v + 1 } }),
+          ),
+        );
+        winnersPerRound.push(results.filter((result) => result !== null).length);
+      }
+      expect(winnersPerRound.filter((winners) => winners !== 1)).toEqual([]);
+      expect(await docs.findOne({ _id: 'doc' })).toEqual({ _id: 'doc', v: 100 });
+    });
+
+    it('updateOne as a compare-and-set has exactly one winner (100 rounds of 10 racers)', async () => {
+      const docs = db.collection<Doc>('cas_update');
+      await docs.insertOne({ _id: 'doc', v: 0 });
+      const winnersPerRound: number[] = [];
+      for (let v = 0; v < 100; v += 1) {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            docs.updateOne({ _id: 'doc', v }, { $set: { v: v + 1 } }),
+          ),
+        );
+        winnersPerRound.push(results.filter((result) => result.modifiedCount === 1).length);
+      }
+      expect(winnersPerRound.filter((winners) => winners !== 1)).toEqual([]);
+      expect(await docs.findOne({ _id: 'doc' })).toEqual({ _id: 'doc', v: 100 });
+    });
+
+    it('$inc by 50 concurrent writers loses no update', async () => {
+      const docs = db.collection<Doc>('counters');
+      await docs.insertOne({ _id: 'counter', v: 0 });
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          for (let i = 0; i < 4; i += 1)
+            await docs.updateOne({ _id: 'counter' }, { $inc: { v: 1 } });
+        }),
+      );
+      expect(await docs.findOne({ _id: 'counter' })).toEqual({ _id: 'counter', v: 200 });
+    });
+
+    it('$inc on a document matched by another field loses no update either', async () => {
+      const docs = db.collection<Doc & { name: string }>('counters_by_name');
+      await docs.insertOne({ _id: 'counter', name: 'c', v: 0 });
+      await Promise.all(
+        Array.from({ length: 20 }, () => docs.updateOne({ name: 'c' }, { $inc: { v: 1 } })),
+      );
+      expect((await docs.findOne({ _id: 'counter' }))?.v).toBe(20);
+    });
+
+    it('findOneAndDelete with 10 racers has exactly one winner (20 rounds)', async () => {
+      const docs = db.collection<Doc>('claims');
+      const winnersPerRound: number[] = [];
+      for (let round = 0; round < 20; round += 1) {
+        await docs.insertOne({ _id: `claim-${round}`, v: round });
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => docs.findOneAndDelete({ _id: `claim-${round}` })),
+        );
+        winnersPerRound.push(results.filter((result) => result !== null).length);
+      }
+      expect(winnersPerRound.filter((winners) => winners !== 1)).toEqual([]);
+      expect(await docs.countDocuments()).toBe(0);
+    });
+  });
+
+  describe('unique indexes', () => {
+    async function insertError(promise: Promise<unknown>): Promise<unknown> {
+      return promise.then(
+        () => null,
+        (error: unknown) => error,
+      );
+    }
+
+    it('a unique index rejects a duplicate insert with code 11000', async () => {
+      const users = db.collection<{ _id: string; email: string }>('users');
+      await users.createIndex({ email: 1 }, { unique: true });
+      await users.insertOne({ _id: 'u1', email: 'a@example.com' });
+      const error = await insertError(users.insertOne({ _id: 'u2', email: 'a@example.com' }));
+      expect(error).toMatchObject({ code: DUPLICATE_KEY });
+      expect(await users.countDocuments({ email: 'a@example.com' })).toBe(1);
+    });
+
+    it('a compound unique index rejects a duplicate pair with 11000 and accepts a new pair', async () => {
+      const claims = db.collection<{ _id: string; hostId: string; start: number }>('slot_claims');
+      await claims.createIndex({ hostId: 1, start: 1 }, { unique: true });
+      await claims.insertOne({ _id: 'c1', hostId: 'h1', start: 1 });
+      await claims.insertOne({ _id: 'c2', hostId: 'h1', start: 2 });
+      await claims.insertOne({ _id: 'c3', hostId: 'h2', start: 1 });
+      const error = await insertError(claims.insertOne({ _id: 'c4', hostId: 'h1', start: 1 }));
+      expect(error).toMatchObject({ code: DUPLICATE_KEY });
+    });
+
+    it('of 10 concurrent inserts of one unique key, one succeeds and the others get 11000', async () => {
+      const users = db.collection<{ _id: string; email: string }>('users_race');
+      await users.createIndex({ email: 1 }, { unique: true });
+      const claims = db.collection<{ _id: string; hostId: string; start: number }>('claims_race');
+      await claims.createIndex({ hostId: 1, start: 1 }, { unique: true });
+      for (let round = 0; round < 10; round += 1) {
+        const userErrors = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            insertError(users.insertOne({ _id: `u${round}-${i}`, email: `e${round}` })),
+          ),
+        );
+        const claimErrors = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            insertError(claims.insertOne({ _id: `c${round}-${i}`, hostId: 'h', start: round })),
+          ),
+        );
+        for (const errors of [userErrors, claimErrors]) {
+          expect(errors.filter((error) => error === null)).toHaveLength(1);
+          for (const error of errors.filter((e) => e !== null)) {
+            expect(error).toMatchObject({ code: DUPLICATE_KEY });
+          }
+        }
+      }
+    });
+  });
+
+  /**
+   * An equality whose matches are few costs the same at any collection size when an index
+   * serves it; a scan grows with the collection (on FerretDB 1.24 without devdb's indexes:
+   * ~45 ms at 100,000 documents). Medians of 20 lookups at 1,000 and at 100,000 documents.
+   */
+  describe('equality lookups by an index stay flat from 1,000 to 100,000 documents', () => {
+    const SMALL = 1_000;
+    const LARGE = 100_000;
+    const LOOKUPS = 20;
+    // `plain` never sees createIndex: only its _id index serves it, as with a collection
+    // created by its first insert. `bookings` declares the indexes the lookups use.
+    let plain: mongo.Collection<Booking>;
+    let bookings: mongo.Collection<Booking>;
+    type Lookup = {
+      name: string;
+      collection: () => mongo.Collection<Booking>;
+      filter: (i: number) => mongo.Filter<Booking>;
+    };
+    const lookups: Lookup[] = [
+      { name: 'by _id', collection: () => plain, filter: (i) => ({ _id: `b${i * 37}` }) },
+      {
+        name: 'by an indexed field',
+        collection: () => bookings,
+        filter: (i) => ({ userId: `u${i * 37}` }),
+      },
+      {
+        name: 'by the first field of a compound index',
+        collection: () => bookings,
+        filter: (i) => ({ hostId: `h${i * 37}` }),
+      },
+    ];
+    const medians = new Map<string, { small: number; large: number }>();
+
+    function booking(i: number): Booking {
+      // 20,000 users and 25,000 hosts: at 100,000 documents each lookup matches 4 or 5
+      return {
+        _id: `b${i}`,
+        userId: `u${i % 20_000}`,
+        hostId: `h${i % 25_000}`,
+        startTime: new Date(Date.UTC(2027, 0, 1) + i * 60_000),
+      };
+    }
+
+    async function fill(from: number, to: number): Promise<void> {
+      const batch = 5_000;
+      for (let start = from; start < to; start += batch) {
+        const docs = Array.from({ length: Math.min(batch, to - start) }, (_, k) =>
+          booking(start + k),
+        );
+        await Promise.all([plain.insertMany(docs), bookings.insertMany(docs)]);
+      }
+    }
+
+    async function median(lookup: Lookup): Promise<number> {
+      const times: number[] = [];
+      for (let i = 0; i < LOOKUPS; i += 1) {
+        const started = process.hrtime.bigint();
+        const found = await lookup.collection().find(lookup.filter(i)).toArray();
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+        expect(found.length).toBeGreaterThan(0);
+      }
+      times.sort((a, b) => a - b);
+      return (times[LOOKUPS / 2 - 1] + times[LOOKUPS / 2]) / 2;
+    }
+
+    async function measure(size: 'small' | 'large'): Promise<void> {
+      for (const lookup of lookups) {
+        await median(lookup); // warm up
+        const value = await median(lookup);
+        medians.set(lookup.name, {
+          ...(medians.get(lookup.name) ?? { small: 0, large: 0 }),
+          [size]: value,
+        });
+      }
+    }
+
+    beforeAll(async () => {
+      plain = db.collection<Booking>('plain');
+      bookings = db.collection<Booking>('bookings');
+      await bookings.createIndex({ userId: 1 });
+      await bookings.createIndex({ hostId: 1, startTime: 1 }, { unique: true });
+      await fill(0, SMALL);
+      await measure('small');
+      await fill(SMALL, LARGE);
+      await measure('large');
+      console.log(
+        `devdb conformance: lookup medians (ms) at ${SMALL} / ${LARGE} documents: ` +
+          [...medians]
+            .map(([name, m]) => `${name} ${m.small.toFixed(2)} / ${m.large.toFixed(2)}`)
+            .join('; '),
+      );
+    }, 120_000);
+
+    /** The query plan of a lookup: PostgreSQL's (FerretDB exposes it) or MongoDB's winning plan. */
+    async function plan(
+      lookup: Lookup,
+    ): Promise<{ kind: 'postgresql' | 'mongodb'; nodes: string[] }> {
+      const explained = (await lookup.collection().find(lookup.filter(1)).explain()) as any;
+      const planner = explained.queryPlanner ?? {};
+      const nodes: string[] = [];
+      const walk = (node: any, typeKey: string, childKeys: string[]): void => {
+        if (!node || typeof node !== 'object') return;
+        if (typeof node[typeKey] === 'string') nodes.push(node[typeKey]);
+        for (const key of childKeys) {
+          const child = node[key];
+          for (const c of Array.isArray(child) ? child : [child]) walk(c, typeKey, childKeys);
+        }
+      };
+      if (planner.Plan) {
+        walk(planner.Plan, 'Node Type', ['Plans']);
+        return { kind: 'postgresql', nodes };
+      }
+      walk(planner.winningPlan, 'stage', ['inputStage', 'inputStages', 'queryPlan']);
+      return { kind: 'mongodb', nodes };
+    }
+
+    it.each(['by _id', 'by an indexed field', 'by the first field of a compound index'])(
+      'a lookup %s costs about the same at 100,000 documents as at 1,000, from an index',
+      async (name) => {
+        const lookup = lookups.find((l) => l.name === name)!;
+        const { small, large } = medians.get(name)!;
+        // An index lookup stays within a few ms; a scan of 100,000 documents takes tens of ms.
+        expect(large).toBeLessThan(25);
+        expect(large).toBeLessThan(4 * small + 5);
+
+        const { kind, nodes } = await plan(lookup);
+        if (kind === 'postgresql') {
+          expect(nodes).not.toContain('Seq Scan');
+          expect(nodes.some((node) => node.includes('Index'))).toBe(true);
+        } else {
+          expect(nodes).not.toContain('COLLSCAN');
+        }
+      },
+    );
+  });
+});

@@ -44,7 +44,12 @@ import {
   type RangeSpan,
 } from './range-rules';
 
-/** How long one write keeps deciding again while writers on other replicas change the host. */
+/**
+ * How long one write keeps deciding again while writers on other replicas change the host: a
+ * time budget rather than RecordChanges' fixed number of attempts, because every change of any
+ * of a host's ranges meets on its one document, and a writer can lose many races in a row to
+ * the queues of other replicas.
+ */
 const WRITE_WAIT_MS = 3_000;
 /** A change must still hold this much of its lease when it applies its result. */
 const LEASE_MARGIN_MS = 2_000;

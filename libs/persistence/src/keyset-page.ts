@@ -63,3 +63,37 @@ export function toPage<TDoc extends { _id: string }, TOut>(
     nextCursor: hasMore && last ? encodeCursor(last[field], last._id) : null,
   };
 }
+
+/**
+ * Merges lists that are each sorted ascending by (field, _id) — e.g. one `limit + 1` fetch per
+ * equality scope of a list — into one such list of at most `count` records, each record once.
+ * Every record among the first `count` of the union is among the first `count` of its own
+ * list, so merging `limit + 1` fetches gives the same page and cursor as one query would.
+ */
+export function mergeKeyset<TDoc extends { _id: string }>(
+  lists: TDoc[][],
+  field: keyof TDoc,
+  count: number,
+): TDoc[] {
+  const seen = new Set<string>();
+  const merged: TDoc[] = [];
+  for (const doc of lists.flat().sort((a, b) => compareKeys(a, b, field))) {
+    if (merged.length === count) break;
+    if (seen.has(doc._id)) continue;
+    seen.add(doc._id);
+    merged.push(doc);
+  }
+  return merged;
+}
+
+function compareKeys<TDoc extends { _id: string }>(a: TDoc, b: TDoc, field: keyof TDoc): number {
+  const x = sortValue(a[field]);
+  const y = sortValue(b[field]);
+  if (x !== y) return x < y ? -1 : 1;
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+function sortValue(value: unknown): string | number {
+  if (value instanceof Date) return value.getTime();
+  return typeof value === 'number' ? value : String(value);
+}

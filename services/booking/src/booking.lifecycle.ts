@@ -10,7 +10,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type Redis from 'ioredis';
 import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
-import { REDIS, RecordMutex } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/persistence';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { BookingDocument } from './bookings/booking.schema';
 import { ClaimSweeper } from './bookings/claim-sweeper';
@@ -35,7 +35,6 @@ export class BookingLifecycle
     @InjectModel(IdempotencyRecord.name)
     private readonly idempotencyModel: Model<IdempotencyRecord>,
     private readonly runner: CommandRunner,
-    private readonly mutex: RecordMutex,
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly bus: CommandBus,
@@ -48,7 +47,6 @@ export class BookingLifecycle
     await Promise.all(
       [this.bookingModel, this.claimModel, this.idempotencyModel].map((model) => model.init()),
     );
-    await this.mutex.init();
     this.relay.start();
     this.scheduleSweep();
   }

@@ -10,7 +10,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type Redis from 'ioredis';
 import { CommandRunner, EventPublisher, EventSubscriber, OutboxRelay } from '@slotbook/messaging';
-import { REDIS, RecordMutex } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AuthService } from './auth/auth.service';
 import { RevocationStore } from './auth/revocation.store';
@@ -46,7 +46,6 @@ export class IdentityLifecycle
     private readonly sessions: SessionsRepository,
     private readonly revocations: RevocationStore,
     private readonly runner: CommandRunner,
-    private readonly mutex: RecordMutex,
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly auditSubscriber: EventSubscriber,
@@ -59,7 +58,6 @@ export class IdentityLifecycle
         (model) => model.init(),
       ),
     );
-    await this.mutex.init();
     if (this.config.ADMIN_EMAIL && this.config.ADMIN_PASSWORD) {
       await this.auth.ensureAdmin(this.config.ADMIN_EMAIL, this.config.ADMIN_PASSWORD);
     }

@@ -3,8 +3,12 @@ import {
   canCompleteAt,
   canSee,
   holdsSlot,
+  hostMonth,
+  hostMonthsTouched,
   initialStatus,
+  listScopes,
   mayAct,
+  monthsTouched,
   nextStatus,
   slotKey,
   type BookingAction,
@@ -83,5 +87,72 @@ describe('who sees and acts on a booking', () => {
     expect(slotKey('h', new Date('2030-01-01T10:00:00Z'))).not.toBe(
       slotKey('g', new Date('2030-01-01T10:00:00Z')),
     );
+  });
+});
+
+describe('what a booking list may show, as equality scopes', () => {
+  const user: Actor = { id: 'u', role: 'USER' };
+  const host: Actor = { id: 'h', role: 'HOST' };
+  const admin: Actor = { id: 'root', role: 'ADMIN' };
+
+  it('gives a user their own bookings, narrowed by a host filter', () => {
+    expect(listScopes(user, {})).toEqual([{ userId: 'u' }]);
+    expect(listScopes(user, { hostId: 'x' })).toEqual([{ userId: 'u', hostId: 'x' }]);
+    expect(listScopes(user, { userId: 'u' })).toEqual([{ userId: 'u' }]);
+  });
+
+  it("gives a user nothing when they filter for someone else's bookings", () => {
+    expect(listScopes(user, { userId: 'other' })).toEqual([]);
+  });
+
+  it('gives a host two scopes: as guest and as host', () => {
+    expect(listScopes(host, {})).toEqual([{ userId: 'h' }, { hostId: 'h' }]);
+    expect(listScopes(host, { userId: 'g' })).toEqual([{ hostId: 'h', userId: 'g' }]);
+    expect(listScopes(host, { hostId: 'x' })).toEqual([{ userId: 'h', hostId: 'x' }]);
+  });
+
+  it('drops a host scope that only narrows the other', () => {
+    expect(listScopes(host, { hostId: 'h' })).toEqual([{ hostId: 'h' }]);
+    expect(listScopes(host, { userId: 'h' })).toEqual([{ userId: 'h' }]);
+    expect(listScopes(host, { userId: 'h', hostId: 'h' })).toEqual([{ userId: 'h', hostId: 'h' }]);
+    expect(listScopes(host, { userId: 'a', hostId: 'b' })).toEqual([]);
+  });
+
+  it('gives an admin everything, or exactly the filters asked for', () => {
+    expect(listScopes(admin, {})).toEqual([{}]);
+    expect(listScopes(admin, { hostId: 'x' })).toEqual([{ hostId: 'x' }]);
+    expect(listScopes(admin, { hostId: 'x', userId: 'y' })).toEqual([{ hostId: 'x', userId: 'y' }]);
+  });
+});
+
+describe('month buckets of held slots', () => {
+  it("files a slot under its host and its start's UTC month", () => {
+    expect(hostMonth('h', new Date('2031-02-01T00:30:00+01:00'))).toBe('h|2031-01');
+    expect(hostMonth('h', new Date('2031-02-01T00:00:00Z'))).toBe('h|2031-02');
+  });
+
+  it('lists every month a window touches, and none for an empty one', () => {
+    const at = (iso: string) => new Date(iso);
+    expect(monthsTouched(at('2031-01-05T00:00:00Z'), at('2031-01-20T00:00:00Z'))).toEqual([
+      '2031-01',
+    ]);
+    // The end is exclusive: a window ending at midnight of the 1st does not touch that month.
+    expect(monthsTouched(at('2031-01-15T00:00:00Z'), at('2031-02-01T00:00:00Z'))).toEqual([
+      '2031-01',
+    ]);
+    expect(monthsTouched(at('2031-01-31T00:00:00Z'), at('2031-03-03T00:00:00Z'))).toEqual([
+      '2031-01',
+      '2031-02',
+      '2031-03',
+    ]);
+    expect(monthsTouched(at('2031-12-20T00:00:00Z'), at('2032-01-10T00:00:00Z'))).toEqual([
+      '2031-12',
+      '2032-01',
+    ]);
+    expect(monthsTouched(at('2031-01-05T00:00:00Z'), at('2031-01-05T00:00:00Z'))).toEqual([]);
+    expect(hostMonthsTouched('h', at('2031-01-31T00:00:00Z'), at('2031-02-02T00:00:00Z'))).toEqual([
+      'h|2031-01',
+      'h|2031-02',
+    ]);
   });
 });

@@ -64,3 +64,90 @@ export function mayAct(actor: Actor, booking: BookingParties, action: BookingAct
 export function slotKey(hostId: string, startTime: Date): string {
   return `${hostId}|${startTime.toISOString()}`;
 }
+
+/**
+ * The month bucket a held slot is filed under (`<hostId>|YYYY-MM` of its start, UTC): a host's
+ * held slots in a window are then a few equality lookups, one per month the window touches.
+ */
+export function hostMonth(hostId: string, startTime: Date): string {
+  return `${hostId}|${monthOf(startTime)}`;
+}
+
+/** The month buckets of a host that `[from, to)` touches (see {@link hostMonth}). */
+export function hostMonthsTouched(hostId: string, from: Date, to: Date): string[] {
+  return monthsTouched(from, to).map((month) => `${hostId}|${month}`);
+}
+
+/** The months (`YYYY-MM`, UTC) that `[from, to)` touches, in order; none for an empty window. */
+export function monthsTouched(from: Date, to: Date): string[] {
+  if (to.getTime() <= from.getTime()) return [];
+  const last = new Date(to.getTime() - 1);
+  const months: string[] = [];
+  let year = from.getUTCFullYear();
+  let month = from.getUTCMonth();
+  while (
+    year < last.getUTCFullYear() ||
+    (year === last.getUTCFullYear() && month <= last.getUTCMonth())
+  ) {
+    months.push(`${year}-${String(month + 1).padStart(2, '0')}`);
+    month += 1;
+    if (month === 12) {
+      month = 0;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+function monthOf(instant: Date): string {
+  return instant.toISOString().slice(0, 7);
+}
+
+/** Equality filters on a booking's parties: `{userId}`, `{hostId}`, both or neither. */
+export interface PartyScope {
+  userId?: string;
+  hostId?: string;
+}
+
+/**
+ * What a list may show, as equality scopes whose union is the answer: a user their own
+ * bookings, a host those it is guest or host of (two scopes), an admin all, each narrowed by the
+ * query's own party filters. A scope the filters contradict is dropped, and so is one that only
+ * narrows another, so every scope is one query that no other scope already covers.
+ */
+export function listScopes(actor: Actor, filters: PartyScope): PartyScope[] {
+  const own: PartyScope[] =
+    actor.role === 'ADMIN'
+      ? [{}]
+      : actor.role === 'USER'
+        ? [{ userId: actor.id }]
+        : [{ userId: actor.id }, { hostId: actor.id }];
+  const scopes = own
+    .map((scope) => narrow(scope, filters))
+    .filter((scope): scope is PartyScope => scope !== null);
+  return scopes.filter(
+    (scope, index) =>
+      !scopes.some(
+        (other, otherIndex) => otherIndex !== index && covers(other, scope, otherIndex < index),
+      ),
+  );
+}
+
+function narrow(scope: PartyScope, filters: PartyScope): PartyScope | null {
+  const result: PartyScope = { ...scope };
+  for (const key of ['userId', 'hostId'] as const) {
+    const wanted = filters[key];
+    if (wanted === undefined) continue;
+    if (result[key] !== undefined && result[key] !== wanted) return null;
+    result[key] = wanted;
+  }
+  return result;
+}
+
+/** True when every booking `scope` matches is matched by `other` (ties: the earlier one stays). */
+function covers(other: PartyScope, scope: PartyScope, otherIsEarlier: boolean): boolean {
+  const keys = (['userId', 'hostId'] as const).filter((key) => other[key] !== undefined);
+  if (!keys.every((key) => scope[key] === other[key])) return false;
+  const same = (['userId', 'hostId'] as const).every((key) => scope[key] === other[key]);
+  return !same || otherIsEarlier;
+}

@@ -1,7 +1,10 @@
 import type { Booking } from '@slotbook/contracts';
 import type { BookingDocument } from './booking.schema';
 
-export function toBooking(doc: BookingDocument): Booking {
+/** A booking's own fields, without the outbox bookkeeping every record carries. */
+export type BookingFields = Omit<BookingDocument, 'version' | 'outbox' | 'outboxPending'>;
+
+export function toBooking(doc: BookingFields): Booking {
   return {
     id: doc._id,
     hostId: doc.hostId,

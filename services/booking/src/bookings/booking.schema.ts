@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { BookingStatus } from '@slotbook/contracts';
-import { OutboxRecord } from '@slotbook/persistence';
+import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 
 @Schema({ collection: 'bookings', versionKey: false })
 export class BookingDocument extends OutboxRecord {
@@ -36,6 +36,8 @@ export class BookingDocument extends OutboxRecord {
   rangeId!: string;
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
+// Lists are an equality on one party (served by the leading field), sorted by (startTime, _id).
+BookingSchema.index({ userId: 1, startTime: 1, _id: 1 });
+BookingSchema.index({ hostId: 1, startTime: 1, _id: 1 });
 BookingSchema.index({ startTime: 1, _id: 1 });
-BookingSchema.index({ userId: 1, startTime: 1 });
-BookingSchema.index({ hostId: 1, startTime: 1 });
+indexOutbox(BookingSchema);

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { Actor, Booking, ListBookingsQuery, Page, PendingEvent } from '@slotbook/contracts';
-import { MongoOutboxStore, afterCursor, isDuplicateKeyError, toPage } from '@slotbook/persistence';
+import {
+  afterCursor,
+  compareAndSet,
+  isDuplicateKeyError,
+  mergeKeyset,
+  toPage,
+} from '@slotbook/persistence';
+import { listScopes } from './booking-rules';
 import { toBooking } from './booking.mapper';
 import { BookingDocument } from './booking.schema';
 
@@ -19,14 +26,10 @@ export type BookingChanges = Partial<
 
 @Injectable()
 export class BookingsRepository {
-  constructor(
-    @InjectModel(BookingDocument.name) readonly model: Model<BookingDocument>,
-    private readonly outbox: MongoOutboxStore,
-  ) {}
+  constructor(@InjectModel(BookingDocument.name) readonly model: Model<BookingDocument>) {}
 
   /** Writes a new booking; false when its id was given up on (see {@link abandon}). */
   async insert(doc: BookingDocument): Promise<boolean> {
-    await this.outbox.markPending(doc._id);
     try {
       await this.model.create(doc);
       return true;
@@ -45,7 +48,8 @@ export class BookingsRepository {
    * Makes sure a booking id will never be written: an insert of a tombstone under that id. The
    * sweeper does this before it frees the claim of a booking that never appeared, so a writer
    * that was merely slow finds its insert refused instead of booking a slot it no longer holds.
-   * Answers false when the booking exists after all.
+   * Answers true when the id is buried (now, or already by another sweep that may have died
+   * before freeing the claim), false when the booking exists after all.
    */
   async abandon(id: string): Promise<boolean> {
     try {
@@ -56,61 +60,71 @@ export class BookingsRepository {
       } as never);
       return true;
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
+    const existing = await this.model.findById(id, { status: 1 }).lean<{ status: string }>().exec();
+    return existing?.status === ABANDONED;
   }
 
   /**
-   * Applies `changes` to the booking that was read, appending the event in the same
-   * single-document update. Callers hold the booking's record lock, so what they read is
-   * current; the update filters by `_id` alone, the one lookup FerretDB answers from an index.
+   * Applies `changes` to the booking as it was read and appends the event describing the
+   * result, in one compare-and-set on its version (the outbox's atomicity). Answers the booking
+   * as written, or null when it changed since it was read: decide again on a fresh read.
    */
-  async update(
+  change(
     current: BookingDocument,
     changes: BookingChanges,
     event: (record: Booking) => PendingEvent,
     now: Date,
   ): Promise<BookingDocument | null> {
-    const next: BookingDocument = {
-      ...current,
-      ...changes,
-      updatedAt: now,
-    };
-    await this.outbox.markPending(current._id);
-    return this.model
-      .findOneAndUpdate(
-        { _id: current._id },
-        {
-          $set: { ...changes, updatedAt: now },
-          $push: { outbox: event(toBooking(next)) },
-        },
-        { new: true },
-      )
-      .lean<BookingDocument>()
-      .exec();
+    const set = { ...changes, updatedAt: now };
+    return compareAndSet(this.model, current, set, [event(toBooking({ ...current, ...set }))]);
   }
 
-  async list(actor: Actor, query: ListBookingsQuery): Promise<Page<Booking>> {
-    const conditions: Record<string, unknown>[] = [];
-    if (!query.status) conditions.push({ status: { $ne: ABANDONED } });
-    if (actor.role === 'USER') conditions.push({ userId: actor.id });
-    if (actor.role === 'HOST')
-      conditions.push({ $or: [{ userId: actor.id }, { hostId: actor.id }] });
-    if (query.status) conditions.push({ status: query.status });
-    if (query.hostId) conditions.push({ hostId: query.hostId });
-    if (query.userId) conditions.push({ userId: query.userId });
-    if (query.from) conditions.push({ startTime: { $gte: query.from } });
-    if (query.to) conditions.push({ startTime: { $lt: query.to } });
-    if (query.cursor) conditions.push(afterCursor('startTime', query.cursor));
-    const filter =
-      conditions.length === 0 ? {} : conditions.length === 1 ? conditions[0] : { $and: conditions };
-    const docs = await this.model
-      .find(filter, { outbox: 0 })
-      .sort({ startTime: 1, _id: 1 })
-      .limit(query.limit + 1)
-      .lean<BookingDocument[]>()
+  /**
+   * Increments the booking's version if it is still the one read, changing nothing else: every
+   * writer that read an older version is then refused. False when the booking moved on.
+   */
+  async bump(current: Pick<BookingDocument, '_id' | 'version'>): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: current._id, version: current.version }, { $inc: { version: 1 } })
       .exec();
-    return toPage(docs, query.limit, 'startTime', toBooking);
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * One page in (startTime, _id) order. Each scope the caller may see (see `listScopes`) is one
+   * flat query led by an equality on a party, fetched `limit + 1` deep after the cursor; a
+   * host's two scopes (guest, host) are merged into one page with the same cursor semantics.
+   * An admin's unfiltered list is the one query without an equality: MongoDB serves it from
+   * the (startTime, _id) index, devdb sorts the whole collection (a known limit).
+   */
+  async list(actor: Actor, query: ListBookingsQuery): Promise<Page<Booking>> {
+    const scopes = listScopes(actor, { userId: query.userId, hostId: query.hostId });
+    const rest: Record<string, unknown> = { ...afterCursor('startTime', query.cursor) };
+    const window: Record<string, Date> = {};
+    if (query.from) window.$gte = query.from;
+    if (query.to) window.$lt = query.to;
+    if (Object.keys(window).length > 0) rest.startTime = window;
+    if (query.status) rest.status = query.status;
+    const fetches = await Promise.all(
+      scopes.map((scope) => {
+        const filter: Record<string, unknown> = { ...scope, ...rest };
+        // Tombstones carry no parties: only a query without one can meet them.
+        if (Object.keys(scope).length === 0 && !query.status) filter.status = { $ne: ABANDONED };
+        return this.model
+          .find(filter, { outbox: 0 })
+          .sort({ startTime: 1, _id: 1 })
+          .limit(query.limit + 1)
+          .lean<BookingDocument[]>()
+          .exec();
+      }),
+    );
+    return toPage(
+      mergeKeyset(fetches, 'startTime', query.limit + 1),
+      query.limit,
+      'startTime',
+      toBooking,
+    );
   }
 }

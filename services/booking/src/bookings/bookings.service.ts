@@ -18,7 +18,7 @@ import {
   type VerifiedSlot,
 } from '@slotbook/contracts';
 import { OutboxRelay, newEvent } from '@slotbook/messaging';
-import { RecordChanges } from '@slotbook/persistence';
+import { LOST_RACE, RecordChanges, initialOutbox } from '@slotbook/persistence';
 import { IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 import {
   canCompleteAt,
@@ -29,7 +29,7 @@ import {
   slotKey,
   type BookingAction,
 } from './booking-rules';
-import { toBooking } from './booking.mapper';
+import { toBooking, type BookingFields } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, type BookingChanges } from './bookings.repository';
 import { ScheduleClient } from './schedule.client';
@@ -85,7 +85,7 @@ export class BookingsService {
     }
     const bookingId = randomUUID();
     const booking = await this.withSlot(hostId, startTime, bookingId, async (slot, claimId) => {
-      const doc: BookingDocument = {
+      const fields: BookingFields = {
         _id: bookingId,
         hostId,
         userId: actor.id,
@@ -98,18 +98,21 @@ export class BookingsService {
         rangeId: slot.rangeId,
         createdAt: now,
         updatedAt: now,
-        outbox: [],
       };
-      const record = toBooking(doc);
-      doc.outbox = [newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, record, actor.id, now)];
+      const doc: BookingDocument = {
+        ...fields,
+        ...initialOutbox([
+          newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, toBooking(fields), actor.id, now),
+        ]),
+      };
       if (!(await this.bookings.insert(doc))) {
         // Too slow: the sweeper gave up on this booking and freed its slot meanwhile.
         throw new DomainError(ErrorCode.Unavailable, 'the booking took too long to write; retry');
       }
-      return record;
+      return doc;
     });
     this.relay.kick();
-    return booking;
+    return toBooking(booking);
   }
 
   async list({ actor, query }: ListBookingsCommand): Promise<Page<Booking>> {
@@ -149,10 +152,19 @@ export class BookingsService {
   }
 
   reschedule(command: RescheduleBookingCommand): Promise<Booking> {
-    return this.changes.of(command.bookingId, () => this.move(command));
+    return this.changes.of(() => this.move(command));
   }
 
-  private async move({ actor, bookingId, startTime }: RescheduleBookingCommand): Promise<Booking> {
+  /**
+   * Holds the new slot first, then moves the booking onto it by compare-and-set, then frees the
+   * old one: either both happen or neither. The old claim is marked for the sweeper before the
+   * booking lets go of it; see ClaimSweeper for why this needs no lock.
+   */
+  private async move({
+    actor,
+    bookingId,
+    startTime,
+  }: RescheduleBookingCommand): Promise<Booking | typeof LOST_RACE> {
     const current = await this.actionable(actor, bookingId, 'reschedule');
     if (startTime.getTime() < Date.now()) {
       throw DomainError.validation('the slot is in the past', [
@@ -164,20 +176,19 @@ export class BookingsService {
         { path: 'startTime', message: 'is the current start' },
       ]);
     }
-    // Hold the new slot first; only then let go of the old one. Either both happen or neither.
-    await this.claims.markForCheck(current.claimId);
     const updated = await this.withSlot(
       current.hostId,
       startTime,
       current._id,
       async (slot, claimId) => {
+        await this.claims.markForCheck(current.claimId);
         const changes: BookingChanges = {
           startTime,
           endTime: new Date(slot.endTime),
           claimId,
           rangeId: slot.rangeId,
         };
-        const doc = await this.bookings.update(
+        const doc = await this.bookings.change(
           current,
           changes,
           (record) =>
@@ -189,12 +200,11 @@ export class BookingsService {
             ),
           new Date(),
         );
-        if (!doc) throw DomainError.notFound('booking');
-        return doc;
+        return doc ?? LOST_RACE;
       },
     );
-    await this.claims.release(current.claimId);
-
+    if (updated === LOST_RACE) return LOST_RACE;
+    await this.letGo(current.claimId);
     return toBooking(updated);
   }
 
@@ -204,7 +214,9 @@ export class BookingsService {
 
   /**
    * Runs `write` while holding the slot: lock (best effort), claim (the guarantee), confirm
-   * with availability. If anything after the claim fails, the claim is given back.
+   * with availability, write the booking. If anything after the claim fails, or the write lost
+   * its compare-and-set (nothing was written), the claim is given back; once the booking holds
+   * the claim, the claim is settled so the sweeper need not look at it.
    */
   private async withSlot<T>(
     hostId: string,
@@ -217,19 +229,51 @@ export class BookingsService {
       // Someone is booking this very slot right now; the index would refuse us anyway.
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
+    let claimId: string;
+    let written: T;
     try {
       // Claim first, confirm second: see createOnce for why the order matters.
-      const claimId = await this.claims.claim(hostId, startTime, bookingId);
+      claimId = await this.claims.claim(hostId, startTime, bookingId);
       try {
         const slot = await this.verify(hostId, startTime);
         await this.claims.setEnd(claimId, new Date(slot.endTime));
-        return await write(slot, claimId);
+        written = await write(slot, claimId);
       } catch (error) {
         await this.giveBack(claimId, bookingId, error);
         throw error;
       }
+      if (written === LOST_RACE) {
+        await this.claims.release(claimId);
+        return written;
+      }
     } finally {
       if (lock.kind === 'held') await lock.release();
+    }
+    await this.settle(claimId);
+    return written;
+  }
+
+  /**
+   * Frees the claim a written change let go of, right away. The claim was marked before the
+   * write, so if this delete is lost the sweeper frees it shortly after: the change stands.
+   */
+  private async letGo(claimId: string): Promise<void> {
+    try {
+      await this.claims.release(claimId);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, claimId },
+        'could not free a claim let go of; the sweeper will',
+      );
+    }
+  }
+
+  /** A claim inserted pending and never marked since: its booking holds it now. */
+  private async settle(claimId: string): Promise<void> {
+    try {
+      await this.claims.settle(claimId, 0);
+    } catch (error) {
+      this.logger.warn({ err: error, claimId }, 'could not settle a held claim; the sweeper will');
     }
   }
 
@@ -274,7 +318,7 @@ export class BookingsService {
     extraChanges: BookingChanges = {},
     eventExtras: Record<string, unknown> = {},
   ): Promise<Booking> {
-    return this.changes.of(command.bookingId, () =>
+    return this.changes.of(() =>
       this.applyTransition(command, action, eventType, precondition, extraChanges, eventExtras),
     );
   }
@@ -286,23 +330,21 @@ export class BookingsService {
     precondition?: (current: BookingDocument) => void,
     extraChanges: BookingChanges = {},
     eventExtras: Record<string, unknown> = {},
-  ): Promise<Booking> {
+  ): Promise<Booking | typeof LOST_RACE> {
     const current = await this.actionable(actor, bookingId, action);
     precondition?.(current);
+    // Marked before the booking lets go of it, so a crash right after the write leaves a
+    // claim the sweeper frees.
     if (action === 'cancel') await this.claims.markForCheck(current.claimId);
     const status = nextStatus(current.status, action)!;
-    const updated = await this.bookings.update(
+    const updated = await this.bookings.change(
       current,
       { status, ...extraChanges },
       (record) => newEvent(BOOKING_EXCHANGE, eventType, { ...record, ...eventExtras }, actor.id),
       new Date(),
     );
-    if (!updated) throw DomainError.notFound('booking');
-    if (action === 'cancel') {
-      // Freed right away; if this delete is lost, the sweeper frees it shortly after.
-      await this.claims.release(current.claimId);
-    }
-
+    if (!updated) return LOST_RACE;
+    if (action === 'cancel') await this.letGo(current.claimId);
     return toBooking(updated);
   }
 

@@ -4,21 +4,22 @@ import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, type HeldSlot } from '@slotbook/contracts';
 import { isDuplicateKeyError } from '@slotbook/persistence';
-import { slotKey } from './booking-rules';
+import { hostMonth, hostMonthsTouched, slotKey } from './booking-rules';
 import { SlotClaimDocument } from './slot-claim.schema';
 
 export const SLOT_TAKEN = 'the slot is already booked';
 
-/** A claim younger than this may belong to a booking still being written. */
+/** A claim inserted or marked less than this long ago may belong to a change still under way. */
 export const CLAIM_GRACE_MS = 30_000;
-/** Healthy claims are looked at again now and then, to repair what a crash mid-change left. */
-const RECHECK_HEALTHY_MS = 60 * 60 * 1000;
 
 @Injectable()
 export class SlotClaimRepository {
   constructor(@InjectModel(SlotClaimDocument.name) readonly model: Model<SlotClaimDocument>) {}
 
-  /** Holds the slot for `bookingId`, or fails with SLOT_TAKEN: the unique index decides. */
+  /**
+   * Holds the slot for `bookingId`, or fails with SLOT_TAKEN: the unique index decides. The
+   * claim starts out pending for the sweeper until its booking is known to hold it.
+   */
   async claim(hostId: string, startTime: Date, bookingId: string): Promise<string> {
     const now = new Date();
     const claimId = randomUUID();
@@ -27,11 +28,14 @@ export class SlotClaimRepository {
         _id: claimId,
         slotKey: slotKey(hostId, startTime),
         hostId,
+        hostMonth: hostMonth(hostId, startTime),
         startTime,
         endTime: null,
         bookingId,
         createdAt: now,
-        checkAfter: new Date(now.getTime() + CLAIM_GRACE_MS),
+        sweepPending: true,
+        marks: 0,
+        markedAt: now,
       });
       return claimId;
     } catch (error) {
@@ -49,37 +53,57 @@ export class SlotClaimRepository {
     await this.model.deleteOne({ _id: claimId });
   }
 
-  /** Held slots, including those being booked this very moment (their end is not known yet). */
+  /**
+   * Held slots whose start lies in `[from, to)`, including those being booked this very moment
+   * (their end is not known yet): one equality lookup per month the window touches.
+   */
   async held(hostId: string, from: Date, to: Date): Promise<HeldSlot[]> {
-    const docs = await this.model
-      .find({ hostId, startTime: { $gte: from, $lt: to } }, { startTime: 1, endTime: 1 })
-      .sort({ startTime: 1 })
-      .lean<Array<Pick<SlotClaimDocument, 'startTime' | 'endTime'>>>()
-      .exec();
-    return docs.map((doc) => ({
-      startTime: doc.startTime.toISOString(),
-      endTime: (doc.endTime ?? doc.startTime).toISOString(),
-    }));
+    const months = await Promise.all(
+      hostMonthsTouched(hostId, from, to).map((bucket) =>
+        this.model
+          .find(
+            { hostMonth: bucket, startTime: { $gte: from, $lt: to } },
+            { startTime: 1, endTime: 1 },
+          )
+          .lean<Array<Pick<SlotClaimDocument, 'startTime' | 'endTime'>>>()
+          .exec(),
+      ),
+    );
+    return months
+      .flat()
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map((doc) => ({
+        startTime: doc.startTime.toISOString(),
+        endTime: (doc.endTime ?? doc.startTime).toISOString(),
+      }));
   }
 
-  /** Asks the sweeper to look at the claim now, before its booking lets go of it. */
+  /**
+   * Tells the sweeper the claim's booking is about to let go of it. Called before the booking's
+   * write, so a writer that dies after that write leaves a claim the sweeper frees; and a mark
+   * defeats any settle judged before it (see {@link settle}).
+   */
   async markForCheck(claimId: string): Promise<void> {
-    await this.model.updateOne({ _id: claimId }, { $set: { checkAfter: new Date() } });
-  }
-
-  /** The claim is healthy (its booking holds it); look again in an hour. */
-  async settle(claimId: string, now: Date): Promise<void> {
     await this.model.updateOne(
       { _id: claimId },
-      { $set: { checkAfter: new Date(now.getTime() + RECHECK_HEALTHY_MS) } },
+      { $set: { sweepPending: true, markedAt: new Date() }, $inc: { marks: 1 } },
     );
   }
 
-  due(now: Date, limit: number): Promise<SlotClaimDocument[]> {
-    return this.model
-      .find({ checkAfter: { $lte: now } })
-      .limit(limit)
-      .lean<SlotClaimDocument[]>()
+  /**
+   * The claim is held by its booking: the sweeper need not look at it. A compare-and-set on
+   * `marks` as the caller read them, so a booking that started letting go of the claim since
+   * (and marked it) keeps it pending. False when the claim was marked meanwhile or is gone.
+   */
+  async settle(claimId: string, marks: number): Promise<boolean> {
+    const result = await this.model
+      .updateOne({ _id: claimId, marks }, { $set: { sweepPending: false } })
       .exec();
+    return result.matchedCount === 1;
+  }
+
+  /** Claims the sweeper should judge: an equality on an indexed flag that few claims carry. */
+  due(limit: number): Promise<SlotClaimDocument[]> {
+    return this.model.find({ sweepPending: true }).limit(limit).lean<SlotClaimDocument[]>().exec();
   }
 }

@@ -18,6 +18,10 @@ export class SlotClaimDocument {
   @Prop({ required: true })
   hostId!: string;
 
+  /** `<hostId>|YYYY-MM` of the start (UTC): a host's held slots are one lookup per month. */
+  @Prop({ required: true })
+  hostMonth!: string;
+
   @Prop({ required: true })
   startTime!: Date;
 
@@ -32,11 +36,21 @@ export class SlotClaimDocument {
   createdAt!: Date;
 
   /**
-   * When the sweeper should look at this claim: shortly after creation (did its booking get
-   * written?) and right away once its booking starts letting go of it (cancel, reschedule).
+   * True while the claim may not be held by its booking: from its insert until its booking is
+   * known to hold it, and again from the moment the booking starts letting go of it (cancel,
+   * reschedule). The sweeper looks only at these, so its query matches few claims.
    */
-  @Prop({ required: true, index: true })
-  checkAfter!: Date;
+  @Prop({ required: true })
+  sweepPending!: boolean;
+
+  /** How often the claim was marked for the sweeper: the compare-and-set of a settle. */
+  @Prop({ required: true, default: 0 })
+  marks!: number;
+
+  /** When the claim was inserted or last marked: the sweeper judges it only after a grace period. */
+  @Prop({ required: true })
+  markedAt!: Date;
 }
 export const SlotClaimSchema = SchemaFactory.createForClass(SlotClaimDocument);
-SlotClaimSchema.index({ hostId: 1, startTime: 1 });
+SlotClaimSchema.index({ hostMonth: 1, startTime: 1 });
+SlotClaimSchema.index({ sweepPending: 1 });

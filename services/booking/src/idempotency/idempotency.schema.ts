@@ -14,13 +14,26 @@ export class IdempotencyRecord {
   @Prop({ type: String, required: true, enum: ['pending', 'done'] })
   state!: 'pending' | 'done';
 
+  /**
+   * A token of the attempt working on a pending key: taking over an abandoned key and writing
+   * its answer are compare-and-sets on it, so a slow first attempt cannot overwrite the answer
+   * of the one that took over, nor delete its key.
+   */
+  @Prop({ required: true })
+  owner!: string;
+
   @Prop({ type: Object, default: null })
   reply!: Reply<unknown> | null;
 
-  @Prop({ required: true, index: true })
+  @Prop({ required: true })
   createdAt!: Date;
+
+  /** `YYYY-MM-DD` of `createdAt` (UTC): expired keys are purged a day at a time, by equality. */
+  @Prop({ required: true })
+  createdDay!: string;
 
   @Prop({ required: true })
   updatedAt!: Date;
 }
 export const IdempotencyRecordSchema = SchemaFactory.createForClass(IdempotencyRecord);
+IdempotencyRecordSchema.index({ createdDay: 1 });

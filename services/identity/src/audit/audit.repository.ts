@@ -31,6 +31,13 @@ export class AuditRepository {
     }
   }
 
+  /**
+   * One page in (occurredAt, _id) order, as one flat filter: an `actorId` or `entityId` filter
+   * is an equality served by its index, with few matches. An `action` alone (say
+   * `auth.login`) is an indexed equality too but may match a large part of the trail, and no
+   * filter at all reads the whole trail: on devdb both are sorted in full (a known limit; on
+   * MongoDB the (occurredAt, _id) index serves the unfiltered list).
+   */
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {
     const filter: Record<string, unknown> = { ...afterCursor('occurredAt', query.cursor) };
     if (query.actorId) filter.actorId = query.actorId;
@@ -39,10 +46,9 @@ export class AuditRepository {
     const range: Record<string, Date> = {};
     if (query.from) range.$gte = query.from;
     if (query.to) range.$lt = query.to;
-    const conditions: Record<string, unknown>[] = [filter];
-    if (Object.keys(range).length > 0) conditions.push({ occurredAt: range });
+    if (Object.keys(range).length > 0) filter.occurredAt = range;
     const docs = await this.model
-      .find(conditions.length === 1 ? filter : { $and: conditions })
+      .find(filter)
       .sort({ occurredAt: 1, _id: 1 })
       .limit(query.limit + 1)
       .lean<AuditDocument[]>()

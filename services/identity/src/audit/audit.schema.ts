@@ -1,6 +1,9 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
-/** One line of the audit trail: who did what to which record, when, from which request. */
+/**
+ * One line of the audit trail: who did what to which record, when, from which request. The
+ * single-field indexes serve the trail's filters, each an equality (see AuditRepository.list).
+ */
 @Schema({ collection: 'audit', versionKey: false })
 export class AuditDocument {
   /** The event id when the entry comes from an event, which makes redelivery harmless. */

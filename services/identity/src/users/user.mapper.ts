@@ -1,7 +1,10 @@
 import type { User } from '@slotbook/contracts';
 import type { UserDocument } from './user.schema';
 
-export function toUser(doc: UserDocument): User {
+/** A user's own fields, without the outbox bookkeeping every record carries. */
+export type UserFields = Omit<UserDocument, 'version' | 'outbox' | 'outboxPending'>;
+
+export function toUser(doc: UserFields): User {
   return {
     id: doc._id,
     email: doc.email,

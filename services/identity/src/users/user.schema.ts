@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '@slotbook/contracts';
-import { OutboxRecord } from '@slotbook/persistence';
+import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 
 @Schema({ collection: 'users', versionKey: false })
 export class UserDocument extends OutboxRecord {
@@ -11,7 +11,10 @@ export class UserDocument extends OutboxRecord {
   @Prop({ required: true })
   email!: string;
 
-  /** Uniqueness is case-insensitive: the index is on the lower-cased address. */
+  /**
+   * Uniqueness is case-insensitive: the unique index is on the lower-cased address, and it
+   * serves the login's lookup by email (an equality on this field).
+   */
   @Prop({ required: true, unique: true })
   emailLower!: string;
 
@@ -33,3 +36,4 @@ export class UserDocument extends OutboxRecord {
 
 export const UserSchema = SchemaFactory.createForClass(UserDocument);
 UserSchema.index({ createdAt: 1, _id: 1 });
+indexOutbox(UserSchema);

@@ -9,7 +9,13 @@ import {
   type PendingEvent,
   type User,
 } from '@slotbook/contracts';
-import { MongoOutboxStore, afterCursor, isDuplicateKeyError, toPage } from '@slotbook/persistence';
+import {
+  afterCursor,
+  compareAndSet,
+  initialOutbox,
+  isDuplicateKeyError,
+  toPage,
+} from '@slotbook/persistence';
 import { UserDocument } from './user.schema';
 import { toUser } from './user.mapper';
 
@@ -17,12 +23,13 @@ export type NewUser = Pick<UserDocument, 'email' | 'name' | 'role' | 'passwordHa
   _id: string;
 };
 
+export type UserChanges = Partial<
+  Pick<UserDocument, 'name' | 'timezone' | 'passwordHash' | 'role' | 'active'>
+>;
+
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectModel(UserDocument.name) readonly model: Model<UserDocument>,
-    private readonly outbox: MongoOutboxStore,
-  ) {}
+  constructor(@InjectModel(UserDocument.name) readonly model: Model<UserDocument>) {}
 
   /** Inserts the user and its first event in one write; a taken email is a conflict. */
   async insert(
@@ -30,17 +37,15 @@ export class UsersRepository {
     event: (record: User) => PendingEvent,
     now: Date,
   ): Promise<UserDocument> {
-    const doc: UserDocument = {
+    const fields = {
       ...user,
       emailLower: user.email.toLowerCase(),
       active: true,
       timezone: 'UTC',
       createdAt: now,
       updatedAt: now,
-      outbox: [],
     };
-    doc.outbox = [event(toUser(doc))];
-    await this.outbox.markPending(doc._id);
+    const doc: UserDocument = { ...fields, ...initialOutbox([event(toUser(fields))]) };
     try {
       await this.model.create(doc);
       return doc;
@@ -56,35 +61,24 @@ export class UsersRepository {
     return this.model.findById(id).lean<UserDocument>().exec();
   }
 
+  /** An equality on `emailLower`, served by its unique index. */
   findByEmail(email: string): Promise<UserDocument | null> {
     return this.model.findOne({ emailLower: email.toLowerCase() }).lean<UserDocument>().exec();
   }
 
   /**
-   * Applies `changes` and appends the events describing the result, in one single-document
-   * update (the outbox's atomicity). Callers hold the user's record lock. Returns the result.
+   * Applies `changes` to the user as it was read and appends the events describing the result,
+   * in one compare-and-set on its version (the outbox's atomicity). Answers the user as
+   * written, or null when it changed since it was read: decide again on a fresh read.
    */
-  async update(
+  change(
     current: UserDocument,
-    changes: Partial<Pick<UserDocument, 'name' | 'timezone' | 'passwordHash' | 'role' | 'active'>>,
+    changes: UserChanges,
     events: (record: User) => PendingEvent[],
     now: Date,
-  ): Promise<UserDocument> {
-    const next: UserDocument = { ...current, ...changes, updatedAt: now };
-    await this.outbox.markPending(current._id);
-    const updated = await this.model
-      .findOneAndUpdate(
-        { _id: current._id },
-        {
-          $set: { ...changes, updatedAt: now },
-          $push: { outbox: { $each: events(toUser(next)) } },
-        },
-        { new: true },
-      )
-      .lean<UserDocument>()
-      .exec();
-    if (!updated) throw DomainError.notFound('user');
-    return updated;
+  ): Promise<UserDocument | null> {
+    const set = { ...changes, updatedAt: now };
+    return compareAndSet(this.model, current, set, events(toUser({ ...current, ...set })));
   }
 
   async list(query: ListUsersQuery): Promise<Page<User>> {

@@ -1,0 +1,301 @@
+/**
+ * What a user of the platform sees, on an empty database and again once it holds
+ * BENCH_BOOKINGS bookings (default 100,000); docs/benchmarks.md records the results.
+ *
+ * Each phase measures, through the gateway:
+ *  - `GET /hosts/:id/slots` for 31 days of 5-minute slots, one request at a time: a host with
+ *    no bookings, and a host with hundreds of bookings in the window;
+ *  - `GET /bookings?limit=20`, one at a time: a user with no bookings and a user with many;
+ *    then bursts of 10 concurrent list requests from one user (counting any 503);
+ *  - booking creation on distinct slots with autocannon (BENCH_CONNECTIONS, default 64, for
+ *    BENCH_SECONDS, default 20): bookings/s, latency, and the CPU time per booking of every
+ *    process of the platform (services, devdb, PostgreSQL, RabbitMQ, Redis) read from /proc;
+ *  - the hot slot: 200 concurrent creates of one slot, exactly one 201, latency of the 409s.
+ * Between the phases, BENCH_BOOKINGS bookings are made through the API (autocannon) over
+ * BENCH_HOSTS hosts and BENCH_USERS guests.
+ *
+ *   AMQP_URL=... REDIS_URL=... MONGO_URL=... npm run bench:platform   (a devdb of its own)
+ *   BENCH_BOOKINGS=0 npm run bench:platform          # the empty-database phase only
+ *   BENCH_BOOKING_REPLICAS=2 npm run bench:platform  # more booking replicas
+ *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:platform   # profiles
+ *   (then npm run bench:profile-summary -- /tmp/prof/*.cpuprofile)
+ */
+import autocannon from 'autocannon';
+import {
+  ApiClient,
+  Platform,
+  hostWithRange,
+  slotAt,
+  uniqueEmail,
+  type HostFixture,
+} from '@slotbook/testing';
+import { cpuPerUnit, platformClassifier, sampleCpu } from './process-cpu';
+import { percentiles, round } from './stats';
+
+const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 100_000);
+const HOSTS = Number(process.env.BENCH_HOSTS ?? 200);
+const USERS = Number(process.env.BENCH_USERS ?? 1_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 200);
+const SLOT_MINUTES = 5;
+const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
+
+interface Guest {
+  email: string;
+  password: string;
+  token: string;
+}
+
+class Bench {
+  readonly api: ApiClient;
+  hosts: HostFixture[] = [];
+  guests: Guest[] = [];
+  /** The next (host, slot) pair nobody booked yet: request n books slot n / HOSTS of host n % HOSTS. */
+  private next = 0;
+
+  constructor(
+    readonly platform: Platform,
+    readonly servicePids: Set<number>,
+  ) {
+    this.api = new ApiClient(platform.gatewayUrl);
+  }
+
+  async setUp(): Promise<void> {
+    this.hosts = await inBatches(HOSTS, 8, () =>
+      hostWithRange(this.api, { slots: SLOTS_PER_RANGE, slotMinutes: SLOT_MINUTES }),
+    );
+    this.guests = await inBatches(USERS, 8, () => this.newGuest());
+  }
+
+  async newGuest(): Promise<Guest> {
+    const email = uniqueEmail('bench');
+    const signed = await this.api.signUp({ email });
+    return { email, password: signed.password, token: signed.accessToken };
+  }
+
+  /** Access tokens live 15 minutes; the data-scale phase takes longer than that. */
+  async refreshTokens(): Promise<void> {
+    await inBatches(this.guests.length, 8, async (i) => {
+      const guest = this.guests[i]!;
+      guest.token = (await this.api.login(guest.email, guest.password)).accessToken;
+    });
+  }
+
+  private nextBooking(): { token: string; body: string } {
+    const n = this.next++;
+    const host = this.hosts[n % this.hosts.length]!;
+    const slot = Math.floor(n / this.hosts.length);
+    if (slot >= SLOTS_PER_RANGE) throw new Error('out of free slots: raise BENCH_HOSTS');
+    const guest = this.guests[n % this.guests.length]!;
+    return {
+      token: guest.token,
+      body: JSON.stringify({ hostId: host.hostId, startTime: slotAt(host, slot) }),
+    };
+  }
+
+  /** Books on distinct slots with autocannon: `amount` requests, or for `seconds`. */
+  async create(options: { amount?: number; seconds?: number }) {
+    const classify = platformClassifier(this.servicePids);
+    const before = sampleCpu(classify);
+    const result = await autocannon({
+      url: this.platform.gatewayUrl,
+      connections: CONNECTIONS,
+      ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? SECONDS }),
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/bookings',
+          setupRequest: (request) => {
+            const { token, body } = this.nextBooking();
+            return {
+              ...request,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body,
+            };
+          },
+        },
+      ],
+    });
+    const after = sampleCpu(classify);
+    const created = result['2xx'];
+    return {
+      connections: CONNECTIONS,
+      seconds: round(result.duration),
+      requests: result.requests.total,
+      created,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      bookingsPerSecond: round(created / result.duration),
+      latencyMs: {
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
+      cpuMsPerBooking: cpuPerUnit(before, after, created),
+    };
+  }
+
+  async sequential(path: string, token: string) {
+    const url = `${this.platform.gatewayUrl}/api/v1${path}`;
+    const headers = { authorization: `Bearer ${token}` };
+    const once = async () => {
+      const started = performance.now();
+      const response = await fetch(url, { headers });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${path}: status ${response.status}`);
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 20; i += 1) await once();
+    const latencies: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i += 1) latencies.push(await once());
+    const stats = percentiles(latencies);
+    return {
+      requests: SEQUENTIAL,
+      p50: round(stats.p50),
+      p95: round(stats.p95),
+      p99: round(stats.p99),
+    };
+  }
+
+  slotsPath(host: HostFixture): string {
+    const from = host.start.toISOString();
+    const to = new Date(host.start.getTime() + SLOTS_PER_RANGE * SLOT_MINUTES * 60_000);
+    return `/hosts/${host.hostId}/slots?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to.toISOString())}`;
+  }
+
+  /** Bursts of 10 concurrent list requests from one user: how many answered 503 (or failed). */
+  async concurrentLists(token: string, bursts = 20) {
+    const statuses = new Map<number, number>();
+    const latencies: number[] = [];
+    for (let burst = 0; burst < bursts; burst += 1) {
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const started = performance.now();
+          const response = await this.api.get('/bookings?limit=20', { token });
+          latencies.push(performance.now() - started);
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        }),
+      );
+    }
+    return { statuses: Object.fromEntries(statuses), p99: round(percentiles(latencies).p99) };
+  }
+
+  async hotSlot(rounds = 5) {
+    const host = await hostWithRange(this.api, { slots: 8, slotMinutes: 30 });
+    const wins: number[] = [];
+    const conflicts: number[] = [];
+    const other: number[] = [];
+    for (let slot = 0; slot < rounds; slot += 1) {
+      let winners = 0;
+      await Promise.all(
+        Array.from({ length: 200 }, async (_, i) => {
+          const started = performance.now();
+          const response = await this.api.post('/bookings', {
+            token: this.guests[i % this.guests.length]!.token,
+            body: { hostId: host.hostId, startTime: slotAt(host, slot) },
+          });
+          const took = performance.now() - started;
+          if (response.status === 201) {
+            winners += 1;
+            wins.push(took);
+          } else if (response.status === 409) conflicts.push(took);
+          else other.push(response.status);
+        }),
+      );
+      if (winners !== 1) throw new Error(`hot slot ${slot}: ${winners} bookings were created`);
+    }
+    const stats = percentiles(conflicts);
+    return {
+      rounds,
+      racers: 200,
+      createdPerRound: 1,
+      conflicts: conflicts.length,
+      otherStatuses: other,
+      conflictLatencyMs: { p50: round(stats.p50), p99: round(stats.p99), max: round(stats.max) },
+    };
+  }
+
+  async phase(label: string) {
+    const quietHost = await hostWithRange(this.api, {
+      slots: SLOTS_PER_RANGE,
+      slotMinutes: SLOT_MINUTES,
+    });
+    const newcomer = await this.newGuest();
+    const regular = this.guests[0]!;
+    const bookedHost = this.hosts[0]!;
+    const result = {
+      phase: label,
+      slotsOfHostWithoutBookings: await this.sequential(this.slotsPath(quietHost), regular.token),
+      slotsOfHostWithBookings: await this.sequential(this.slotsPath(bookedHost), regular.token),
+      listOfUserWithoutBookings: await this.sequential('/bookings?limit=20', newcomer.token),
+      listOfUserWithBookings: await this.sequential('/bookings?limit=20', regular.token),
+      tenConcurrentLists: await this.concurrentLists(regular.token),
+      create: await this.create({ seconds: SECONDS }),
+      hotSlot: await this.hotSlot(),
+    };
+    console.log(JSON.stringify(result, null, 2));
+    return result;
+  }
+}
+
+async function inBatches<T>(count: number, width: number, make: (i: number) => Promise<T>) {
+  const results: T[] = [];
+  for (let start = 0; start < count; start += width) {
+    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i));
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for every service.
+  const nodeArgs = { SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '' };
+  const platform = new Platform({
+    replicas: { booking: Number(process.env.BENCH_BOOKING_REPLICAS ?? 1) },
+    env: {
+      identity: nodeArgs,
+      availability: nodeArgs,
+      booking: nodeArgs,
+      // The benchmark signs up its guests from one address.
+      gateway: {
+        ...nodeArgs,
+        LOGIN_LIMIT_PER_ADDRESS: '1000000',
+        AUTH_LIMIT_PER_ADDRESS: '1000000',
+      },
+    },
+  });
+  await platform.start();
+  try {
+    const pids = new Set(
+      Object.values(platform.replicas)
+        .flat()
+        .map((replica) => replica.pid)
+        .filter((pid): pid is number => pid !== undefined),
+    );
+    const bench = new Bench(platform, pids);
+    console.error(`setting up ${HOSTS} hosts and ${USERS} guests`);
+    await bench.setUp();
+    const empty = await bench.phase('empty database');
+    let full: unknown = null;
+    if (BOOKINGS > 0) {
+      console.error(`making ${BOOKINGS} bookings through the API`);
+      await bench.refreshTokens();
+      const seeding = await bench.create({ amount: BOOKINGS });
+      console.log(JSON.stringify({ seeding }, null, 2));
+      await bench.refreshTokens();
+      full = await bench.phase(`${BOOKINGS} bookings in the database`);
+    }
+    console.log(JSON.stringify({ summary: { empty, full } }));
+  } finally {
+    await platform.stop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,5 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { ApiClient, DisposableRedis, Platform, uniqueEmail } from '@slotbook/testing';
+import {
+  ApiClient,
+  DisposableRedis,
+  Platform,
+  cutBrokerConnections,
+  uniqueEmail,
+} from '@slotbook/testing';
 
 /** SPEC §7: a service that is down is a 503 within the timeout, and everything recovers by itself. */
 describe('when a service or the broker goes away', () => {
@@ -35,11 +40,8 @@ describe('when a service or the broker goes away', () => {
   });
 
   it('recovers by itself when the broker drops every connection', async () => {
-    // SPEC §8: cut the connections and leave the broker running.
-    execFileSync('rabbitmqctl', ['close_all_connections', 'test: connections cut'], {
-      stdio: 'ignore',
-      timeout: 30_000,
-    });
+    // SPEC §8: cut the connections (of the tests' vhost) and leave the broker running.
+    await cutBrokerConnections();
     const deadline = Date.now() + 30_000;
     let status = 0;
     while (Date.now() < deadline) {

@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { RmqContext, ServerRMQ, type RmqOptions } from '@nestjs/microservices';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import amqplib from 'amqplib';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { assertDeadLetterQueue } from './dead-letter';
+import { withReconnectBackoff } from './reconnect-backoff';
 import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
 
 /**
@@ -36,6 +38,11 @@ export class CommandServer extends ServerRMQ {
     } catch (error) {
       this.replyLost(error, correlationId);
     }
+  }
+
+  /** Reconnects within a second of a drop, then backs off (see {@link withReconnectBackoff}). */
+  override createClient<T = unknown>(): T {
+    return withReconnectBackoff(super.createClient<AmqpConnectionManager>()) as T;
   }
 
   private replyLost(error: unknown, correlationId: string): void {

@@ -55,6 +55,31 @@ describe('when a service or the broker goes away', () => {
     }
     expect(status).toBe(201);
   });
+
+  it('serves reads across a broker drop and takes writes again within about a second', async () => {
+    const user = await api.signUp({ email: uniqueEmail('drop') });
+    await cutBrokerConnections();
+    const cutAt = Date.now();
+    // Reads are sent again on the new connection instead of failing with 503.
+    const reads = await Promise.all(
+      Array.from({ length: 5 }, () => api.get('/users/me', { token: user.accessToken })),
+    );
+    expect(reads.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    let writableAfterMs = -1;
+    while (Date.now() - cutAt < 10_000) {
+      const response = await api.post('/auth/register', {
+        body: { email: uniqueEmail('after-drop'), password: 'long-enough-1', name: 'Drop' },
+      });
+      if (response.status === 201) {
+        writableAfterMs = Date.now() - cutAt;
+        break;
+      }
+      expect(response.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(writableAfterMs).toBeGreaterThanOrEqual(0);
+    expect(writableAfterMs).toBeLessThan(2_000);
+  });
 });
 
 describe('when Redis restarts empty', () => {

@@ -21,6 +21,9 @@ export const GatewayEnv = BaseEnv.extend({
     .transform((value) => value === 'true'),
   LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_WINDOW_PER_ACCOUNT_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Wrong `currentPassword`s of a password change allowed per account and window. */
+  PASSWORD_CHECK_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  PASSWORD_CHECK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   LOGIN_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Prefix of the rate-limit keys in Redis: gateways sharing it share their counters. */

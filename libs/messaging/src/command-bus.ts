@@ -110,6 +110,10 @@ export class CommandBus {
         socketOptions: COMMAND_SOCKET_OPTIONS,
       });
       this.clients.set(queue, client);
+      // Connected outside the request that first needs it, so that the connection's callbacks
+      // (reconnect logs) do not carry that request's id for the life of the process.
+      const connecting = client;
+      RequestContext.detached(() => connecting.connect()).catch(() => undefined);
     }
     return client;
   }

@@ -82,6 +82,37 @@ describe('when a service or the broker goes away', () => {
   });
 });
 
+describe('log lines of the connection to the broker', () => {
+  it('carry no request id of the request that happened to open the connection', async () => {
+    const platform = await new Platform().start();
+    try {
+      const gateway = platform.replicas.gateway[0];
+      const api = new ApiClient(platform.gatewayUrl);
+      // The very first command opens the gateway's connection to identity's queue.
+      const first = await api.post('/auth/register', {
+        headers: { 'x-request-id': 'the-first-request' },
+        body: { email: uniqueEmail('first'), password: 'long-enough-1', name: 'First' },
+      });
+      expect(first.status).toBe(201);
+      const before = gateway.logs.length;
+      await cutBrokerConnections();
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const again = await api.post('/auth/register', {
+          body: { email: uniqueEmail('again'), password: 'long-enough-1', name: 'Again' },
+        });
+        if (again.status === 201) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const after = gateway.logs.slice(before);
+      expect(after).toMatch(/RMQ|connect/i);
+      expect(after).not.toContain('the-first-request');
+    } finally {
+      await platform.stop();
+    }
+  });
+});
+
 describe('when Redis restarts empty', () => {
   it('never lets a deactivated user back in: 503 until identity has restored the revocations, then 401', async () => {
     const redis = await new DisposableRedis().start();

@@ -14,3 +14,4 @@ export * from './availability';
 export * from './booking';
 export * from './asyncapi';
 export * from './event-catalog';
+export * from './retry-safe-commands';

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { ClientRMQ, RmqRecordBuilder } from '@nestjs/microservices';
-import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
-import { DomainError, ErrorCode, Headers, ReplyEnvelope } from '@slotbook/contracts';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import { Subject, TimeoutError, firstValueFrom, map, merge, timeout } from 'rxjs';
+import { DomainError, ErrorCode, Headers, ReplyEnvelope, isRetrySafe } from '@slotbook/contracts';
 import { RequestContext } from '@slotbook/runtime';
+import { withReconnectBackoff } from './reconnect-backoff';
 import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
 
 export interface CommandBusOptions {
@@ -15,6 +17,11 @@ export interface CommandBusOptions {
  * Request/reply over RabbitMQ (Nest's RMQ transport, replies on `amq.rabbitmq.reply-to`).
  * A service that does not answer in time, or a broker that is down, becomes a typed
  * UNAVAILABLE error (503 at the gateway); a typed error in the reply is rethrown as such.
+ *
+ * A command whose connection drops before its answer came back has lost that answer (the
+ * reply-to address dies with the channel). Commands that are safe to repeat
+ * ({@link isRetrySafe}: reads) are sent again on the new connection while the timeout lasts;
+ * the others answer UNAVAILABLE at once, since they may or may not have taken effect.
  */
 export class CommandBus {
   private readonly logger = new Logger(CommandBus.name);
@@ -23,30 +30,61 @@ export class CommandBus {
   constructor(private readonly options: CommandBusOptions) {}
 
   async send<T = unknown>(queue: string, pattern: string, payload: unknown): Promise<T> {
+    const deadline = Date.now() + this.options.timeoutMs;
+    const retrySafe = isRetrySafe(pattern);
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.attempt(queue, pattern, payload, deadline);
+      if (outcome.kind === 'answered') return this.unwrap<T>(queue, pattern, outcome.raw);
+      if (outcome.kind === 'timed-out') {
+        throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} did not answer in time`);
+      }
+      if (!retrySafe || Date.now() + RETRY_PAUSE_MS >= deadline) {
+        this.logger.warn(
+          { err: outcome.error, queue, pattern, attempt },
+          'command could not be sent',
+        );
+        throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} is unavailable`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+    }
+  }
+
+  private async attempt(
+    queue: string,
+    pattern: string,
+    payload: unknown,
+    deadline: number,
+  ): Promise<Attempt> {
     const requestId = RequestContext.requestId();
     const record = new RmqRecordBuilder(payload)
       .setOptions({
         headers: {
           ...(requestId ? { [Headers.RequestId]: requestId } : {}),
-          [Headers.Deadline]: String(Date.now() + this.options.timeoutMs),
+          [Headers.Deadline]: String(deadline),
         },
         persistent: true,
       })
       .build();
-    let raw: unknown;
+    const client = this.client(queue);
     try {
-      raw = await firstValueFrom(
-        this.client(queue)
-          .send(pattern, record)
-          .pipe(timeout({ first: this.options.timeoutMs })),
+      const raw = await firstValueFrom(
+        merge(
+          client.send(pattern, record),
+          client.drops.pipe(
+            map(() => {
+              throw new ConnectionDropped();
+            }),
+          ),
+        ).pipe(timeout({ first: Math.max(1, deadline - Date.now()) })),
       );
+      return { kind: 'answered', raw };
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} did not answer in time`);
-      }
-      this.logger.warn({ err: error, queue, pattern }, 'command could not be sent');
-      throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} is unavailable`);
+      if (error instanceof TimeoutError) return { kind: 'timed-out' };
+      return { kind: 'not-sent', error };
     }
+  }
+
+  private unwrap<T>(queue: string, pattern: string, raw: unknown): T {
     const reply = ReplyEnvelope.safeParse(raw);
     if (!reply.success) {
       this.logger.error({ queue, pattern }, 'malformed reply from the bus');
@@ -72,6 +110,10 @@ export class CommandBus {
         socketOptions: COMMAND_SOCKET_OPTIONS,
       });
       this.clients.set(queue, client);
+      // Connected outside the request that first needs it, so that the connection's callbacks
+      // (reconnect logs) do not carry that request's id for the life of the process.
+      const connecting = client;
+      RequestContext.detached(() => connecting.connect()).catch(() => undefined);
     }
     return client;
   }
@@ -85,6 +127,14 @@ export class CommandBus {
  */
 class CommandClient extends ClientRMQ {
   private readonly channelLogger = new Logger(CommandBus.name);
+  /** Emits when the connection drops: the answers still awaited on it are lost. */
+  readonly drops = new Subject<void>();
+
+  override createClient(): AmqpConnectionManager {
+    const manager = withReconnectBackoff(super.createClient());
+    manager.on('disconnect', () => this.drops.next());
+    return manager;
+  }
 
   override createChannel(): Promise<void> {
     const created = super.createChannel();
@@ -92,6 +142,18 @@ class CommandClient extends ClientRMQ {
       this.channelLogger.warn({ err: error, queue: this.queue }, 'command channel failed');
     });
     return created;
+  }
+}
+
+/** Pause between the attempts of a retry-safe command while the connection comes back. */
+const RETRY_PAUSE_MS = 100;
+
+type Attempt =
+  { kind: 'answered'; raw: unknown } | { kind: 'timed-out' } | { kind: 'not-sent'; error: unknown };
+
+class ConnectionDropped extends Error {
+  constructor() {
+    super('the connection dropped before the answer came back');
   }
 }
 

@@ -1,31 +1,85 @@
-import { Transport, type RmqOptions } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
+import { RmqContext, ServerRMQ, type RmqOptions } from '@nestjs/microservices';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import amqplib from 'amqplib';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { assertDeadLetterQueue } from './dead-letter';
+import { withReconnectBackoff } from './reconnect-backoff';
 import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
+
+/**
+ * Nest's RMQ server sends each reply with `ChannelWrapper.sendToQueue` and drops the promise.
+ * When the connection closes before the reply is written, that promise rejects with `channel
+ * closed`, and Node exits on the unhandled rejection: a broker drop used to kill replicas.
+ * A lost reply is harmless (the caller times out, or retries what is safe to repeat), so it
+ * is logged and the process carries on.
+ */
+export class CommandServer extends ServerRMQ {
+  private readonly replyLogger = new Logger(CommandServer.name);
+
+  override sendMessage<T = unknown>(
+    message: T,
+    replyTo: string,
+    correlationId: string,
+    context: RmqContext,
+  ): void {
+    try {
+      const outgoing = this.serializer.serialize(message as never) as Record<string, unknown>;
+      const options = outgoing.options as Record<string, unknown> | undefined;
+      delete outgoing.options;
+      const buffer = Buffer.from(JSON.stringify(outgoing));
+      this.onProcessingEndHook?.(this.transportId, context);
+      const channel = this.channel;
+      if (!channel) throw new Error('no channel');
+      channel
+        .sendToQueue(replyTo, buffer, { correlationId, ...options })
+        .catch((error: unknown) => this.replyLost(error, correlationId));
+    } catch (error) {
+      this.replyLost(error, correlationId);
+    }
+  }
+
+  /** Reconnects within a second of a drop, then backs off (see {@link withReconnectBackoff}). */
+  override createClient<T = unknown>(): T {
+    return withReconnectBackoff(super.createClient<AmqpConnectionManager>()) as T;
+  }
+
+  private replyLost(error: unknown, correlationId: string): void {
+    this.replyLogger.warn(
+      { err: error, correlationId },
+      'reply not sent; the caller will not get it',
+    );
+  }
+}
 
 /**
  * Options for a service's command consumer (Nest RMQ transport): manual acks, bounded
  * prefetch, a quorum queue with a dead-letter queue. Replicas compete on the same queue.
  */
+export function commandServerRmqOptions(
+  amqpUrl: string,
+  queue: string,
+  prefetchCount: number,
+): Required<RmqOptions>['options'] {
+  return {
+    urls: [amqpUrl],
+    queue,
+    queueOptions: workQueueOptions(queue),
+    noAck: false,
+    prefetchCount,
+    socketOptions: COMMAND_SOCKET_OPTIONS,
+    consumerTag: `${queue}.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`,
+  };
+}
+
+/** The microservice options that make Nest consume a command queue with {@link CommandServer}. */
 export function commandServerOptions(
   amqpUrl: string,
   queue: string,
   prefetchCount: number,
-): RmqOptions {
-  return {
-    transport: Transport.RMQ,
-    options: {
-      urls: [amqpUrl],
-      queue,
-      queueOptions: workQueueOptions(queue),
-      noAck: false,
-      prefetchCount,
-      socketOptions: COMMAND_SOCKET_OPTIONS,
-      consumerTag: `${queue}.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`,
-    },
-  };
+): { strategy: CommandServer } {
+  return { strategy: new CommandServer(commandServerRmqOptions(amqpUrl, queue, prefetchCount)) };
 }
 
 /** Declares the dead-letter exchange and queue for a command queue before consuming it. */

@@ -9,3 +9,4 @@ export * from './topology';
 export * from './pending-event';
 export * from './service-bootstrap';
 export * from './broker-probe';
+export * from './reconnect-backoff';

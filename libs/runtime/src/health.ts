@@ -1,17 +1,26 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 
-/** A dependency the service needs to be ready: its database, the broker, Redis. */
+/**
+ * A dependency the service checks for readiness: its database, the broker, Redis. A required
+ * one that is down makes the service not ready (503); an optional one (`required: false`: the
+ * service serves without it, e.g. booking's lock, backed by the unique index) is reported as
+ * down in the body while the service stays ready, `status: "degraded"`.
+ */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /** Default true. */
+  required?: boolean;
 }
+
+export type ReadinessStatus = 'up' | 'degraded' | 'down';
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function runCheck(check: ReadinessCheck): Promise<[string, 'up' | 'down']> {
+async function runCheck(check: ReadinessCheck): Promise<[ReadinessCheck, 'up' | 'down']> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -20,9 +29,9 @@ async function runCheck(check: ReadinessCheck): Promise<[string, 'up' | 'down']>
         timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
       }),
     ]);
-    return [check.name, 'up'];
+    return [check, 'up'];
   } catch {
-    return [check.name, 'down'];
+    return [check, 'down'];
   } finally {
     clearTimeout(timer);
   }
@@ -45,17 +54,30 @@ export class HealthController {
   @Get('ready')
   async ready(
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ status: 'up' | 'down'; checks: Record<string, string> }> {
+  ): Promise<{ status: ReadinessStatus; checks: Record<string, string> }> {
     const results = await Promise.all(this.checks.map(runCheck));
-    const down = results.some(([, state]) => state === 'down');
-    res.status(down ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
-    return { status: down ? 'down' : 'up', checks: Object.fromEntries(results) };
+    const failing = results.filter(([, state]) => state === 'down').map(([check]) => check);
+    const status: ReadinessStatus = failing.some((check) => check.required !== false)
+      ? 'down'
+      : failing.length > 0
+        ? 'degraded'
+        : 'up';
+    res.status(status === 'down' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return {
+      status,
+      checks: Object.fromEntries(results.map(([check, state]) => [check.name, state])),
+    };
   }
 }
 
-export function redisReadiness(redis: { ping(): Promise<unknown> }): ReadinessCheck {
+/** `required: false` where the service serves without Redis (locks backed by the database). */
+export function redisReadiness(
+  redis: { ping(): Promise<unknown> },
+  options: { required?: boolean } = {},
+): ReadinessCheck {
   return {
     name: 'redis',
+    required: options.required ?? true,
     check: async () => {
       await redis.ping();
     },

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { storage as loggerStorage } from 'nestjs-pino/storage';
 
 interface RequestScope {
   requestId: string;
@@ -14,6 +15,14 @@ export const RequestContext = {
   },
   requestId(): string | undefined {
     return storage.getStore()?.requestId;
+  },
+  /**
+   * Runs `fn` outside any request. For long-lived work started from inside a request (a broker
+   * connection and its reconnects): its callbacks would otherwise carry that request's id, and
+   * nestjs-pino's request logger, forever.
+   */
+  detached<T>(fn: () => T): T {
+    return storage.exit(() => loggerStorage.exit(fn));
   },
 };
 

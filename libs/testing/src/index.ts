@@ -8,3 +8,4 @@ export * from './service-process';
 export * from './disposable-redis';
 export * from './booking-fixtures';
 export * from './problem-assertions';
+export * from './broker-faults';

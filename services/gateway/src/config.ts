@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { BaseEnv, loadEnv } from '@slotbook/runtime';
 
+/**
+ * Development and test default of CURSOR_SECRET: fixed, so that several gateways of one
+ * development platform accept each other's cursors. Production must set its own.
+ */
+export const DEVELOPMENT_CURSOR_SECRET = 'slotbook-development-cursor-secret-not-for-production';
+
 export const GatewayEnv = BaseEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }),
@@ -21,6 +27,9 @@ export const GatewayEnv = BaseEnv.extend({
     .transform((value) => value === 'true'),
   LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_WINDOW_PER_ACCOUNT_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Wrong `currentPassword`s of a password change allowed per account and window. */
+  PASSWORD_CHECK_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  PASSWORD_CHECK_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   LOGIN_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   LOGIN_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Prefix of the rate-limit keys in Redis: gateways sharing it share their counters. */
@@ -30,7 +39,18 @@ export const GatewayEnv = BaseEnv.extend({
     .default('rl'),
   AUTH_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   AUTH_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
-});
+  /** Key material of page cursors; every gateway replica must share it. */
+  CURSOR_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+})
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === 'production' && env.CURSOR_SECRET === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['CURSOR_SECRET'],
+        message: 'is required in production (a shared secret of at least 32 characters)',
+      });
+  })
+  .transform((env) => ({ ...env, CURSOR_SECRET: env.CURSOR_SECRET ?? DEVELOPMENT_CURSOR_SECRET }));
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

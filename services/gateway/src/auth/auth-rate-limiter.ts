@@ -6,24 +6,49 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { REDIS } from '../core/redis.provider';
 
 /**
- * Login throttling shared by every gateway replica (Redis). Failed logins are counted per
- * account, so guessing one password is slow; all attempts are counted per client address
- * with a generous limit, so one address serving many honest users (an office NAT) still
- * gets through while a spray from one address is stopped.
+ * A password check that has been counted against its account before it ran. The caller
+ * reports how it ended: a wrong password keeps its point, a right one clears the account's
+ * count, anything else (the check never ran: 503, 422) gives its point back.
+ */
+export interface CountedAttempt {
+  succeeded(): Promise<void>;
+  wrongPassword(): Promise<void>;
+  notEvaluated(): Promise<void>;
+}
+
+/**
+ * Throttling shared by every gateway replica (Redis). Password checks are counted per account
+ * (logins, and the current password of a password change), so guessing one password is slow;
+ * all login attempts are counted per client address with a generous limit, so one address
+ * serving many honest users (an office NAT) still gets through while a spray from one address
+ * is stopped.
+ *
+ * Each password check takes its point atomically *before* it runs: however many arrive at
+ * once, no more than the limit are ever evaluated (reading the count first and adding a
+ * penalty after the slow check let a burst through). When Redis is unreachable, the account
+ * limits fail closed (503): without the counter there is no limit, and the gateway's
+ * revocation check needs Redis anyway. The per-address budgets fail open.
  */
 @Injectable()
 export class AuthRateLimiter {
   private readonly logger = new Logger(AuthRateLimiter.name);
-  private readonly failuresPerAccount: RateLimiterRedis;
+  private readonly loginsPerAccount: RateLimiterRedis;
+  private readonly passwordChecksPerAccount: RateLimiterRedis;
   private readonly loginsPerAddress: RateLimiterRedis;
   private readonly authCallsPerAddress: RateLimiterRedis;
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.failuresPerAccount = new RateLimiterRedis({
+    this.loginsPerAccount = new RateLimiterRedis({
       storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:login-failures:account`,
+      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:login-attempts:account`,
       points: config.LOGIN_LIMIT_PER_ACCOUNT,
       duration: config.LOGIN_WINDOW_PER_ACCOUNT_SECONDS,
+    });
+    this.passwordChecksPerAccount = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:current-password:account`,
+      points: config.PASSWORD_CHECK_LIMIT_PER_ACCOUNT,
+      duration: config.PASSWORD_CHECK_WINDOW_SECONDS,
     });
     this.loginsPerAddress = new RateLimiterRedis({
       storeClient: redis,
@@ -40,43 +65,51 @@ export class AuthRateLimiter {
   }
 
   /** Before a login: refuses when the address or the account is over its limit. */
-  async beforeLogin(email: string, address: string): Promise<void> {
-    await this.guard(() => this.loginsPerAddress.consume(address));
-    const failures = await this.tolerant(() => this.failuresPerAccount.get(accountKey(email)));
-    if (failures && failures.consumedPoints >= this.failuresPerAccount.points) {
-      throw tooMany(failures.msBeforeNext);
-    }
+  async beforeLogin(email: string, address: string): Promise<CountedAttempt> {
+    await this.failOpen(() => this.loginsPerAddress.consume(address));
+    return this.countAttempt(this.loginsPerAccount, accountKey(email));
   }
 
-  async loginFailed(email: string): Promise<void> {
-    await this.tolerant(() => this.failuresPerAccount.penalty(accountKey(email), 1));
-  }
-
-  async loginSucceeded(email: string): Promise<void> {
-    await this.tolerant(() => this.failuresPerAccount.delete(accountKey(email)));
+  /** Before a password change is forwarded: its `currentPassword` is a guess like a login. */
+  beforeCurrentPasswordCheck(userId: string): Promise<CountedAttempt> {
+    return this.countAttempt(this.passwordChecksPerAccount, userId);
   }
 
   /** Registration, refresh and logout: one generous budget per address. */
   async beforeAuthCall(address: string): Promise<void> {
-    await this.guard(() => this.authCallsPerAddress.consume(address));
+    await this.failOpen(() => this.authCallsPerAddress.consume(address));
   }
 
-  private async guard(consume: () => Promise<RateLimiterRes>): Promise<void> {
+  private async countAttempt(limiter: RateLimiterRedis, key: string): Promise<CountedAttempt> {
+    try {
+      await limiter.consume(key);
+    } catch (result) {
+      if (result instanceof RateLimiterRes) throw tooMany(result.msBeforeNext);
+      this.logger.warn({ err: result }, 'rate limiter unavailable; refusing password checks');
+      throw new DomainError(ErrorCode.Unavailable, 'sign-in is temporarily unavailable');
+    }
+    return {
+      succeeded: () => this.quietly(() => limiter.delete(key)),
+      wrongPassword: async () => undefined,
+      notEvaluated: () => this.quietly(() => limiter.reward(key, 1)),
+    };
+  }
+
+  private async failOpen(consume: () => Promise<RateLimiterRes>): Promise<void> {
     try {
       await consume();
     } catch (result) {
       if (result instanceof RateLimiterRes) throw tooMany(result.msBeforeNext);
-      // Redis unavailable: logins still work; throttling resumes when it is back.
+      // Redis unavailable: these budgets only protect capacity; they resume when it is back.
       this.logger.warn({ err: result }, 'rate limiter unavailable');
     }
   }
 
-  private async tolerant<T>(call: () => Promise<T>): Promise<T | null> {
+  private async quietly(call: () => Promise<unknown>): Promise<void> {
     try {
-      return await call();
+      await call();
     } catch (error) {
       this.logger.warn({ err: error }, 'rate limiter unavailable');
-      return null;
     }
   }
 }

@@ -28,6 +28,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor } from '../auth/auth.decorators';
+import { PageCursors, filterOf } from '../pagination/page-cursors';
 import {
   BookingDto,
   BookingIdParamDto,
@@ -42,7 +43,10 @@ import {
 @ApiBearerAuth()
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly cursors: PageCursors,
+  ) {}
 
   @Post()
   @ApiHeader({
@@ -79,7 +83,13 @@ export class BookingsController {
   @Get()
   @ApiOkResponse({ type: BookingPageDto, description: 'ordered by startTime, then id' })
   list(@CurrentActor() actor: Actor, @Query() query: ListBookingsQueryDto): Promise<Page<Booking>> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.ListBookings, { actor, query });
+    const scope = { route: 'GET /bookings', actor, filter: filterOf(query) };
+    return this.cursors.page(scope, query.cursor, (cursor) =>
+      this.bus.send(BOOKING_QUEUE, BookingCommand.ListBookings, {
+        actor,
+        query: { ...query, cursor },
+      }),
+    );
   }
 
   @Get(':id')

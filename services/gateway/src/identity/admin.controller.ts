@@ -10,6 +10,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { PageCursors, filterOf } from '../pagination/page-cursors';
 import {
   AdminUpdateUserDto,
   AuditPageDto,
@@ -25,12 +26,21 @@ import {
 @Roles('ADMIN')
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly cursors: PageCursors,
+  ) {}
 
   @Get('users')
   @ApiOkResponse({ type: UserPageDto })
   listUsers(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<Page<User>> {
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListUsers, { actor, query });
+    const scope = { route: 'GET /admin/users', actor, filter: filterOf(query) };
+    return this.cursors.page(scope, query.cursor, (cursor) =>
+      this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListUsers, {
+        actor,
+        query: { ...query, cursor },
+      }),
+    );
   }
 
   @Patch('users/:id')
@@ -53,6 +63,12 @@ export class AdminController {
   @Get('audit')
   @ApiOkResponse({ type: AuditPageDto })
   audit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListAudit, { actor, query });
+    const scope = { route: 'GET /admin/audit', actor, filter: filterOf(query) };
+    return this.cursors.page(scope, query.cursor, (cursor) =>
+      this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListAudit, {
+        actor,
+        query: { ...query, cursor },
+      }),
+    );
   }
 }

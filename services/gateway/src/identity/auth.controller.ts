@@ -36,17 +36,18 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: TokenPairDto })
   async login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPair> {
-    await this.limiter.beforeLogin(body.email, address);
+    const attempt = await this.limiter.beforeLogin(body.email, address);
     try {
       const tokens = await this.bus.send<TokenPair>(IDENTITY_QUEUE, IdentityCommand.LogIn, {
         ...body,
         clientIp: address,
       });
-      await this.limiter.loginSucceeded(body.email);
+      await attempt.succeeded();
       return tokens;
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.Unauthorized)
-        await this.limiter.loginFailed(body.email);
+        await attempt.wrongPassword();
+      else await attempt.notEvaluated();
       throw error;
     }
   }

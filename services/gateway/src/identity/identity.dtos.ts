@@ -5,6 +5,8 @@ import {
   AuditQuery,
   ListUsersQuery,
   LoginBody,
+  PageCursorParam,
+  PageLimitParam,
   RefreshTokenBody,
   RegisterBody,
   TokenPair,
@@ -12,6 +14,7 @@ import {
   User,
   UserIdParam,
   UserPage,
+  windowInOrder,
 } from '@slotbook/contracts';
 
 export class RegisterDto extends createZodDto(RegisterBody) {}
@@ -21,8 +24,12 @@ export class TokenPairDto extends createZodDto(TokenPair) {}
 export class UpdateMeDto extends createZodDto(UpdateMeBody) {}
 export class UserDto extends createZodDto(User) {}
 export class UserPageDto extends createZodDto(UserPage) {}
-export class ListUsersQueryDto extends createZodDto(ListUsersQuery) {}
+export class ListUsersQueryDto extends createZodDto(
+  ListUsersQuery.extend({ limit: PageLimitParam, cursor: PageCursorParam }),
+) {}
 export class AdminUpdateUserDto extends createZodDto(AdminUpdateUserBody) {}
 export class UserIdParamDto extends createZodDto(UserIdParam) {}
-export class AuditQueryDto extends createZodDto(AuditQuery) {}
+export class AuditQueryDto extends createZodDto(
+  AuditQuery.extend({ limit: PageLimitParam, cursor: PageCursorParam }).superRefine(windowInOrder),
+) {}
 export class AuditPageDto extends createZodDto(AuditPage) {}

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { IDENTITY_QUEUE, IdentityCommand, type Actor, type User } from '@slotbook/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  IDENTITY_QUEUE,
+  IdentityCommand,
+  type Actor,
+  type User,
+} from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
+import { AuthRateLimiter } from '../auth/auth-rate-limiter';
 import { CurrentActor } from '../auth/auth.decorators';
 import { UpdateMeDto, UserDto } from './identity.dtos';
 
@@ -9,7 +17,10 @@ import { UpdateMeDto, UserDto } from './identity.dtos';
 @ApiBearerAuth()
 @Controller('users')
 export class UsersController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly limiter: AuthRateLimiter,
+  ) {}
 
   @Get('me')
   @ApiOkResponse({ type: UserDto })
@@ -19,7 +30,31 @@ export class UsersController {
 
   @Patch('me')
   @ApiOkResponse({ type: UserDto, description: 'changing the password ends every other session' })
-  update(@CurrentActor() actor: Actor, @Body() body: UpdateMeDto): Promise<User> {
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.UpdateProfile, { actor, changes: body });
+  async update(@CurrentActor() actor: Actor, @Body() body: UpdateMeDto): Promise<User> {
+    const send = () =>
+      this.bus.send<User>(IDENTITY_QUEUE, IdentityCommand.UpdateProfile, {
+        actor,
+        changes: body,
+      });
+    if (body.password === undefined) return send();
+    // The current password is a guess like a login's: counted per account before it is checked.
+    const attempt = await this.limiter.beforeCurrentPasswordCheck(actor.id);
+    try {
+      const user = await send();
+      await attempt.succeeded();
+      return user;
+    } catch (error) {
+      if (isWrongCurrentPassword(error)) await attempt.wrongPassword();
+      else await attempt.notEvaluated();
+      throw error;
+    }
   }
+}
+
+function isWrongCurrentPassword(error: unknown): boolean {
+  return (
+    error instanceof DomainError &&
+    error.code === ErrorCode.ValidationFailed &&
+    (error.details?.errors ?? []).some((field) => field.path === 'currentPassword')
+  );
 }

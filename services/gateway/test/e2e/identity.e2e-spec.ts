@@ -147,6 +147,30 @@ describe('identity through the gateway', () => {
   });
 
   describe('login and tokens', () => {
+    it('takes as long for an unknown email as for a wrong password', async () => {
+      const email = uniqueEmail('timing');
+      await api.signUp({ email });
+      const timed = async (body: { email: string; password: string }) => {
+        const started = performance.now();
+        const response = await api.post('/auth/login', { body });
+        expect(response.status).toBe(401);
+        return performance.now() - started;
+      };
+      const known: number[] = [];
+      const unknown: number[] = [];
+      // Interleaved, so load from other processes weighs on both paths alike; fewer than the
+      // account's login limit.
+      for (let i = 0; i < 9; i += 1) {
+        known.push(await timed({ email, password: `wrong-password-${i}` }));
+        unknown.push(
+          await timed({ email: uniqueEmail('nobody'), password: `wrong-password-${i}` }),
+        );
+      }
+      const ratio = median(unknown) / median(known);
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    });
+
     it('logs in, then /users/me returns the profile', async () => {
       const email = uniqueEmail('login');
       const { accessToken, user } = await api.signUp({ email });
@@ -473,3 +497,8 @@ describe('identity through the gateway', () => {
     });
   });
 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

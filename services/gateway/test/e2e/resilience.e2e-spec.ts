@@ -1,5 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { ApiClient, DisposableRedis, Platform, uniqueEmail } from '@slotbook/testing';
+import {
+  ApiClient,
+  DisposableRedis,
+  Platform,
+  cutBrokerConnections,
+  uniqueEmail,
+} from '@slotbook/testing';
 
 /** SPEC §7: a service that is down is a 503 within the timeout, and everything recovers by itself. */
 describe('when a service or the broker goes away', () => {
@@ -35,11 +40,8 @@ describe('when a service or the broker goes away', () => {
   });
 
   it('recovers by itself when the broker drops every connection', async () => {
-    // SPEC §8: cut the connections and leave the broker running.
-    execFileSync('rabbitmqctl', ['close_all_connections', 'test: connections cut'], {
-      stdio: 'ignore',
-      timeout: 30_000,
-    });
+    // SPEC §8: cut the connections (of the tests' vhost) and leave the broker running.
+    await cutBrokerConnections();
     const deadline = Date.now() + 30_000;
     let status = 0;
     while (Date.now() < deadline) {
@@ -52,6 +54,62 @@ describe('when a service or the broker goes away', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(status).toBe(201);
+  });
+
+  it('serves reads across a broker drop and takes writes again within about a second', async () => {
+    const user = await api.signUp({ email: uniqueEmail('drop') });
+    await cutBrokerConnections();
+    const cutAt = Date.now();
+    // Reads are sent again on the new connection instead of failing with 503.
+    const reads = await Promise.all(
+      Array.from({ length: 5 }, () => api.get('/users/me', { token: user.accessToken })),
+    );
+    expect(reads.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    let writableAfterMs = -1;
+    while (Date.now() - cutAt < 10_000) {
+      const response = await api.post('/auth/register', {
+        body: { email: uniqueEmail('after-drop'), password: 'long-enough-1', name: 'Drop' },
+      });
+      if (response.status === 201) {
+        writableAfterMs = Date.now() - cutAt;
+        break;
+      }
+      expect(response.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(writableAfterMs).toBeGreaterThanOrEqual(0);
+    expect(writableAfterMs).toBeLessThan(2_000);
+  });
+});
+
+describe('log lines of the connection to the broker', () => {
+  it('carry no request id of the request that happened to open the connection', async () => {
+    const platform = await new Platform().start();
+    try {
+      const gateway = platform.replicas.gateway[0];
+      const api = new ApiClient(platform.gatewayUrl);
+      // The very first command opens the gateway's connection to identity's queue.
+      const first = await api.post('/auth/register', {
+        headers: { 'x-request-id': 'the-first-request' },
+        body: { email: uniqueEmail('first'), password: 'long-enough-1', name: 'First' },
+      });
+      expect(first.status).toBe(201);
+      const before = gateway.logs.length;
+      await cutBrokerConnections();
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const again = await api.post('/auth/register', {
+          body: { email: uniqueEmail('again'), password: 'long-enough-1', name: 'Again' },
+        });
+        if (again.status === 201) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const after = gateway.logs.slice(before);
+      expect(after).toMatch(/RMQ|connect/i);
+      expect(after).not.toContain('the-first-request');
+    } finally {
+      await platform.stop();
+    }
   });
 });
 

@@ -6,9 +6,11 @@ const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parall
 
 @Injectable()
 export class PasswordHasher {
-  private readonly decoy = argon2.hash('decoy-password-for-unknown-accounts', {
-    type: argon2.argon2id,
-  });
+  /**
+   * Made with the very parameters of real hashes: verifying it costs what a wrong password
+   * costs, so the time of a login does not tell whether the account exists.
+   */
+  private readonly decoy = argon2.hash('decoy-password-for-unknown-accounts', OPTIONS);
 
   hash(password: string): Promise<string> {
     return argon2.hash(password, OPTIONS);
@@ -20,7 +22,7 @@ export class PasswordHasher {
 
   /** Spends the time of a real check so an unknown email cannot be told from a wrong password. */
   async verifyDecoy(password: string): Promise<false> {
-    await argon2.verify(await this.decoy, password).catch(() => false);
+    await this.verify(await this.decoy, password);
     return false;
   }
 }

@@ -1,0 +1,25 @@
+import { AvailabilityCommand } from './availability/commands';
+import { BookingCommand } from './booking/commands';
+import { IdentityCommand } from './identity/commands';
+
+/**
+ * Commands the gateway may send again when the first attempt's answer was lost (a broker
+ * drop): sending one twice has the effect of sending it once. Reads only, for now; a write
+ * joins this list once its handler is idempotent under redelivery (e.g. CreateBooking with its
+ * idempotency key), and not before.
+ */
+export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
+  IdentityCommand.GetUser,
+  IdentityCommand.ListUsers,
+  IdentityCommand.ListAudit,
+  AvailabilityCommand.ListRanges,
+  AvailabilityCommand.ListBookableRanges,
+  AvailabilityCommand.VerifySlot,
+  BookingCommand.ListBookings,
+  BookingCommand.GetBooking,
+  BookingCommand.ListHeldSlots,
+]);
+
+export function isRetrySafe(pattern: string): boolean {
+  return RETRY_SAFE_COMMANDS.has(pattern);
+}

@@ -165,8 +165,18 @@ describe('outbox relay', () => {
     const id = randomUUID();
     await writeWithEvents(id, 0);
     const read = (await model.findById(id).lean())!;
-    const winner = await compareAndSet(model as never, read, { name: 'first' }, eventsOf(id, 1));
-    const loser = await compareAndSet(model as never, read, { name: 'second' }, eventsOf(id, 1));
+    const winner = await compareAndSet(
+      model as never,
+      read,
+      { name: 'first' } as never,
+      eventsOf(id, 1),
+    );
+    const loser = await compareAndSet(
+      model as never,
+      read,
+      { name: 'second' } as never,
+      eventsOf(id, 1),
+    );
     expect(winner).toMatchObject({ name: 'first', version: read.version + 1 });
     expect(loser).toBeNull();
     const stored = (await model.findById(id).lean())!;

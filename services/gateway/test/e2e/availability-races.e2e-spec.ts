@@ -58,17 +58,12 @@ function disjointCreates(api: ApiClient, host: Host, start: Date, count = RACERS
   );
 }
 
-/** The ranges of the latest version of the host's schedule. */
+/** The ranges stored in the host's document. */
 async function storedRanges(db: Connection, hostId: string): Promise<unknown[]> {
-  const [latest] = await db
-    .collection<{ _id: string; hostId: string; version: number; ranges: unknown[] }>(
-      'host_schedule_versions',
-    )
-    .find({ hostId })
-    .sort({ version: -1 })
-    .limit(1)
-    .toArray();
-  return latest?.ranges ?? [];
+  const doc = await db
+    .collection<{ _id: string; ranges: unknown[] }>('host_availability')
+    .findOne({ _id: hostId });
+  return doc?.ranges ?? [];
 }
 
 async function commandsHandled(replicaUrl: string): Promise<number> {

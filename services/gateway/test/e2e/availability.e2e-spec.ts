@@ -646,34 +646,20 @@ describe('availability through the gateway', () => {
       const db = await mongoose
         .createConnection(mongoUrlFor(platform.databases.availability))
         .asPromise();
-      const versions = db.collection<{
-        _id: string;
-        hostId: string;
-        version: number;
-        ranges: any[];
-        events: unknown[];
-        writtenAt: Date;
-      }>('host_schedule_versions');
+      const hostDocs = db.collection<{ _id: string; version: number; ranges: any[] }>(
+        'host_availability',
+      );
       const setLease = async (changingUntil: Date | null) => {
-        // Written behind the service's back, as the service writes: the next version of the
-        // host's schedule.
-        const [latest] = await versions
-          .find({ hostId: host.user.id })
-          .sort({ version: -1 })
-          .limit(1)
-          .toArray();
-        const ranges = latest!.ranges.map((r) =>
+        // Written behind the service's back, as the service writes: a compare-and-set on the
+        // version of the host's document.
+        const current = await hostDocs.findOne({ _id: host.user.id });
+        const ranges = current!.ranges.map((r) =>
           r.id === range.id ? { ...r, changingUntil, changeId: changingUntil ? 'test' : null } : r,
         );
-        const version = latest!.version + 1;
-        await versions.insertOne({
-          ...latest!,
-          _id: `${host.user.id}:${version}`,
-          version,
-          ranges,
-          events: [],
-          writtenAt: new Date(),
-        });
+        await hostDocs.updateOne(
+          { _id: host.user.id, version: current!.version },
+          { $set: { ranges }, $inc: { version: 1 } },
+        );
       };
       try {
         await setLease(new Date(Date.now() + 60_000));

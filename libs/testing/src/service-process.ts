@@ -62,7 +62,14 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    await this.waitReady(timeoutMs);
+    try {
+      await this.waitReady(timeoutMs);
+    } catch (error) {
+      // A replica that never became ready must not live on: it would consume the shared
+      // queues of the suites that follow, against a database nobody else uses.
+      await this.kill();
+      throw error;
+    }
   }
 
   /** SIGTERM and wait: the graceful path. */

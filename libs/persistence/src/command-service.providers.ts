@@ -77,7 +77,7 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
       useFactory: (connection: Connection, redis: Redis, publisher: EventPublisher) => [
         mongoReadiness(connection),
         brokerReadiness(publisher),
-        redisReadiness(redis),
+        redisReadiness(redis, { required: settings.redisOfflineQueue }),
       ],
     },
   ];

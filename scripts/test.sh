@@ -8,10 +8,14 @@
 #   - RabbitMQ on 127.0.0.1:5672 (started if installed), in the vhost `slotbook-test` when
 #     rabbitmqctl works, so tests never collide with a platform started by scripts/up.sh;
 #   - Redis on 127.0.0.1:6379 (started if installed), database 15;
-#   - a fresh devdb (FerretDB, built from tools/devdb with Go) on a free port with a temporary
-#     data directory, stopped and removed at exit.
+#   - a fresh devdb (FerretDB on PostgreSQL, built from tools/devdb with Go) on a free port,
+#     keeping its data in a new PostgreSQL database of its own (slotbook_test_<time>_<pid>) on
+#     DEVDB_POSTGRESQL_URL's server, else 127.0.0.1:5432 (started with pg_ctlcluster if
+#     installed); devdb is stopped and its database dropped at exit.
+# Without jest arguments it runs everything: tools/devdb's Go tests (go vet, go test; when Go is
+# installed), then the unit specs, then the integration and e2e specs one file at a time.
 # SLOTBOOK_SKIP_BUILD=1 skips the `tsc -b` step (specs that start services use their dist/).
-# Exits with jest's exit code.
+# Exits non-zero when any step failed (jest's exit code, or 1 for the Go tests).
 set -euo pipefail
 
 # shellcheck source=scripts/lib/infra.sh
@@ -21,6 +25,7 @@ cd "$SLOTBOOK_ROOT"
 TEST_VHOST=slotbook-test
 DEVDB_PID=""
 DEVDB_TMP=""
+DEVDB_PG_URL=""
 
 # shellcheck disable=SC2317 # invoked by the trap below
 cleanup() {
@@ -29,6 +34,9 @@ cleanup() {
     kill -TERM "$DEVDB_PID" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$DEVDB_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$DEVDB_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$DEVDB_PG_URL" ]]; then
+    drop_devdb_database "$DEVDB_PG_URL" || log "could not drop devdb's PostgreSQL database (${DEVDB_PG_URL##*/})"
   fi
   if [[ -n "$DEVDB_TMP" ]]; then rm -rf "$DEVDB_TMP"; fi
   exit "$code"
@@ -62,10 +70,12 @@ REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
 if [[ -n "${MONGO_URL:-}" ]]; then
   check_url_reachable MONGO_URL "$MONGO_URL"
 else
+  ensure_postgres
   ensure_devdb_binary
   DEVDB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/slotbook-test-devdb.XXXXXX")
+  DEVDB_PG_URL=$(url_with_database "$DEVDB_PG_SERVER" "slotbook_test_$(date +%Y%m%d%H%M%S)_$$")
   port=$(free_port)
-  start_devdb "$port" "$DEVDB_TMP/data" "$DEVDB_TMP/devdb.log"
+  start_devdb "$port" "$DEVDB_PG_URL" "$DEVDB_TMP/devdb.log"
   MONGO_URL="mongodb://127.0.0.1:$port"
 fi
 
@@ -81,6 +91,14 @@ code=0
 if (($# > 0)); then
   npx jest --ci "$@" || code=$?
   exit "$code"
+fi
+
+# tools/devdb's own tests: the wire-protocol parsing, the locks and the relay.
+if command -v go >/dev/null 2>&1; then
+  log "testing tools/devdb (go vet, go test)"
+  (cd "$DEVDB_DIR" && go vet ./... && go test ./...) || code=1
+else
+  log "Go is not installed: skipping tools/devdb's Go tests"
 fi
 
 # Unit specs run in parallel; integration and e2e specs start services that share the broker's

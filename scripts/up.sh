@@ -8,8 +8,10 @@
 #   - RabbitMQ, Redis: AMQP_URL / REDIS_URL when set, else 127.0.0.1:5672 / 127.0.0.1:6379,
 #     started when not running and the server is installed;
 #   - MongoDB: MONGO_URL (a server URL; each service gets its own database) when set, else
-#     whatever listens on 127.0.0.1:27017, else tools/devdb (FerretDB) started there with its
-#     data in .devdb/data, kept across runs;
+#     whatever listens on 127.0.0.1:27017, else tools/devdb (FerretDB on PostgreSQL) started
+#     there with its data in the PostgreSQL database slotbook_devdb, kept across runs, on
+#     DEVDB_POSTGRESQL_URL's server when set, else 127.0.0.1:5432 (started with pg_ctlcluster
+#     when installed);
 #   - the four services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid.
 # Running it again restarts the services it started before. Other knobs:
 #   ADMIN_EMAIL / ADMIN_PASSWORD   the seeded admin (default admin@slotbook.local / change-me-admin-password)
@@ -71,7 +73,8 @@ else
     log "reusing the MongoDB-compatible server already listening on 127.0.0.1:27017"
   else
     rm -f "$RUN_DIR/devdb.pid"
-    start_devdb 27017 "$SLOTBOOK_ROOT/.devdb/data" "$RUN_DIR/devdb.log"
+    ensure_postgres
+    start_devdb 27017 "$(url_with_database "$DEVDB_PG_SERVER" slotbook_devdb)" "$RUN_DIR/devdb.log"
     echo "$DEVDB_PID" >"$RUN_DIR/devdb.pid"
   fi
 fi

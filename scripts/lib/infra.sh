@@ -5,6 +5,7 @@
 #   SLOTBOOK_ROOT   the repository root (wherever the caller was started from)
 #   RUN_DIR         .run/: logs, pid files and the JWT key pair of the local platform
 #   DEVDB_BIN       tools/devdb/bin/devdb, the FerretDB-based MongoDB stand-in
+#   DEVDB_PG_SERVER set by ensure_postgres: the PostgreSQL server devdb keeps its data in
 
 SLOTBOOK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN_DIR="$SLOTBOOK_ROOT/.run"
@@ -66,6 +67,7 @@ url_host_port() {
       amqp) port=5672 ;; amqps) port=5671 ;;
       redis | rediss) port=6379 ;;
       mongodb) port=27017 ;;
+      postgres | postgresql) port=5432 ;;
       *) return 0 ;;
     esac
   fi
@@ -81,9 +83,9 @@ check_url_reachable() {
   port_open $hp || die "$name is set but nothing answers on ${hp/ /:}; start it or fix $name"
 }
 
-# mongo_url_for BASE DATABASE: BASE with its database path replaced by DATABASE
+# url_with_database BASE DATABASE: BASE with its database path replaced by DATABASE
 # (mongodb://h:1 -> mongodb://h:1/DATABASE; the query string, if any, is kept).
-mongo_url_for() {
+url_with_database() {
   local base=$1 db=$2 scheme rest query="" authority
   scheme=${base%%://*}
   rest=${base#*://}
@@ -94,6 +96,9 @@ mongo_url_for() {
   authority=${rest%%/*}
   printf '%s://%s/%s%s\n' "$scheme" "$authority" "$db" "$query"
 }
+
+# mongo_url_for BASE DATABASE: the MongoDB URL of DATABASE on the server of BASE.
+mongo_url_for() { url_with_database "$@"; }
 
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json.
 ensure_node_modules() {
@@ -139,13 +144,38 @@ ensure_redis() {
     redis-server --daemonize yes --port 6379 --save "" --appendonly no
 }
 
+# ensure_postgres: the PostgreSQL server devdb keeps its data in (SPEC §8): DEVDB_POSTGRESQL_URL
+# when set (checked; its database part is replaced by the caller's), else 127.0.0.1:5432 as
+# user postgres, started with pg_ctlcluster when it is installed but not running. Sets
+# DEVDB_PG_SERVER.
+ensure_postgres() {
+  if [[ -n "${DEVDB_POSTGRESQL_URL:-}" ]]; then
+    check_url_reachable DEVDB_POSTGRESQL_URL "$DEVDB_POSTGRESQL_URL"
+    DEVDB_PG_SERVER=$DEVDB_POSTGRESQL_URL
+    return 0
+  fi
+  DEVDB_PG_SERVER="postgres://postgres@127.0.0.1:5432"
+  port_open 127.0.0.1 5432 && return 0
+  local version=""
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [[ -d /etc/postgresql ]]; then
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  fi
+  [[ -n "$version" ]] ||
+    die "devdb needs PostgreSQL: nothing answers on 127.0.0.1:5432 and pg_ctlcluster is not installed; start PostgreSQL, or set DEVDB_POSTGRESQL_URL (e.g. postgres://user:password@host:5432) or MONGO_URL"
+  log "starting PostgreSQL $version (pg_ctlcluster $version main start)"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 ||
+    die "PostgreSQL is not reachable on 127.0.0.1:5432 and 'pg_ctlcluster $version main start' failed; set DEVDB_POSTGRESQL_URL or MONGO_URL"
+  wait_port 127.0.0.1 5432 60 ||
+    die "PostgreSQL was started but does not answer on 127.0.0.1:5432 after 60 s; set DEVDB_POSTGRESQL_URL or MONGO_URL"
+}
+
 # ensure_devdb_binary: build tools/devdb when its binary is missing or older than its source.
 ensure_devdb_binary() {
   local stale=0 f
   if [[ ! -x "$DEVDB_BIN" ]]; then
     stale=1
   else
-    for f in "$DEVDB_DIR/main.go" "$DEVDB_DIR/go.mod" "$DEVDB_DIR/go.sum"; do
+    for f in "$DEVDB_DIR"/*.go "$DEVDB_DIR/go.mod" "$DEVDB_DIR/go.sum"; do
       [[ -f "$f" && "$f" -nt "$DEVDB_BIN" ]] && stale=1
     done
   fi
@@ -156,19 +186,24 @@ ensure_devdb_binary() {
   (cd "$DEVDB_DIR" && go build -o bin/devdb .) || die "building tools/devdb failed (see above); or set MONGO_URL"
 }
 
-# start_devdb PORT DATA_DIR LOG_FILE: start devdb in the background on 127.0.0.1:PORT and wait
-# until it accepts connections. Sets DEVDB_PID.
+# start_devdb PORT POSTGRESQL_URL LOG_FILE: start devdb in the background on 127.0.0.1:PORT,
+# keeping its data in the PostgreSQL database of POSTGRESQL_URL (devdb creates it when missing),
+# and wait until it accepts connections. Sets DEVDB_PID.
 start_devdb() {
-  local port=$1 dir=$2 logfile=$3
+  local port=$1 pg_url=$2 logfile=$3
   ensure_devdb_binary
-  mkdir -p "$dir"
-  log "starting devdb on 127.0.0.1:$port (data in $dir)"
-  detach "$DEVDB_BIN" -listen "127.0.0.1:$port" -dir "$dir" >"$logfile" 2>&1
+  log "starting devdb on 127.0.0.1:$port (data in PostgreSQL ${pg_url/\/\/*@/\/\/***@})"
+  detach "$DEVDB_BIN" -listen "127.0.0.1:$port" -postgresql-url "$pg_url" >"$logfile" 2>&1
   DEVDB_PID=$!
   if ! wait_port 127.0.0.1 "$port" 60 "$DEVDB_PID"; then
     tail -n 30 "$logfile" >&2 || true
     die "devdb did not start on 127.0.0.1:$port (log: $logfile); or set MONGO_URL"
   fi
+}
+
+# drop_devdb_database POSTGRESQL_URL: drop the PostgreSQL database a devdb kept its data in.
+drop_devdb_database() {
+  "$DEVDB_BIN" -postgresql-url "$1" -drop-database
 }
 
 # detach COMMAND...: run COMMAND in the background in its own session, so that it outlives the

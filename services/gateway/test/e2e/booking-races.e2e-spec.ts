@@ -206,6 +206,50 @@ describe('races between changes', () => {
     }
   });
 
+  it('two concurrent confirms, then two concurrent cancels, of one booking: exactly one of each succeeds, with exactly one event', async () => {
+    const events = await new EventRecorder().start([{ exchange: 'booking.events' }]);
+    try {
+      const ids: string[] = [];
+      for (let round = 0; round < 5; round += 1) {
+        const host = await hostWithRange(api, { slots: 2, requiresConfirmation: true });
+        const guest = await api.signUp({ email: uniqueEmail('twice') });
+        const created = await api.post('/bookings', {
+          token: guest.accessToken,
+          body: { hostId: host.hostId, startTime: slotAt(host, 0) },
+        });
+        expect(created.status).toBe(201);
+        const id = created.body.id;
+        ids.push(id);
+        const confirms = await Promise.all(
+          [0, 1].map(() => api.post(`/bookings/${id}/confirm`, { token: host.token })),
+        );
+        expect(confirms.map((r) => r.status).sort()).toEqual([200, 409]);
+        const cancels = await Promise.all(
+          [guest.accessToken, host.token].map((token) =>
+            api.post(`/bookings/${id}/cancel`, { token, body: { reason: 'twice' } }),
+          ),
+        );
+        expect(cancels.map((r) => r.status).sort()).toEqual([200, 409]);
+        expect(await activeBookings(db, host, 0)).toBe(0);
+      }
+      const of = (id: string) => {
+        const mine = events.matching((e) => e.envelope.data.id === id);
+        return [...new Map(mine.map((e) => [e.envelope.id, e])).values()];
+      };
+      await events.waitFor(() => ids.every((id) => of(id).length >= 3), 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const id of ids) {
+        expect(of(id).map((e) => e.routingKey)).toEqual([
+          'booking.created',
+          'booking.confirmed',
+          'booking.cancelled',
+        ]);
+      }
+    } finally {
+      await events.stop();
+    }
+  });
+
   it('deleting a range racing a booking in it never leaves an orphan booking', async () => {
     let deletedFirst = 0;
     let bookedFirst = 0;

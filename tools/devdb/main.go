@@ -50,7 +50,7 @@ func run(ctx context.Context, addr, pgURL string) error {
 	if err := createDatabase(ctx, pgURL); err != nil {
 		return err
 	}
-	ferretURL, err := ferretdbURL(pgURL)
+	ferretURL, err := withCustomPlans(pgURL)
 	if err != nil {
 		return err
 	}
@@ -72,12 +72,7 @@ func run(ctx context.Context, addr, pgURL string) error {
 		return err
 	}
 
-	poolConfig, err := pgxpool.ParseConfig(pgURL)
-	if err != nil {
-		return err
-	}
-	poolConfig.MaxConns = 2 // DDL only, one statement at a time
-	pool, err := pgxpool.NewWithConfig(ctx, poolConfig)
+	pool, err := pgxpool.New(ctx, pgURL)
 	if err != nil {
 		return err
 	}
@@ -116,27 +111,18 @@ func run(ctx context.Context, addr, pgURL string) error {
 	return err
 }
 
-// ferretdbURL returns the URL FerretDB connects with.
-//
-// plan_cache_mode=force_custom_plan is a runtime parameter of every connection: FerretDB
-// filters by `_jsonb->$1 @> $2` and pgx caches prepared statements; after five executions
-// PostgreSQL may switch such a statement to a generic plan, in which the key is an unknown
-// parameter and no expression index applies. A custom plan sees the key as a constant, so the
-// GIN indexes keep serving.
-//
-// pool_max_conns defaults to 20 instead of FerretDB's 50: development machines run several
-// devdbs on one PostgreSQL (max_connections is 100 by default), and two cores gain nothing
-// from more.
-func ferretdbURL(pgURL string) (string, error) {
+// withCustomPlans returns the URL FerretDB connects with: plan_cache_mode=force_custom_plan
+// as a runtime parameter of every connection. FerretDB filters by `_jsonb->$1 @> $2` and pgx
+// caches prepared statements; after five executions PostgreSQL may switch such a statement to
+// a generic plan, in which the key is an unknown parameter and no expression index applies.
+// A custom plan sees the key as a constant, so the GIN indexes keep serving.
+func withCustomPlans(pgURL string) (string, error) {
 	u, err := url.Parse(pgURL)
 	if err != nil {
 		return "", fmt.Errorf("bad -postgresql-url: %w", err)
 	}
 	q := u.Query()
 	q.Set("plan_cache_mode", "force_custom_plan")
-	if !q.Has("pool_max_conns") {
-		q.Set("pool_max_conns", "20")
-	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
@@ -144,11 +130,10 @@ func ferretdbURL(pgURL string) (string, error) {
 // maintenance connects to the `postgres` database of the server of pgURL and returns the name
 // of pgURL's database.
 func maintenance(ctx context.Context, pgURL string) (*pgx.Conn, string, error) {
-	poolConfig, err := pgxpool.ParseConfig(pgURL) // accepts (and drops) pool_* parameters
+	cfg, err := pgx.ParseConfig(pgURL)
 	if err != nil {
 		return nil, "", fmt.Errorf("bad -postgresql-url: %w", err)
 	}
-	cfg := poolConfig.ConnConfig
 	name := cfg.Database
 	if name == "" || name == "postgres" {
 		return nil, "", fmt.Errorf("-postgresql-url must name a database of devdb's own, not %q", name)

@@ -2,15 +2,26 @@ import { Logger } from '@nestjs/common';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { EventPublisher } from './event-publisher';
 
+/** A record's waiting events as a read found them, at the record's version then. */
+export interface OutboxSnapshot {
+  recordId: string;
+  version: number;
+  events: PendingEvent[];
+}
+
 /** Where the outbox lives: inside the records themselves, written with each change. */
 export interface OutboxStore {
-  /** Records with events waiting, up to `limit`. */
-  pending(limit: number): Promise<string[]>;
+  /** Records with events waiting, up to `limit`, with those events. */
+  pending(limit: number): Promise<OutboxSnapshot[]>;
   /**
    * Hands the record's waiting events to `publish` (which answers the ids the broker
-   * confirmed) and removes those. Answers how many were removed.
+   * confirmed) and removes those, starting from the snapshot and reading again only if the
+   * record changed since. Answers how many were removed.
    */
-  relay(recordId: string, publish: (events: PendingEvent[]) => Promise<string[]>): Promise<number>;
+  relay(
+    record: OutboxSnapshot,
+    publish: (events: PendingEvent[]) => Promise<string[]>,
+  ): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
@@ -76,9 +87,10 @@ export class OutboxRelay {
       const records = await this.store.pending(this.options.batchSize);
       // Record after record, the events of each strictly in order.
       let published = 0;
-      for (const recordId of records) {
+      for (const record of records) {
+        const { recordId } = record;
         try {
-          published += await this.store.relay(recordId, (events) =>
+          published += await this.store.relay(record, (events) =>
             this.publishInOrder(recordId, events),
           );
         } catch (error) {

@@ -1,7 +1,7 @@
 import { Prop, Schema } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, type Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
-import type { OutboxStore } from '@slotbook/messaging';
+import type { OutboxSnapshot, OutboxStore } from '@slotbook/messaging';
 
 /**
  * The outbox lives inside each record: an event is `$push`ed in the same single-document
@@ -102,41 +102,52 @@ const REMOVE_ATTEMPTS = 5;
 export class MongoOutboxStore implements OutboxStore {
   constructor(private readonly model: Model<WithOutbox>) {}
 
-  async pending(limit: number): Promise<string[]> {
+  async pending(limit: number): Promise<OutboxSnapshot[]> {
     const docs = await this.model
-      .find({ outboxPending: true }, { _id: 1 })
+      .find({ outboxPending: true }, { version: 1, outbox: 1 })
       .limit(limit)
-      .lean<Array<{ _id: string }>>()
+      .lean<WithOutbox[]>()
       .exec();
-    return docs.map((doc) => doc._id);
+    return docs.map(snapshotOf);
   }
 
   async relay(
-    recordId: string,
+    record: OutboxSnapshot,
     publish: (events: PendingEvent[]) => Promise<string[]>,
   ): Promise<number> {
     const published = new Set<string>();
-    for (let attempt = 0; attempt < REMOVE_ATTEMPTS; attempt += 1) {
-      const doc = await this.read(recordId);
-      if (!doc) return 0;
+    let snapshot: OutboxSnapshot | null = record;
+    for (let attempt = 0; attempt < REMOVE_ATTEMPTS && snapshot; attempt += 1) {
       // Events already published in this pass are not sent again; only newer ones are.
-      const fresh = doc.outbox.filter((event) => !published.has(event.id));
+      const fresh = snapshot.events.filter((event) => !published.has(event.id));
       if (fresh.length > 0) for (const id of await publish(fresh)) published.add(id);
-      const rest = doc.outbox.filter((event) => !published.has(event.id));
-      if (rest.length === doc.outbox.length && rest.length > 0) return 0;
+      const rest = snapshot.events.filter((event) => !published.has(event.id));
+      if (rest.length === snapshot.events.length && rest.length > 0) return 0;
+      // The relay never increments the version: at the same version the outbox can only have
+      // shrunk (by another relay's removal), so removing from the snapshot loses nothing.
       const written = await this.model
         .updateOne(
-          { _id: recordId, version: doc.version },
+          { _id: snapshot.recordId, version: snapshot.version },
           { $set: { outbox: rest, outboxPending: rest.length > 0 } },
         )
         .exec();
-      if (written.matchedCount === 1) return doc.outbox.length - rest.length;
+      if (written.matchedCount === 1) return snapshot.events.length - rest.length;
+      snapshot = await this.read(snapshot.recordId);
     }
     // The record kept changing: what was published goes out again next pass (at least once).
     return 0;
   }
 
-  private read(recordId: string): Promise<WithOutbox | null> {
-    return this.model.findById(recordId, { version: 1, outbox: 1 }).lean<WithOutbox>().exec();
+  /** The record's waiting events as they are now; null when it is gone. */
+  async read(recordId: string): Promise<OutboxSnapshot | null> {
+    const doc = await this.model
+      .findById(recordId, { version: 1, outbox: 1 })
+      .lean<WithOutbox>()
+      .exec();
+    return doc ? snapshotOf(doc) : null;
   }
+}
+
+function snapshotOf(doc: Pick<WithOutbox, '_id' | 'version' | 'outbox'>): OutboxSnapshot {
+  return { recordId: doc._id, version: doc.version, events: doc.outbox };
 }

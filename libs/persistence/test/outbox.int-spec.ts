@@ -85,11 +85,11 @@ describe('outbox relay', () => {
     const real = store();
     const relay = new OutboxRelay(
       {
-        pending: async () => [broken, fine],
-        relay: (recordId, publish) =>
-          recordId === broken
+        pending: async () => [(await real.read(broken))!, (await real.read(fine))!],
+        relay: (record, publish) =>
+          record.recordId === broken
             ? Promise.reject(new Error('the record cannot be read'))
-            : real.relay(recordId, publish),
+            : real.relay(record, publish),
       },
       publisher,
       { intervalMs: 50, batchSize: 10 },
@@ -138,10 +138,10 @@ describe('outbox relay', () => {
     const racing = new OutboxRelay(
       {
         pending: () => real.pending(10),
-        relay: (recordId, publish) =>
-          real.relay(recordId, async (events) => {
+        relay: (record, publish) =>
+          real.relay(record, async (events) => {
             const sent = await publish(events);
-            const current = (await model.findById(recordId).lean())!;
+            const current = (await model.findById(record.recordId).lean())!;
             if (current.outbox.length === 1) {
               expect(await compareAndSet(model as never, current, {}, later)).not.toBeNull();
             }

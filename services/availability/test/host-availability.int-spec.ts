@@ -329,6 +329,19 @@ describe('host availability writes', () => {
       return new MongoOutboxStore(hostDocs as unknown as Model<WithOutbox>);
     }
 
+    /** Relays the host's outbox as it is now, as a relay pass that just found it would. */
+    async function relayNow(
+      hostId: string,
+      publish: (events: PendingEvent[]) => Promise<string[]>,
+    ): Promise<number> {
+      const snapshot = await store().read(hostId);
+      return snapshot ? store().relay(snapshot, publish) : 0;
+    }
+
+    async function pendingIds(): Promise<string[]> {
+      return (await store().pending(1_000)).map((record) => record.recordId);
+    }
+
     const confirmAll = async (events: PendingEvent[]) => events.map((event) => event.id);
 
     async function createRanges(actor: Actor, count: number, start = day()): Promise<string[]> {
@@ -354,9 +367,9 @@ describe('host availability writes', () => {
       const [first, second, third] = await createRanges(actor, 3, start);
       await replica().update({ actor, rangeId: third!, changes: { endTime: plus(start, 240) } });
       await replica().delete({ actor, rangeId: first! });
-      expect(await store().pending(1_000)).toContain(actor.id);
+      expect(await pendingIds()).toContain(actor.id);
       const handed: PendingEvent[] = [];
-      const relayed = await store().relay(actor.id, async (events) => {
+      const relayed = await relayNow(actor.id, async (events) => {
         handed.push(...events);
         return events.map((event) => event.id);
       });
@@ -369,9 +382,9 @@ describe('host availability writes', () => {
         ['availability.deleted', first],
       ]);
       expect(await outboxOf(actor.id)).toEqual({ events: 0, pending: false });
-      expect(await store().pending(1_000)).not.toContain(actor.id);
+      expect(await pendingIds()).not.toContain(actor.id);
       // Nothing is handed over twice, and the ranges are untouched by the relay.
-      expect(await store().relay(actor.id, confirmAll)).toBe(0);
+      expect(await relayNow(actor.id, confirmAll)).toBe(0);
       expect((await repository.find(actor.id))?.ranges).toHaveLength(2);
     });
 
@@ -379,18 +392,18 @@ describe('host availability writes', () => {
       const actor = host();
       await createRanges(actor, 3);
       const firstPass: string[] = [];
-      await store().relay(actor.id, async (events) => {
+      await relayNow(actor.id, async (events) => {
         firstPass.push(...events.map((event) => event.id));
         return events.slice(0, 1).map((event) => event.id);
       });
       expect(await outboxOf(actor.id)).toEqual({ events: 2, pending: true });
       const secondPass: string[] = [];
-      await store().relay(actor.id, async (events) => {
+      await relayNow(actor.id, async (events) => {
         secondPass.push(...events.map((event) => event.id));
         return events.map((event) => event.id);
       });
       expect(secondPass).toEqual(firstPass.slice(1));
-      expect(await store().pending(1_000)).not.toContain(actor.id);
+      expect(await pendingIds()).not.toContain(actor.id);
     });
 
     it('does not lose an event written while it publishes', async () => {
@@ -398,14 +411,14 @@ describe('host availability writes', () => {
       const start = day();
       await createRanges(actor, 1, start);
       const handed: string[] = [];
-      await store().relay(actor.id, async (events) => {
+      await relayNow(actor.id, async (events) => {
         handed.push(...events.map((event) => event.id));
         if (handed.length === 1) await createRanges(actor, 1, plus(start, 60));
         return events.map((event) => event.id);
       });
       // The relay removes only what it published; the change written meanwhile went out too,
       // in the same pass or the next.
-      await store().relay(actor.id, async (events) => {
+      await relayNow(actor.id, async (events) => {
         handed.push(...events.map((event) => event.id));
         return events.map((event) => event.id);
       });
@@ -424,18 +437,18 @@ describe('host availability writes', () => {
         return events.map((event) => event.id);
       };
       let overtaken = false;
-      await store().relay(actor.id, async (events) => {
+      await relayNow(actor.id, async (events) => {
         if (!overtaken) {
           overtaken = true;
           // Another replica's relay takes over and publishes what there is by then...
           await createRanges(actor, 2, plus(start, 120));
-          expect(await store().relay(actor.id, confirm)).toBe(4);
+          expect(await relayNow(actor.id, confirm)).toBe(4);
           // ...and one more change arrives before the first relay resumes.
           await createRanges(actor, 1, plus(start, 240));
         }
         return confirm(events);
       });
-      await store().relay(actor.id, confirm);
+      await relayNow(actor.id, confirm);
       expect(new Set(handed).size).toBe(5);
       expect(await outboxOf(actor.id)).toEqual({ events: 0, pending: false });
     });

@@ -69,8 +69,9 @@ describe('claim sweeper', () => {
   async function heldBooking(hostId: string, start: Date) {
     const bookingId = randomUUID();
     const claimId = await claims.claim(hostId, start, bookingId);
-    await bookings.insert(booking(bookingId, claimId, 'confirmed', start));
-    expect(await claims.settle(claimId, 0)).toBe(true);
+    const written = booking(bookingId, claimId, 'confirmed', start);
+    await bookings.insert(written);
+    expect(await claims.settle(claimId, 0, written.endTime)).toBe(true);
     return { bookingId, claimId };
   }
 
@@ -108,14 +109,16 @@ describe('claim sweeper', () => {
     expect(await claims.model.findById(claimId)).toBeNull();
   });
 
-  it('keeps the claim of an active booking and does not look at it again', async () => {
+  it('keeps the claim of an active booking, with its end, and does not look at it again', async () => {
     const bookingId = randomUUID();
     const claimId = await claims.claim(randomUUID(), new Date('2031-01-01T11:00:00Z'), bookingId);
-    await bookings.insert(booking(bookingId, claimId, 'confirmed'));
+    const written = booking(bookingId, claimId, 'confirmed');
+    await bookings.insert(written);
     await sweeper.sweep(later());
     const claim = await claims.model.findById(claimId).lean();
     expect(claim).not.toBeNull();
     expect(claim!.sweepPending).toBe(false);
+    expect(claim!.endTime).toEqual(written.endTime);
     expect((await claims.due(10_000)).map((due) => due._id)).not.toContain(claimId);
   });
 
@@ -235,7 +238,7 @@ describe('claim sweeper', () => {
     const claimId = await claims.claim(randomUUID(), new Date('2031-01-05T10:00:00Z'), bookingId);
     await bookings.insert(booking(bookingId, claimId, 'confirmed'));
     await claims.markForCheck(claimId);
-    expect(await claims.settle(claimId, 0)).toBe(false);
+    expect(await claims.settle(claimId, 0, new Date('2031-01-05T10:30:00Z'))).toBe(false);
     expect((await claims.model.findById(claimId).lean())!.sweepPending).toBe(true);
   });
 

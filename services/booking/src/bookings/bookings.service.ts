@@ -216,7 +216,7 @@ export class BookingsService {
    * Runs `write` while holding the slot: lock (best effort), claim (the guarantee), confirm
    * with availability, write the booking. If anything after the claim fails, or the write lost
    * its compare-and-set (nothing was written), the claim is given back; once the booking holds
-   * the claim, the claim is settled so the sweeper need not look at it.
+   * the claim, the claim is settled (with the slot's end) so the sweeper need not look at it.
    */
   private async withSlot<T>(
     hostId: string,
@@ -230,13 +230,13 @@ export class BookingsService {
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
     let claimId: string;
+    let slot: VerifiedSlot;
     let written: T;
     try {
       // Claim first, confirm second: see createOnce for why the order matters.
       claimId = await this.claims.claim(hostId, startTime, bookingId);
       try {
-        const slot = await this.verify(hostId, startTime);
-        await this.claims.setEnd(claimId, new Date(slot.endTime));
+        slot = await this.verify(hostId, startTime);
         written = await write(slot, claimId);
       } catch (error) {
         await this.giveBack(claimId, bookingId, error);
@@ -249,7 +249,7 @@ export class BookingsService {
     } finally {
       if (lock.kind === 'held') await lock.release();
     }
-    await this.settle(claimId);
+    await this.settle(claimId, new Date(slot.endTime));
     return written;
   }
 
@@ -269,9 +269,9 @@ export class BookingsService {
   }
 
   /** A claim inserted pending and never marked since: its booking holds it now. */
-  private async settle(claimId: string): Promise<void> {
+  private async settle(claimId: string, endTime: Date): Promise<void> {
     try {
-      await this.claims.settle(claimId, 0);
+      await this.claims.settle(claimId, 0, endTime);
     } catch (error) {
       this.logger.warn({ err: error, claimId }, 'could not settle a held claim; the sweeper will');
     }

@@ -83,7 +83,7 @@ export class ClaimSweeper {
       return true;
     }
     if (claim.marks > 0 && !(await this.bookings.bump(booking))) return false;
-    await this.claims.settle(claim._id, claim.marks);
+    await this.claims.settle(claim._id, claim.marks, booking.endTime);
     return false;
   }
 }

@@ -44,10 +44,6 @@ export class SlotClaimRepository {
     }
   }
 
-  async setEnd(claimId: string, endTime: Date): Promise<void> {
-    await this.model.updateOne({ _id: claimId }, { $set: { endTime } });
-  }
-
   /** Frees the slot held by exactly this claim. */
   async release(claimId: string): Promise<void> {
     await this.model.deleteOne({ _id: claimId });
@@ -91,13 +87,14 @@ export class SlotClaimRepository {
   }
 
   /**
-   * The claim is held by its booking: the sweeper need not look at it. A compare-and-set on
-   * `marks` as the caller read them, so a booking that started letting go of the claim since
-   * (and marked it) keeps it pending. False when the claim was marked meanwhile or is gone.
+   * The claim is held by its booking, which ends at `endTime`: the sweeper need not look at it.
+   * A compare-and-set on `marks` as the caller read them, so a booking that started letting go
+   * of the claim since (and marked it) keeps it pending. False when the claim was marked
+   * meanwhile or is gone. (Until settled, a claim's end is unknown: see {@link held}.)
    */
-  async settle(claimId: string, marks: number): Promise<boolean> {
+  async settle(claimId: string, marks: number, endTime: Date): Promise<boolean> {
     const result = await this.model
-      .updateOne({ _id: claimId, marks }, { $set: { sweepPending: false } })
+      .updateOne({ _id: claimId, marks }, { $set: { sweepPending: false, endTime } })
       .exec();
     return result.matchedCount === 1;
   }

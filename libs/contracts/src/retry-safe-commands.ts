@@ -4,9 +4,9 @@ import { IdentityCommand } from './identity/commands';
 
 /**
  * Commands the gateway may send again when the first attempt's answer was lost (a broker
- * drop): sending one twice has the effect of sending it once. Reads only, for now; a write
- * joins this list once its handler is idempotent under redelivery (e.g. CreateBooking with its
- * idempotency key), and not before.
+ * drop): sending one twice has the effect of sending it once. The reads, and CreateBooking,
+ * whose `commandId` makes a second run find the first one's booking. Any other write joins
+ * this list once its handler is idempotent under redelivery, and not before.
  */
 export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   IdentityCommand.GetUser,
@@ -18,6 +18,7 @@ export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   BookingCommand.ListBookings,
   BookingCommand.GetBooking,
   BookingCommand.ListHeldSlots,
+  BookingCommand.CreateBooking,
 ]);
 
 export function isRetrySafe(pattern: string): boolean {

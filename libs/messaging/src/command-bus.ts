@@ -33,7 +33,7 @@ export class CommandBus {
     const deadline = Date.now() + this.options.timeoutMs;
     const retrySafe = isRetrySafe(pattern);
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.attempt(queue, pattern, payload, deadline);
+      const outcome = await this.attempt(queue, pattern, payload, deadline, attempt);
       if (outcome.kind === 'answered') return this.unwrap<T>(queue, pattern, outcome.raw);
       if (outcome.kind === 'timed-out') {
         throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} did not answer in time`);
@@ -54,6 +54,7 @@ export class CommandBus {
     pattern: string,
     payload: unknown,
     deadline: number,
+    attempt: number,
   ): Promise<Attempt> {
     const requestId = RequestContext.requestId();
     const record = new RmqRecordBuilder(payload)
@@ -61,6 +62,7 @@ export class CommandBus {
         headers: {
           ...(requestId ? { [Headers.RequestId]: requestId } : {}),
           [Headers.Deadline]: String(deadline),
+          [Headers.Attempt]: String(attempt),
         },
         persistent: true,
       })

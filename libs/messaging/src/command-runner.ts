@@ -19,6 +19,15 @@ export interface CommandRunnerOptions {
   retryDelayMs: number;
 }
 
+/** How the command reached this run. */
+export interface Delivery {
+  /**
+   * The command may have run before: the broker redelivered it (a replica died or lost its
+   * connection holding it), or the caller sent it again after losing its answer.
+   */
+  repeated: boolean;
+}
+
 type Outcome = 'ok' | 'rejected' | 'invalid' | 'expired' | 'dead-lettered';
 
 /**
@@ -37,10 +46,10 @@ export class CommandRunner {
     context: RmqContext,
     payload: unknown,
     schema: S,
-    handle: (command: z.output<S>) => Promise<R>,
+    handle: (command: z.output<S>, delivery: Delivery) => Promise<R>,
     /**
      * `retry: false` for commands whose effect cannot be told from the outside when they fail
-     * midway (creating a booking): they answer UNAVAILABLE at once instead of running again.
+     * midway (rescheduling a booking): they answer UNAVAILABLE at once instead of running again.
      */
     options: { retry?: boolean } = {},
   ): Promise<Reply<R>> {
@@ -92,7 +101,7 @@ export class CommandRunner {
     message: ConsumeMessage,
     payload: unknown,
     schema: S,
-    handle: (command: z.output<S>) => Promise<R>,
+    handle: (command: z.output<S>, delivery: Delivery) => Promise<R>,
     headers: Record<string, unknown>,
     maxAttempts: number,
   ): Promise<[Reply<R>, Outcome]> {
@@ -114,7 +123,9 @@ export class CommandRunner {
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return [{ ok: true, data: await handle(parsed.data) }, 'ok'];
+        const repeated =
+          message.fields.redelivered || Number(headers[Headers.Attempt] ?? 1) > 1 || attempt > 1;
+        return [{ ok: true, data: await handle(parsed.data, { repeated }) }, 'ok'];
       } catch (error) {
         if (error instanceof DomainError) {
           return [{ ok: false, error: error.toBusError() }, 'rejected'];

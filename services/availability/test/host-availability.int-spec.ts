@@ -2,7 +2,7 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, type Actor, type PendingEvent } from '@slotbook/contracts';
 import { OutboxRelay, type EventPublisher } from '@slotbook/messaging';
-import { MongoOutboxStore, type WithOutbox } from '@slotbook/persistence';
+import { MongoOutboxStore, RecordChanges, type WithOutbox } from '@slotbook/persistence';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { AvailabilityEnv, type AvailabilityConfig } from '../src/config';
 import type { HeldSlotsClient } from '../src/ranges/held-slots.client';
@@ -37,7 +37,7 @@ describe('host availability writes', () => {
     REDIS_URL: 'redis://unused',
   });
   /** A replica that dies before it publishes: its events wait in the host's document. */
-  const relay = { kick: () => undefined } as unknown as OutboxRelay;
+  const changes = new RecordChanges({ kick: () => undefined } as unknown as OutboxRelay);
   const hosts = { requireHost: async () => undefined } as unknown as HostDirectory;
 
   beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('host availability writes', () => {
     held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
     hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(hostDocs, rangeHosts),
   ) {
-    return new RangesService(config, hostRanges, relay, new HostWriteQueue(), hosts, {
+    return new RangesService(config, hostRanges, changes, new HostWriteQueue(), hosts, {
       list: (_: string, from: Date, to: Date) => held(from, to),
     } as unknown as HeldSlotsClient);
   }

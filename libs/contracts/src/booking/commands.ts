@@ -21,6 +21,11 @@ export const BookingCommand = {
 export const CreateBookingCommand = CreateBookingBody.extend({
   actor: Actor,
   idempotencyKey: IdempotencyKey.optional(),
+  /**
+   * The gateway's id for this one request, and the id of the booking it creates: the command
+   * redelivered by the broker, or sent again by the gateway, finds the first attempt's work.
+   */
+  commandId: z.uuid(),
 });
 export type CreateBookingCommand = z.infer<typeof CreateBookingCommand>;
 

@@ -14,4 +14,6 @@ export const Headers = {
   RequestId: 'x-request-id',
   /** Epoch milliseconds after which the caller no longer waits for the answer. */
   Deadline: 'x-deadline',
+  /** How many times the caller has sent this command: 2 and more when it sends it again. */
+  Attempt: 'x-attempt',
 } as const;

@@ -18,8 +18,8 @@ import {
   type VerifiedSlot,
   type VerifySlotCommand,
 } from '@slotbook/contracts';
-import { OutboxRelay, newEvent } from '@slotbook/messaging';
-import { backoff } from '@slotbook/runtime';
+import { newEvent } from '@slotbook/messaging';
+import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
@@ -46,9 +46,9 @@ import {
 
 /**
  * How long one write keeps deciding again while writers on other replicas change the host: a
- * time budget rather than RecordChanges' fixed number of attempts, because every change of any
- * of a host's ranges meets on its one document, and a writer can lose many races in a row to
- * the queues of other replicas.
+ * time budget rather than a fixed number of attempts, because every change of any of a host's
+ * ranges meets on its one document, and a writer can lose many races in a row to the queues of
+ * other replicas.
  */
 const WRITE_WAIT_MS = 3_000;
 /** A change must still hold this much of its lease when it applies its result. */
@@ -81,7 +81,7 @@ export class RangesService {
   constructor(
     @Inject(AVAILABILITY_CONFIG) private readonly config: AvailabilityConfig,
     private readonly hostRanges: HostAvailabilityRepository,
-    private readonly relay: OutboxRelay,
+    private readonly changes: RecordChanges,
     private readonly writeQueue: HostWriteQueue,
     private readonly hosts: HostDirectory,
     private readonly heldSlots: HeldSlotsClient,
@@ -290,20 +290,18 @@ export class RangesService {
     hostId: string,
     decide: (ranges: RangeEntry[], now: Date) => Decision<T>,
   ): Promise<T> {
-    const decision = await this.writeQueue.around(hostId, async () => {
-      const deadline = Date.now() + WRITE_WAIT_MS;
-      for (let attempt = 0; ; attempt += 1) {
-        const read = await this.hostRanges.find(hostId);
-        const decided = decide(read?.ranges ?? [], new Date());
-        if (decided.ranges === null) return decided;
-        if (await this.hostRanges.write(hostId, read, decided.ranges, decided.events)) {
-          return decided;
-        }
-        if (Date.now() >= deadline) throw new DomainError(ErrorCode.Conflict, HOST_BUSY);
-        await backoff(attempt);
-      }
-    });
-    if (decision.events.length > 0) this.relay.kick();
+    const decision = await this.writeQueue.around(hostId, () =>
+      this.changes.of(
+        async () => {
+          const read = await this.hostRanges.find(hostId);
+          const decided = decide(read?.ranges ?? [], new Date());
+          if (decided.ranges === null) return decided;
+          const written = await this.hostRanges.write(hostId, read, decided.ranges, decided.events);
+          return written ? decided : LOST_RACE;
+        },
+        { budgetMs: WRITE_WAIT_MS, busy: HOST_BUSY },
+      ),
+    );
     return decision.result;
   }
 

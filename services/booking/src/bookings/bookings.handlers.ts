@@ -21,12 +21,8 @@ export class BookingsHandlers {
 
   @MessagePattern(BookingCommand.CreateBooking)
   create(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(
-      context,
-      payload,
-      CreateBookingCommand,
-      (command) => this.bookings.create(command),
-      { retry: false },
+    return this.runner.run(context, payload, CreateBookingCommand, (command, delivery) =>
+      this.bookings.create(command, delivery),
     );
   }
 

@@ -28,10 +28,13 @@ export type BookingChanges = Partial<
 export class BookingsRepository {
   constructor(@InjectModel(BookingDocument.name) readonly model: Model<BookingDocument>) {}
 
-  /** Writes a new booking; false when its id was given up on (see {@link abandon}). */
+  /**
+   * Writes a new booking as it is (every field is set by the caller, typed: no hydration,
+   * casting or defaults); false when its id is taken (see {@link abandon}).
+   */
   async insert(doc: BookingDocument): Promise<boolean> {
     try {
-      await this.model.create(doc);
+      await this.model.insertMany([doc], { lean: true });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

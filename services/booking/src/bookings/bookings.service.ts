@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   BOOKING_EXCHANGE,
   BookingEvent,
@@ -17,7 +16,7 @@ import {
   type RescheduleBookingCommand,
   type VerifiedSlot,
 } from '@slotbook/contracts';
-import { OutboxRelay, newEvent } from '@slotbook/messaging';
+import { OutboxRelay, newEvent, type Delivery } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges, initialOutbox } from '@slotbook/persistence';
 import { IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 import {
@@ -34,7 +33,7 @@ import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, type BookingChanges } from './bookings.repository';
 import { ScheduleClient } from './schedule.client';
 import { SLOT_TAKEN, SlotClaimRepository } from './slot-claim.repository';
-import { SlotLock } from './slot-lock';
+import { SlotLock, type SlotLockResult } from './slot-lock';
 
 @Injectable()
 export class BookingsService {
@@ -50,28 +49,35 @@ export class BookingsService {
     private readonly changes: RecordChanges,
   ) {}
 
-  create(command: CreateBookingCommand): Promise<Booking> {
+  create(
+    command: CreateBookingCommand,
+    delivery: Delivery = { repeated: false },
+  ): Promise<Booking> {
     const { actor, idempotencyKey } = command;
-    if (!idempotencyKey) return this.createOnce(command);
+    if (!idempotencyKey) return this.createOnce(command, delivery);
     const hash = requestHash({
       hostId: command.hostId,
       startTime: command.startTime.toISOString(),
       notes: command.notes ?? null,
     });
-    return this.idempotency.run(actor.id, idempotencyKey, hash, () => this.createOnce(command));
+    return this.idempotency.run(actor.id, idempotencyKey, hash, () =>
+      this.createOnce(command, delivery),
+    );
   }
 
   /**
    * Check-and-write under the slot lock; the claim insert is the guarantee. Order matters:
    * the claim is in place *before* availability confirms the slot, so a range change that
    * looks for held slots after that confirmation always sees this booking (and refuses).
+   *
+   * The booking's id is the command's: the same command run again (redelivered after a replica
+   * died, sent again by the gateway after a broker drop) finds the claim its first run holds and
+   * carries on with it, and answers the first run's booking once that is written.
    */
-  private async createOnce({
-    actor,
-    hostId,
-    startTime,
-    notes,
-  }: CreateBookingCommand): Promise<Booking> {
+  private async createOnce(
+    { actor, hostId, startTime, notes, commandId }: CreateBookingCommand,
+    { repeated }: Delivery,
+  ): Promise<Booking> {
     const now = new Date();
     if (hostId === actor.id) {
       throw DomainError.validation('you cannot book your own availability', [
@@ -83,34 +89,53 @@ export class BookingsService {
         { path: 'startTime', message: 'is in the past' },
       ]);
     }
-    const bookingId = randomUUID();
-    const booking = await this.withSlot(hostId, startTime, bookingId, async (slot, claimId) => {
-      const fields: BookingFields = {
-        _id: bookingId,
-        hostId,
-        userId: actor.id,
-        startTime,
-        endTime: new Date(slot.endTime),
-        status: initialStatus(slot.requiresConfirmation),
-        notes: notes ?? null,
-        cancellationReason: null,
-        claimId,
-        rangeId: slot.rangeId,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const doc: BookingDocument = {
-        ...fields,
-        ...initialOutbox([
-          newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, toBooking(fields), actor.id, now),
-        ]),
-      };
-      if (!(await this.bookings.insert(doc))) {
-        // Too slow: the sweeper gave up on this booking and freed its slot meanwhile.
-        throw new DomainError(ErrorCode.Unavailable, 'the booking took too long to write; retry');
-      }
-      return doc;
-    });
+    const bookingId = commandId;
+    let earlier: BookingDocument | null = null;
+    const booking = await this.withSlot(
+      hostId,
+      startTime,
+      bookingId,
+      async (slot, claimId) => {
+        const fields: BookingFields = {
+          _id: bookingId,
+          hostId,
+          userId: actor.id,
+          startTime,
+          endTime: new Date(slot.endTime),
+          status: initialStatus(slot.requiresConfirmation),
+          notes: notes ?? null,
+          cancellationReason: null,
+          claimId,
+          rangeId: slot.rangeId,
+          createdAt: now,
+          updatedAt: now,
+        };
+        const doc: BookingDocument = {
+          ...fields,
+          ...initialOutbox([
+            newEvent(
+              BOOKING_EXCHANGE,
+              BookingEvent.BookingCreated,
+              toBooking(fields),
+              actor.id,
+              now,
+            ),
+          ]),
+        };
+        if (await this.bookings.insert(doc)) return doc;
+        // Another run of this command wrote the booking first; or the sweeper buried its id.
+        const existing = await this.bookings.findById(bookingId);
+        if (!existing) {
+          throw new DomainError(ErrorCode.Unavailable, 'the booking took too long to write; retry');
+        }
+        if (existing.claimId === claimId) return existing;
+        // Written long ago, on a claim since let go of: the claim this run made is not needed.
+        earlier = existing;
+        return LOST_RACE;
+      },
+      { ownClaims: true, repeated },
+    );
+    if (booking === LOST_RACE) return toBooking(earlier!);
     this.relay.kick();
     return toBooking(booking);
   }
@@ -217,33 +242,56 @@ export class BookingsService {
    * with availability, write the booking. If anything after the claim fails, or the write lost
    * its compare-and-set (nothing was written), the claim is given back; once the booking holds
    * the claim, the claim is settled (with the slot's end) so the sweeper need not look at it.
+   *
+   * With `ownClaims` (create only), a slot already claimed for `bookingId` is an earlier run of
+   * the same command: this run carries on with that claim. A `repeated` command (one that may
+   * have run before) takes no lock, so that its own first run's lock cannot refuse it; a first
+   * run still loses a hot race without touching the database. A claim carried on with is never
+   * given back, not even when this run's write lost (it may be a stalled reschedule's claim of
+   * the same booking): the run that made it may still be writing, and the sweeper judges it if
+   * need be. A reschedule never carries on with a claim: the sweeper relies on a claim reaching
+   * a booking only through the attempt that inserted it.
    */
   private async withSlot<T>(
     hostId: string,
     startTime: Date,
     bookingId: string,
     write: (slot: VerifiedSlot, claimId: string) => Promise<T>,
+    { ownClaims = false, repeated = false } = {},
   ): Promise<T> {
-    const lock = await this.lock.acquire(slotKey(hostId, startTime));
+    // A command that may have run before goes straight to the index: the lock may be held by
+    // its own first run (alive, or dead until the lock expires).
+    const lock: SlotLockResult = repeated
+      ? { kind: 'unavailable' }
+      : await this.lock.acquire(slotKey(hostId, startTime));
     if (lock.kind === 'contended') {
       // Someone is booking this very slot right now; the index would refuse us anyway.
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
     let claimId: string;
+    let adopted = false;
     let slot: VerifiedSlot;
     let written: T;
     try {
       // Claim first, confirm second: see createOnce for why the order matters.
-      claimId = await this.claims.claim(hostId, startTime, bookingId);
+      try {
+        claimId = await this.claims.claim(hostId, startTime, bookingId);
+      } catch (error) {
+        const own = ownClaims && isSlotTaken(error);
+        const earlier = own ? await this.claims.heldBy(hostId, startTime, bookingId) : null;
+        if (!earlier) throw error;
+        claimId = earlier;
+        adopted = true;
+      }
       try {
         slot = await this.verify(hostId, startTime);
         written = await write(slot, claimId);
       } catch (error) {
-        await this.giveBack(claimId, bookingId, error);
+        if (!adopted) await this.giveBack(claimId, bookingId, error);
         throw error;
       }
       if (written === LOST_RACE) {
-        await this.claims.release(claimId);
+        if (!adopted) await this.claims.release(claimId);
         return written;
       }
     } finally {
@@ -374,6 +422,10 @@ export class BookingsService {
     }
     return booking;
   }
+}
+
+function isSlotTaken(error: unknown): boolean {
+  return error instanceof DomainError && error.code === ErrorCode.SlotTaken;
 }
 
 function pastTense(action: BookingAction): string {

@@ -9,11 +9,13 @@ import type { SlotClaimDocument } from './slot-claim.schema';
  * claim whose booking never got written, was cancelled, or moved to another slot. It takes no
  * lock; its safety rests on two facts of the protocol:
  *
- * - A claim gets into a booking only through the booking's insert (create) or through one
- *   compare-and-set of the booking's version (reschedule), made by the very attempt that
- *   inserted the claim, from the version that attempt read *before* the insert. So once the
- *   sweeper has seen a claim, any write that could still put it into its booking is a
- *   compare-and-set from a version no newer than the one the sweeper reads next.
+ * - A claim gets into a booking only through the booking's insert under the claim's
+ *   `bookingId` (a create, or another run of the same create command carrying on with the
+ *   claim), which a tombstone under that id refuses; or through one compare-and-set of the
+ *   booking's version (reschedule), made by the very attempt that inserted the claim, from the
+ *   version that attempt read *before* the insert. So once the sweeper has seen a claim, any
+ *   write that could still put it into its booking is an insert or a compare-and-set from a
+ *   version no newer than the one the sweeper reads next.
  * - Every change that lets go of a claim (cancel, reschedule) marks the claim first (pending
  *   again, `marks` incremented) and only then writes the booking by compare-and-set.
  *

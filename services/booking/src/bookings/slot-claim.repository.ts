@@ -23,25 +23,36 @@ export class SlotClaimRepository {
   async claim(hostId: string, startTime: Date, bookingId: string): Promise<string> {
     const now = new Date();
     const claimId = randomUUID();
+    const claim: SlotClaimDocument = {
+      _id: claimId,
+      slotKey: slotKey(hostId, startTime),
+      hostId,
+      hostMonth: hostMonth(hostId, startTime),
+      startTime,
+      endTime: null,
+      bookingId,
+      createdAt: now,
+      sweepPending: true,
+      marks: 0,
+      markedAt: now,
+    };
     try {
-      await this.model.create({
-        _id: claimId,
-        slotKey: slotKey(hostId, startTime),
-        hostId,
-        hostMonth: hostMonth(hostId, startTime),
-        startTime,
-        endTime: null,
-        bookingId,
-        createdAt: now,
-        sweepPending: true,
-        marks: 0,
-        markedAt: now,
-      });
+      // Written as it is (every field set here, typed): no hydration, casting or defaults.
+      await this.model.insertMany([claim], { lean: true });
       return claimId;
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
       throw error;
     }
+  }
+
+  /** The id of the claim on the slot if `bookingId` holds it (an earlier attempt's), else null. */
+  async heldBy(hostId: string, startTime: Date, bookingId: string): Promise<string | null> {
+    const claim = await this.model
+      .findOne({ slotKey: slotKey(hostId, startTime) }, { bookingId: 1 })
+      .lean<Pick<SlotClaimDocument, '_id' | 'bookingId'>>()
+      .exec();
+    return claim?.bookingId === bookingId ? claim._id : null;
   }
 
   /** Frees the slot held by exactly this claim. */

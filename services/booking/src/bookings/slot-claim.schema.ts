@@ -25,7 +25,7 @@ export class SlotClaimDocument {
   @Prop({ required: true })
   startTime!: Date;
 
-  /** Known once availability has confirmed the slot; until then the claim is being verified. */
+  /** Known once the claim is settled (its booking holds it); null while the booking is being made. */
   @Prop({ type: Date, default: null })
   endTime!: Date | null;
 

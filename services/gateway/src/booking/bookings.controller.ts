@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -77,6 +78,7 @@ export class BookingsController {
       ...body,
       actor,
       idempotencyKey,
+      commandId: randomUUID(),
     });
   }
 

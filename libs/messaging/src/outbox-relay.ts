@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { EventPublisher } from './event-publisher';
 
@@ -31,10 +32,22 @@ export interface OutboxRelayOptions {
   batchSize: number;
 }
 
+/** Records written here and waiting to be relayed at once; more are left to the timed pass. */
+const MAX_WRITTEN_WAITING = 10_000;
+/** Records relayed at the same time (each record's events strictly one after the other). */
+const WRITTEN_CONCURRENCY = 8;
+/** Event ids this relay had confirmed recently: not published again by a later snapshot. */
+const CONFIRMED_REMEMBERED = 10_000;
+
 /**
  * Moves events from the outbox to the broker: publish with confirm, then remove. A crash in
  * between republishes (at least once; subscribers de-duplicate by id); events of one record
  * go out in the order they were written.
+ *
+ * A writer that knows what it wrote hands the relay that snapshot ({@link kick}): it is relayed
+ * at once, without looking for it, a few records at a time. Anything else (other writes, a
+ * record whose relay failed, a replica that died before relaying) is found by the timed pass
+ * through the store's pending query, which therefore stays small however busy the platform is.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -42,6 +55,11 @@ export class OutboxRelay {
   private running?: Promise<unknown>;
   private again = false;
   private stopped = false;
+  /** Snapshots handed over by writers, newest per record, in the order they came. */
+  private readonly written = new Map<string, OutboxSnapshot>();
+  /** Records being relayed from a snapshot right now. */
+  private readonly relaying = new Map<string, Promise<unknown>>();
+  private readonly confirmed = new LRUCache<string, true>({ max: CONFIRMED_REMEMBERED });
 
   constructor(
     private readonly store: OutboxStore,
@@ -54,10 +72,39 @@ export class OutboxRelay {
     this.schedule();
   }
 
-  /** Asks for a pass now, e.g. right after a change was acknowledged to a client. */
-  kick(): void {
-    if (this.options.publishOnWrite === false) return;
-    this.run();
+  /**
+   * Asks for the events of a change to go out now, e.g. right after it was acknowledged to a
+   * client: those of `written` (the record as its writer wrote it), or with no snapshot, those
+   * a pass finds.
+   */
+  kick(written?: OutboxSnapshot): void {
+    if (this.options.publishOnWrite === false || this.stopped) return;
+    if (!written) return this.run();
+    const queued = this.written.get(written.recordId);
+    if (queued && queued.version >= written.version) return;
+    if (!queued && this.written.size >= MAX_WRITTEN_WAITING) return; // the timed pass will
+    this.written.set(written.recordId, written);
+    this.relayWritten();
+  }
+
+  /** Starts relaying handed-over snapshots, up to the concurrency, never two of one record. */
+  private relayWritten(): void {
+    for (const snapshot of this.written.values()) {
+      if (this.relaying.size >= WRITTEN_CONCURRENCY) return;
+      const { recordId } = snapshot;
+      if (this.relaying.has(recordId)) continue;
+      this.written.delete(recordId);
+      const done = this.store
+        .relay(snapshot, (events) => this.publishInOrder(recordId, events))
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error, recordId }, 'record not relayed; will retry');
+        })
+        .finally(() => {
+          this.relaying.delete(recordId);
+          if (!this.stopped) this.relayWritten();
+        });
+      this.relaying.set(recordId, done);
+    }
   }
 
   private run(): void {
@@ -78,7 +125,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    this.written.clear();
+    await Promise.all([this.running, ...this.relaying.values()]);
   }
 
   /** One relay pass; resolves when every waiting event was published or left for later. */
@@ -89,6 +137,8 @@ export class OutboxRelay {
       let published = 0;
       for (const record of records) {
         const { recordId } = record;
+        // Handed over by its writer: being relayed already.
+        if (this.relaying.has(recordId) || this.written.has(recordId)) continue;
         try {
           published += await this.store.relay(record, (events) =>
             this.publishInOrder(recordId, events),
@@ -109,7 +159,11 @@ export class OutboxRelay {
     const done: string[] = [];
     try {
       for (const event of events) {
-        await this.publisher.publish(event);
+        // Confirmed already (an older snapshot of the record): removed, not sent again.
+        if (!this.confirmed.has(event.id)) {
+          await this.publisher.publish(event);
+          this.confirmed.set(event.id, true);
+        }
         done.push(event.id);
       }
     } catch (error) {

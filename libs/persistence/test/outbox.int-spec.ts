@@ -204,4 +204,59 @@ describe('outbox relay', () => {
     expect(await working.pass()).toBeGreaterThanOrEqual(1);
     await recorder.waitFor((all) => all.some((e) => e.envelope.data.id === id));
   });
+
+  it('relays what writers hand over at once, without looking for it, a burst of them included', async () => {
+    const real = store();
+    let looked = 0;
+    const relay = new OutboxRelay(
+      {
+        pending: (limit) => ((looked += 1), real.pending(limit)),
+        relay: (r, p) => real.relay(r, p),
+      },
+      publisher,
+      { intervalMs: 60_000, batchSize: 10 },
+    );
+    const records = Array.from({ length: 300 }, () => randomUUID());
+    const written = new Map<string, string[]>();
+    await Promise.all(
+      records.map(async (id) => {
+        const events = eventsOf(id, 2);
+        await model.create({ _id: id, name: 'x', ...initialOutbox(events) });
+        written.set(
+          id,
+          events.map((event) => event.id),
+        );
+        relay.kick({ recordId: id, version: 1, events });
+      }),
+    );
+    await recorder.waitFor(
+      (all) => records.every((id) => all.filter((e) => e.envelope.data.id === id).length >= 2),
+      20_000,
+    );
+    await relay.stop();
+    expect(looked).toBe(0);
+    for (const id of records) {
+      const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
+      expect(seen).toEqual(written.get(id));
+    }
+    expect(await model.countDocuments({ _id: { $in: records }, outboxPending: true })).toBe(0);
+  });
+
+  it('a newer snapshot of a record handed over while it is relayed goes out after, nothing twice', async () => {
+    const id = randomUUID();
+    const first = eventsOf(id, 1);
+    await model.create({ _id: id, name: 'x', ...initialOutbox(first) });
+    const relay = new OutboxRelay(store(), publisher, { intervalMs: 60_000, batchSize: 10 });
+    relay.kick({ recordId: id, version: 1, events: first });
+    const read = (await model.findById(id).lean())!;
+    const later = eventsOf(id, 1, 1);
+    const changed = (await compareAndSet(model as never, read, {}, later))!;
+    relay.kick({ recordId: id, version: changed.version, events: changed.outbox });
+    await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === id).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await relay.stop();
+    const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
+    expect(seen).toEqual([first[0]!.id, later[0]!.id]);
+    expect((await model.findById(id).lean())!).toMatchObject({ outbox: [], outboxPending: false });
+  });
 });

@@ -136,7 +136,7 @@ export class BookingsService {
       { ownClaims: true, repeated },
     );
     if (booking === LOST_RACE) return toBooking(earlier!);
-    this.relay.kick();
+    this.relay.kick({ recordId: booking._id, version: booking.version, events: booking.outbox });
     return toBooking(booking);
   }
 

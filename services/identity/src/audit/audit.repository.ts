@@ -22,10 +22,13 @@ function toAuditEntry(doc: AuditDocument): AuditEntry {
 export class AuditRepository {
   constructor(@InjectModel(AuditDocument.name) private readonly model: Model<AuditDocument>) {}
 
-  /** Records an entry once; recording the same id again is a no-op. */
+  /**
+   * Records an entry once; recording the same id again is a no-op. Written as it is (every
+   * field set by the caller, typed): no hydration, casting or defaults.
+   */
   async record(entry: AuditDocument): Promise<void> {
     try {
-      await this.model.create(entry);
+      await this.model.insertMany([entry], { lean: true });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }

@@ -35,6 +35,14 @@ service_port() {
   esac
 }
 
+# Prometheus /metrics, apart from the API port (each service's METRICS_PORT default).
+service_metrics_port() {
+  case "$1" in
+    gateway) echo 9300 ;; identity) echo 9301 ;; availability) echo 9302 ;; booking) echo 9303 ;;
+    *) die "unknown service '$1' (expected one of: ${ALL_SERVICES[*]})" ;;
+  esac
+}
+
 ensure_jwt_keys
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(<"$RUN_DIR/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(<"$RUN_DIR/jwt-public.pem")}"
@@ -87,13 +95,17 @@ fi
 
 # 4. Services.
 start_service() {
-  local service=$1 port main
+  local service=$1 port metrics_port main taken
   port=$(service_port "$service")
+  metrics_port=$(service_metrics_port "$service")
   main="services/$service/dist/main.js"
   [[ -f "$main" ]] || die "$main does not exist: the build did not produce $service"
-  port_open 127.0.0.1 "$port" &&
-    die "port $port (for $service) is already in use by a process this script did not start; stop it first"
-  local -a env=(PORT="$port" AMQP_URL="$AMQP_URL" REDIS_URL="$REDIS_URL")
+  for taken in "$port" "$metrics_port"; do
+    if port_open 127.0.0.1 "$taken"; then
+      die "port $taken (for $service) is already in use by a process this script did not start; stop it first"
+    fi
+  done
+  local -a env=(PORT="$port" METRICS_PORT="$metrics_port" AMQP_URL="$AMQP_URL" REDIS_URL="$REDIS_URL")
   case "$service" in
     identity)
       env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" identity)" JWT_PRIVATE_KEY="$JWT_PRIVATE_KEY"
@@ -102,7 +114,7 @@ start_service() {
     availability | booking) env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" "$service")") ;;
     gateway) env+=(JWT_PUBLIC_KEY="$JWT_PUBLIC_KEY") ;;
   esac
-  log "starting $service on :$port (log: .run/$service.log)"
+  log "starting $service on :$port, metrics on :$metrics_port (log: .run/$service.log)"
   # JWT_* and ADMIN_* are exported above; each service gets only the ones it needs.
   detach env -u JWT_PRIVATE_KEY -u JWT_PUBLIC_KEY -u ADMIN_EMAIL -u ADMIN_PASSWORD -u MONGO_URL \
     "${env[@]}" node "$main" >"$RUN_DIR/$service.log" 2>&1

@@ -17,6 +17,7 @@ interface ComposeService {
   container_name?: string;
   hostname?: string;
   ports?: Array<string | number | { target?: number; published?: string | number }>;
+  expose?: Array<string | number>;
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: {
@@ -54,6 +55,12 @@ const PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   identity: 3001,
   availability: 3002,
   booking: 3003,
+};
+const METRICS_PORTS: Record<(typeof APP_SERVICES)[number], number> = {
+  gateway: 9300,
+  identity: 9301,
+  availability: 9302,
+  booking: 9303,
 };
 
 function service(name: string): ComposeService {
@@ -225,6 +232,17 @@ describe('docker-compose.yml', () => {
       expect(publishedPorts(name)).toEqual([]);
     }
   });
+
+  it.each(APP_SERVICES)(
+    'serves the metrics of %s on its METRICS_PORT, on the compose network only',
+    (name) => {
+      expect(environment(name).METRICS_PORT).toBe(String(METRICS_PORTS[name]));
+      expect((service(name).expose ?? []).map(String)).toEqual([String(METRICS_PORTS[name])]);
+      expect(
+        publishedPorts(name).filter((port) => port.endsWith(`:${METRICS_PORTS[name]}`)),
+      ).toEqual([]);
+    },
+  );
 
   it('takes the JWT keys from the environment and refuses to start without them', () => {
     expect(environment('identity').JWT_PRIVATE_KEY).toMatch(/^\$\{JWT_PRIVATE_KEY:\?.+\}$/);

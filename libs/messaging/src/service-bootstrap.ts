@@ -17,8 +17,8 @@ export interface CommandServiceOptions {
 }
 
 /**
- * Starts a command-handling service: HTTP for health and metrics, and a consumer on its
- * command queue. SIGTERM/SIGINT close it gracefully (see each service's shutdown hooks).
+ * Starts a command-handling service: HTTP for health (metrics have a port of their own, see
+ * the runtime's MetricsModule), and a consumer on its command queue. SIGTERM/SIGINT close it gracefully (see each service's shutdown hooks).
  */
 export async function startCommandService(
   options: CommandServiceOptions,

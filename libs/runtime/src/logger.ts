@@ -20,7 +20,7 @@ export function loggerModule(service: string, level: string): DynamicModule {
       },
       customProps: () => ({}),
       autoLogging: {
-        ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics',
+        ignore: (req) => (req.url ?? '').startsWith('/health'),
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {

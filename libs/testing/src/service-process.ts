@@ -11,6 +11,8 @@ export class ServiceProcess {
   private child?: ChildProcess;
   private output: string[] = [];
   port = 0;
+  /** Where the replica serves Prometheus `/metrics` (METRICS_PORT), apart from its API port. */
+  metricsPort = 0;
 
   constructor(
     readonly name: ServiceName,
@@ -27,6 +29,10 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.metricsPort}/metrics`;
+  }
+
   /** The process id while it runs (benchmarks read its CPU time). */
   get pid(): number | undefined {
     return this.running ? this.child?.pid : undefined;
@@ -38,6 +44,7 @@ export class ServiceProcess {
 
   async start(timeoutMs = 30_000): Promise<void> {
     if (!this.port) this.port = await freePort();
+    if (!this.metricsPort) this.metricsPort = await freePort();
     this.output = [];
     // SLOTBOOK_NODE_ARGS (e.g. `--cpu-prof`, for benchmarks) goes to node itself, not to NODE_OPTIONS.
     const nodeArgs = (this.env.SLOTBOOK_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -51,6 +58,7 @@ export class ServiceProcess {
           LOG_LEVEL: 'warn',
           ...this.env,
           PORT: String(this.port),
+          METRICS_PORT: String(this.metricsPort),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

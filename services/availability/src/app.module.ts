@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE } from '@slotbook/contracts';
 import { commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
 import { AvailabilityLifecycle } from './availability.lifecycle';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HeldSlotsClient } from './ranges/held-slots.client';
@@ -25,13 +25,14 @@ export class AvailabilityModule {
       module: AvailabilityModule,
       imports: [
         loggerModule('availability', config.LOG_LEVEL),
+        MetricsModule.forRoot(config.METRICS_PORT),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
           { name: HostAvailabilityDocument.name, schema: HostAvailabilitySchema },
           { name: RangeHostDocument.name, schema: RangeHostSchema },
         ]),
       ],
-      controllers: [RangesHandlers, HealthController, MetricsController],
+      controllers: [RangesHandlers, HealthController],
       providers: [
         { provide: AVAILABILITY_CONFIG, useValue: config },
         ...commandServiceProviders({

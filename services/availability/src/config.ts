@@ -3,6 +3,8 @@ import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
 
 export const AvailabilityEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  /** Prometheus `/metrics`, apart from the API port (for the scraper, not for clients). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9302),
   /**
    * How long a range stays marked as changing while a PATCH/DELETE asks booking for the slots
    * it holds. Longer than RPC_TIMEOUT_MS plus two writes; a crash leaves only this lease.

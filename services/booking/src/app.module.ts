@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { BOOKING_EXCHANGE } from '@slotbook/contracts';
 import { REDIS, commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
 import { BookingLifecycle } from './booking.lifecycle';
 import { BookingDocument, BookingSchema } from './bookings/booking.schema';
 import { BookingsHandlers } from './bookings/bookings.handlers';
@@ -25,6 +25,7 @@ export class BookingModule {
       module: BookingModule,
       imports: [
         loggerModule('booking', config.LOG_LEVEL),
+        MetricsModule.forRoot(config.METRICS_PORT),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
@@ -32,7 +33,7 @@ export class BookingModule {
           { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
         ]),
       ],
-      controllers: [BookingsHandlers, HealthController, MetricsController],
+      controllers: [BookingsHandlers, HealthController],
       providers: [
         { provide: BOOKING_CONFIG, useValue: config },
         ...commandServiceProviders({

@@ -3,6 +3,8 @@ import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
 
 export const BookingEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3003),
+  /** Prometheus `/metrics`, apart from the API port (for the scraper, not for clients). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9303),
   PREFETCH_COUNT: z.coerce.number().int().min(1).max(1000).default(32),
   /** `off` runs on the unique index alone (used by the guard-bypass tests). */
   SLOT_LOCK: z.enum(['redlock', 'off']).default('redlock'),

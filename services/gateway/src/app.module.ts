@@ -10,7 +10,13 @@ import { createZodValidationPipe } from 'nestjs-zod';
 import type { ZodError } from 'zod';
 import { DomainError, fieldErrorsFromZod } from '@slotbook/contracts';
 import { BrokerProbe } from '@slotbook/messaging';
-import { READINESS_CHECKS, brokerReadiness, loggerModule, redisReadiness } from '@slotbook/runtime';
+import {
+  MetricsModule,
+  READINESS_CHECKS,
+  brokerReadiness,
+  loggerModule,
+  redisReadiness,
+} from '@slotbook/runtime';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuthGuard } from './auth/auth.guard';
 import { AvailabilityRoutesModule } from './availability/availability-routes.module';
@@ -19,7 +25,7 @@ import type { GatewayConfig } from './config';
 import { CoreModule } from './core/core.module';
 import { REDIS } from './core/redis.provider';
 import { GatewayLifecycle } from './gateway.lifecycle';
-import { HealthController, MetricsController } from './health.controller';
+import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RequestIdMiddleware } from './http/request-id.middleware';
@@ -39,12 +45,13 @@ export class GatewayModule implements NestModule {
       module: GatewayModule,
       imports: [
         loggerModule('gateway', config.LOG_LEVEL),
+        MetricsModule.forRoot(config.METRICS_PORT),
         CoreModule.forRoot(config),
         IdentityRoutesModule,
         AvailabilityRoutesModule,
         BookingRoutesModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController],
       providers: [
         {
           provide: READINESS_CHECKS,

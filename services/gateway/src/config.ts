@@ -9,6 +9,8 @@ export const DEVELOPMENT_CURSOR_SECRET = 'slotbook-development-cursor-secret-not
 
 export const GatewayEnv = BaseEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Prometheus `/metrics`, apart from the API port (for the scraper, not for clients). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9300),
   REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }),
   JWT_PUBLIC_KEY: z
     .string()

@@ -1,18 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import {
-  HealthController as RuntimeHealthController,
-  MetricsController as RuntimeMetricsController,
-} from '@slotbook/runtime';
+import { HealthController as RuntimeHealthController } from '@slotbook/runtime';
 import { Public } from './auth/auth.decorators';
 
-/** Health and metrics are open: orchestrators and Prometheus carry no tokens. */
+/**
+ * Health is open: orchestrators carry no tokens. Metrics are not served here but on
+ * METRICS_PORT (the runtime's MetricsServer), so `/metrics` on the API port is a 404.
+ */
 @Public()
 @ApiExcludeController()
 @Controller('health')
 export class HealthController extends RuntimeHealthController {}
-
-@Public()
-@ApiExcludeController()
-@Controller()
-export class MetricsController extends RuntimeMetricsController {}

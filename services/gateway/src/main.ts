@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // The docs page runs Swagger UI's inline scripts; everything else is JSON and gets the strict policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }));
   app.use(helmet());
-  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
   mountOpenApi(app);
   await app.listen(config.PORT);

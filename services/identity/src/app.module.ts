@@ -3,7 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import { EventSubscriber } from '@slotbook/messaging';
 import { commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsController, loggerModule } from '@slotbook/runtime';
+import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AccessTokenSigner } from './auth/access-token.signer';
 import { AuthHandlers } from './auth/auth.handlers';
@@ -38,6 +38,7 @@ export class IdentityModule {
       module: IdentityModule,
       imports: [
         loggerModule('identity', config.LOG_LEVEL),
+        MetricsModule.forRoot(config.METRICS_PORT),
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
           { name: UserDocument.name, schema: UserSchema },
@@ -47,13 +48,7 @@ export class IdentityModule {
           { name: AuditDocument.name, schema: AuditSchema },
         ]),
       ],
-      controllers: [
-        AuthHandlers,
-        UsersHandlers,
-        AuditHandlers,
-        HealthController,
-        MetricsController,
-      ],
+      controllers: [AuthHandlers, UsersHandlers, AuditHandlers, HealthController],
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
         ...commandServiceProviders({

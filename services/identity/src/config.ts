@@ -3,6 +3,8 @@ import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
 
 export const IdentityEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  /** Prometheus `/metrics`, apart from the API port (for the scraper, not for clients). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9301),
   JWT_PRIVATE_KEY: z
     .string()
     .transform((value) => value.replace(/\\n/g, '\n'))

@@ -45,7 +45,7 @@ describe('identity service over the bus', () => {
   });
 
   async function handledBy(replica: ServiceProcess): Promise<number> {
-    const metrics = await (await fetch(`${replica.url}/metrics`)).text();
+    const metrics = await (await fetch(replica.metricsUrl)).text();
     return metrics
       .split('\n')
       .filter((line) => line.startsWith('slotbook_bus_commands_total{'))

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -14,6 +15,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import {
   AvailabilityRangeDto,
   CreateRangeDto,
@@ -29,6 +31,16 @@ export class AvailabilityController {
   constructor(private readonly bus: CommandBus) {}
 
   @Post()
+  @ApiOperation({ summary: 'Publish an availability range (HOST own, ADMIN for a host)' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    403: 'a USER, or a HOST naming another hostId',
+    404: 'an ADMIN named an unknown account',
+    409: 'the range overlaps another range of the host',
+    413: true,
+    422: 'a rule of the range is broken, or an ADMIN named no active HOST',
+  })
   @ApiCreatedResponse({
     type: AvailabilityRangeDto,
     description:
@@ -41,6 +53,16 @@ export class AvailabilityController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change an availability range' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    403: 'a USER',
+    404: 'no such range, or not yours',
+    409: 'it would overlap another range or leave an active booking outside every range',
+    413: true,
+    422: 'the changed range breaks a rule of ranges',
+  })
   @ApiOkResponse({
     type: AvailabilityRangeDto,
     description:
@@ -61,6 +83,14 @@ export class AvailabilityController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete an availability range' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'a USER',
+    404: 'no such range, or not yours',
+    409: 'an active booking lies in the range',
+    422: 'a malformed id',
+  })
   @ApiNoContentResponse({
     description: 'The owner or an ADMIN; 409 while an active booking lies in the range.',
   })

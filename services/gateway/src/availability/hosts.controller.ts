@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AVAILABILITY_QUEUE,
   AvailabilityCommand,
@@ -14,6 +14,7 @@ import {
   SlotListDto,
   SlotsQueryDto,
 } from './availability.dtos';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { FreeSlotsFinder } from './free-slots.finder';
 
 /** What anyone signed in may see of a host's availability. */
@@ -27,6 +28,8 @@ export class HostsController {
   ) {}
 
   @Get('availability')
+  @ApiOperation({ summary: "A host's availability ranges in a window" })
+  @ApiProblemResponses({ 401: true, 422: 'a bad timestamp, or a window inverted or over 31 days' })
   @ApiOkResponse({
     type: AvailabilityRangeListDto,
     description:
@@ -44,6 +47,11 @@ export class HostsController {
   }
 
   @Get('slots')
+  @ApiOperation({ summary: "A host's free slots in a window" })
+  @ApiProblemResponses({
+    401: true,
+    422: 'from or to missing or malformed, or a window inverted or over 31 days',
+  })
   @ApiOkResponse({
     type: SlotListDto,
     description:

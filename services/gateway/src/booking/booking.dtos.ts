@@ -1,10 +1,13 @@
-import { createZodDto } from 'nestjs-zod';
+import type { ApiHeaderOptions } from '@nestjs/swagger';
+import { createZodDto } from '../docs/zod-dto';
+import { z } from 'zod';
 import {
   Booking,
   BookingIdParam,
   BookingPage,
   CancelBookingBody,
   CreateBookingBody,
+  IdempotencyKey,
   ListBookingsQuery,
   PageCursorParam,
   PageLimitParam,
@@ -23,3 +26,9 @@ export class ListBookingsQueryDto extends createZodDto(
 export class BookingIdParamDto extends createZodDto(BookingIdParam) {}
 export class CancelBookingDto extends createZodDto(CancelBookingBody) {}
 export class RescheduleBookingDto extends createZodDto(RescheduleBookingBody) {}
+
+/** The `Idempotency-Key` header as the document states it, from the zod schema that checks it. */
+export const IdempotencyKeyHeaderSchema = ((): ApiHeaderOptions['schema'] => {
+  const { minLength, maxLength, pattern } = z.toJSONSchema(IdempotencyKey);
+  return { type: 'string', minLength, maxLength, pattern };
+})();

@@ -15,6 +15,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import {
@@ -30,12 +31,14 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor } from '../auth/auth.decorators';
 import { PageCursors, filterOf } from '../pagination/page-cursors';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import {
   BookingDto,
   BookingIdParamDto,
   BookingPageDto,
   CancelBookingDto,
   CreateBookingDto,
+  IdempotencyKeyHeaderSchema,
   ListBookingsQueryDto,
   RescheduleBookingDto,
 } from './booking.dtos';
@@ -50,19 +53,30 @@ export class BookingsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Book a slot of a host' })
+  // The same name as the @Headers() parameter below, so the document lists the header once.
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'replays the first answer for 24 h',
+    description: 'the same key from the same user within 24 h replays the first answer',
+    schema: IdempotencyKeyHeaderSchema,
+  })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    404: 'no such host',
+    409: 'the slot is taken',
+    413: true,
+    422: 'not a slot of the host, in the past, your own slot, or a bad Idempotency-Key',
   })
   @ApiCreatedResponse({
     type: BookingDto,
-    description: '409 when the slot is taken; 422 when it is not a slot of the host',
+    description: 'the booking: pending when its range requires confirmation, else confirmed',
   })
   create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateBookingDto,
-    @Headers('idempotency-key') key?: string,
+    @Headers('Idempotency-Key') key?: string,
   ): Promise<Booking> {
     let idempotencyKey: string | undefined;
     if (key !== undefined) {
@@ -83,6 +97,8 @@ export class BookingsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List bookings you may see' })
+  @ApiProblemResponses({ 401: true, 422: 'a bad filter, limit or cursor' })
   @ApiOkResponse({ type: BookingPageDto, description: 'ordered by startTime, then id' })
   list(@CurrentActor() actor: Actor, @Query() query: ListBookingsQueryDto): Promise<Page<Booking>> {
     const scope = { route: 'GET /bookings', actor, filter: filterOf(query) };
@@ -95,6 +111,8 @@ export class BookingsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A booking (its guest, its host or an ADMIN)' })
+  @ApiProblemResponses({ 401: true, 404: 'no such booking, or not yours to see', 422: true })
   @ApiOkResponse({ type: BookingDto })
   get(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.GetBooking, { actor, bookingId: params.id });
@@ -102,6 +120,14 @@ export class BookingsController {
 
   @Post(':id/confirm')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Confirm a pending booking (its host or an ADMIN)' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'the guest may not confirm',
+    404: 'no such booking, or not yours to see',
+    409: 'the booking is not pending',
+    422: true,
+  })
   @ApiOkResponse({ type: BookingDto, description: 'pending → confirmed (host or admin)' })
   confirm(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.ConfirmBooking, {
@@ -112,6 +138,15 @@ export class BookingsController {
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a booking; its slot is free again at once' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    404: 'no such booking, or not yours to see',
+    409: 'the booking is already cancelled or completed',
+    413: true,
+    422: true,
+  })
   @ApiOkResponse({
     type: BookingDto,
     description: 'pending/confirmed → cancelled; the slot is free again at once',
@@ -130,6 +165,14 @@ export class BookingsController {
 
   @Post(':id/complete')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Mark a confirmed booking completed once its slot has ended' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'the guest may not complete',
+    404: 'no such booking, or not yours to see',
+    409: 'the booking is not confirmed, or its slot has not ended',
+    422: true,
+  })
   @ApiOkResponse({
     type: BookingDto,
     description: 'confirmed → completed, once the slot has ended',
@@ -143,6 +186,15 @@ export class BookingsController {
 
   @Post(':id/reschedule')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Move a booking to another free slot of the same host, atomically' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    404: 'no such booking, or not yours to see',
+    409: 'the new slot is taken, or the booking cannot move in its status',
+    413: true,
+    422: 'not a slot of the host, or in the past',
+  })
   @ApiOkResponse({
     type: BookingDto,
     description: 'atomic: the new slot is held and the old one freed, or nothing changes',

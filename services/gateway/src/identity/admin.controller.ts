@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   IDENTITY_QUEUE,
   IdentityCommand,
@@ -10,6 +10,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { PageCursors, filterOf } from '../pagination/page-cursors';
 import {
   AdminUpdateUserDto,
@@ -32,6 +33,8 @@ export class AdminController {
   ) {}
 
   @Get('users')
+  @ApiOperation({ summary: 'List users (ADMIN)' })
+  @ApiProblemResponses({ 401: true, 403: 'not an ADMIN', 422: 'a bad filter, limit or cursor' })
   @ApiOkResponse({ type: UserPageDto })
   listUsers(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<Page<User>> {
     const scope = { route: 'GET /admin/users', actor, filter: filterOf(query) };
@@ -44,6 +47,15 @@ export class AdminController {
   }
 
   @Patch('users/:id')
+  @ApiOperation({ summary: "Change a user's role or deactivate them (ADMIN)" })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    403: 'not an ADMIN',
+    404: 'no such user',
+    413: true,
+    422: true,
+  })
   @ApiOkResponse({
     type: UserDto,
     description: 'a deactivated user is refused from the next request on',
@@ -61,6 +73,8 @@ export class AdminController {
   }
 
   @Get('audit')
+  @ApiOperation({ summary: 'Read the audit trail (ADMIN)' })
+  @ApiProblemResponses({ 401: true, 403: 'not an ADMIN', 422: 'a bad filter, limit or cursor' })
   @ApiOkResponse({ type: AuditPageDto })
   audit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
     const scope = { route: 'GET /admin/audit', actor, filter: filterOf(query) };

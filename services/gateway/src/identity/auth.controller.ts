@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   DomainError,
   ErrorCode,
@@ -11,6 +17,7 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import { AuthRateLimiter } from '../auth/auth-rate-limiter';
 import { Public } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto, UserDto } from './identity.dtos';
 
 @ApiTags('auth')
@@ -22,7 +29,16 @@ export class AuthController {
     private readonly limiter: AuthRateLimiter,
   ) {}
 
+  // `security: []`: these routes take no access token (the document's way of saying so).
   @Post('register')
+  @ApiOperation({ summary: 'Register an account (USER or HOST)', security: [] })
+  @ApiProblemResponses({
+    400: true,
+    409: 'the email is taken (compared case-insensitively)',
+    413: true,
+    422: 'an invalid email, a weak password, or a role other than USER or HOST',
+    429: 'too many calls from this address',
+  })
   @ApiCreatedResponse({
     type: UserDto,
     description: 'the new account (USER unless HOST was asked for)',
@@ -34,6 +50,14 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Log in: an access and a refresh token', security: [] })
+  @ApiProblemResponses({
+    400: true,
+    401: 'unknown email or wrong password (one answer for both), or a deactivated account',
+    413: true,
+    422: true,
+    429: 'too many failed logins for this account, or attempts from this address',
+  })
   @ApiOkResponse({ type: TokenPairDto })
   async login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPair> {
     const attempt = await this.limiter.beforeLogin(body.email, address);
@@ -54,6 +78,14 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair', security: [] })
+  @ApiProblemResponses({
+    400: true,
+    401: 'an unknown or dead refresh token; presenting a used one ends its whole session',
+    413: true,
+    422: true,
+    429: 'too many calls from this address',
+  })
   @ApiOkResponse({
     type: TokenPairDto,
     description: 'a new pair; the presented refresh token is dead from now on',
@@ -65,6 +97,14 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'End the session of a refresh token', security: [] })
+  @ApiProblemResponses({
+    400: true,
+    401: 'an unknown or dead refresh token',
+    413: true,
+    422: true,
+    429: 'too many calls from this address',
+  })
   @ApiNoContentResponse({ description: 'the session (refresh-token family) is ended' })
   async logout(@Body() body: RefreshTokenDto, @Ip() address: string): Promise<void> {
     await this.limiter.beforeAuthCall(address);

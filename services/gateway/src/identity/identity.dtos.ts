@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../docs/zod-dto';
 import {
   AdminUpdateUserBody,
   AuditPage,

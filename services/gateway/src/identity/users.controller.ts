@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   DomainError,
   ErrorCode,
@@ -11,6 +11,7 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import { AuthRateLimiter } from '../auth/auth-rate-limiter';
 import { CurrentActor } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { UpdateMeDto, UserDto } from './identity.dtos';
 
 @ApiTags('users')
@@ -23,12 +24,22 @@ export class UsersController {
   ) {}
 
   @Get('me')
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiProblemResponses({ 401: true })
   @ApiOkResponse({ type: UserDto })
   me(@CurrentActor() actor: Actor): Promise<User> {
     return this.bus.send(IDENTITY_QUEUE, IdentityCommand.GetUser, { userId: actor.id });
   }
 
   @Patch('me')
+  @ApiOperation({ summary: 'Change name, time zone or password' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    413: true,
+    422: 'an invalid field, or a password change without the right currentPassword',
+    429: 'too many wrong currentPasswords for this account',
+  })
   @ApiOkResponse({ type: UserDto, description: 'changing the password ends every other session' })
   async update(@CurrentActor() actor: Actor, @Body() body: UpdateMeDto): Promise<User> {
     const send = () =>

@@ -66,8 +66,8 @@ async function storedRanges(db: Connection, hostId: string): Promise<unknown[]> 
   return doc?.ranges ?? [];
 }
 
-async function commandsHandled(replicaUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${replicaUrl}/metrics`)).text();
+async function commandsHandled(metricsUrl: string): Promise<number> {
+  const metrics = await (await fetch(metricsUrl)).text();
   return metrics
     .split('\n')
     .filter(
@@ -124,7 +124,7 @@ describe('racing creates across two availability replicas', () => {
 
   it('the races were served by both replicas', async () => {
     const handled = await Promise.all(
-      platform.replicas.availability.map((replica) => commandsHandled(replica.url)),
+      platform.replicas.availability.map((replica) => commandsHandled(replica.metricsUrl)),
     );
     expect(handled.every((count) => count > 0)).toBe(true);
   });

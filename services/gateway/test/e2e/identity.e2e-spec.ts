@@ -490,10 +490,30 @@ describe('identity through the gateway', () => {
       );
     });
 
-    it('reports ready and exposes Prometheus metrics', async () => {
+    it('reports ready on the API port', async () => {
       expect((await api.get('/health/ready')).status).toBe(200);
-      const metrics = await api.get('/metrics');
-      expect(metrics.text).toContain('slotbook_http_request_seconds');
+    });
+
+    it('answers /metrics on the API port with a 404 problem: metrics are not public', async () => {
+      expectProblem(await api.get('/metrics'), 404);
+    });
+
+    it('serves Prometheus text on the METRICS_PORT of the gateway and of each service', async () => {
+      await api.get('/users/me');
+      const gateway = await fetch(platform.replicas.gateway[0].metricsUrl);
+      expect(gateway.status).toBe(200);
+      expect(gateway.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const gatewayText = await gateway.text();
+      expect(gatewayText).toMatch(/^# HELP /m);
+      expect(gatewayText).toContain('slotbook_http_request_seconds_count{');
+      expect(gatewayText).toContain('process_cpu_seconds_total');
+
+      const identity = platform.replicas.identity[0];
+      expect((await fetch(`${identity.url}/metrics`)).status).toBe(404);
+      const identityText = await (await fetch(identity.metricsUrl)).text();
+      expect(identityText).toContain('slotbook_bus_commands_total{');
+      // The metrics port serves nothing else.
+      expect((await fetch(new URL('/', identity.metricsUrl))).status).toBe(404);
     });
   });
 });

@@ -5,17 +5,18 @@ import {
   holdsSlot,
   hostMonth,
   hostMonthsTouched,
-  initialStatus,
+  isAllowed,
   listScopes,
   mayAct,
   monthsTouched,
   nextStatus,
   slotKey,
-  type BookingAction,
+  statusOnSlot,
+  type StatusAction,
 } from './booking-rules';
 
 const statuses: BookingStatus[] = ['pending', 'confirmed', 'cancelled', 'completed'];
-const actions: BookingAction[] = ['confirm', 'cancel', 'complete', 'reschedule'];
+const statusActions: StatusAction[] = ['confirm', 'cancel', 'complete'];
 
 describe('booking lifecycle', () => {
   const legal: Record<string, BookingStatus> = {
@@ -23,26 +24,32 @@ describe('booking lifecycle', () => {
     'pending cancel': 'cancelled',
     'confirmed cancel': 'cancelled',
     'confirmed complete': 'completed',
-    'pending reschedule': 'pending',
-    'confirmed reschedule': 'confirmed',
   };
 
   for (const status of statuses) {
-    for (const action of actions) {
+    for (const action of statusActions) {
       const expected = legal[`${status} ${action}`] ?? null;
       it(`${action} from ${status} ${expected ? `leads to ${expected}` : 'is an illegal transition'}`, () => {
         expect(nextStatus(status, action)).toBe(expected);
+        expect(isAllowed(status, action)).toBe(expected !== null);
       });
     }
   }
+
+  it('reschedules only a pending or confirmed booking', () => {
+    expect(statuses.filter((status) => isAllowed(status, 'reschedule'))).toEqual([
+      'pending',
+      'confirmed',
+    ]);
+  });
 
   it('only pending and confirmed bookings hold their slot', () => {
     expect(statuses.filter(holdsSlot)).toEqual(['pending', 'confirmed']);
   });
 
-  it('starts pending when the range requires confirmation, confirmed otherwise', () => {
-    expect(initialStatus(true)).toBe('pending');
-    expect(initialStatus(false)).toBe('confirmed');
+  it('gives a booking on a slot of a range that requires confirmation pending, confirmed otherwise', () => {
+    expect(statusOnSlot(true)).toBe('pending');
+    expect(statusOnSlot(false)).toBe('confirmed');
   });
 
   it('completes only once the slot has ended', () => {

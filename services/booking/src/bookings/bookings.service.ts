@@ -23,11 +23,13 @@ import { IdempotencyService, requestHash } from '../idempotency/idempotency.serv
 import {
   canCompleteAt,
   canSee,
-  initialStatus,
+  isAllowed,
   mayAct,
   nextStatus,
   slotKey,
+  statusOnSlot,
   type BookingAction,
+  type StatusAction,
 } from './booking-rules';
 import { toBooking, type BookingFields } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
@@ -91,7 +93,7 @@ export class BookingsService {
         userId: actor.id,
         startTime,
         endTime: new Date(slot.endTime),
-        status: initialStatus(slot.requiresConfirmation),
+        status: statusOnSlot(slot.requiresConfirmation),
         notes: notes ?? null,
         cancellationReason: null,
         claimId,
@@ -158,7 +160,8 @@ export class BookingsService {
   /**
    * Holds the new slot first, then moves the booking onto it by compare-and-set, then frees the
    * old one: either both happen or neither. The old claim is marked for the sweeper before the
-   * booking lets go of it; see ClaimSweeper for why this needs no lock.
+   * booking lets go of it; see ClaimSweeper for why this needs no lock. The booking takes the
+   * status the new slot gives (a range that requires confirmation makes it pending again).
    */
   private async move({
     actor,
@@ -185,6 +188,7 @@ export class BookingsService {
         const changes: BookingChanges = {
           startTime,
           endTime: new Date(slot.endTime),
+          status: statusOnSlot(slot.requiresConfirmation),
           claimId,
           rangeId: slot.rangeId,
         };
@@ -195,7 +199,11 @@ export class BookingsService {
             newEvent(
               BOOKING_EXCHANGE,
               BookingEvent.BookingRescheduled,
-              { ...record, previousStartTime: current.startTime.toISOString() },
+              {
+                ...record,
+                previousStartTime: current.startTime.toISOString(),
+                previousStatus: current.status,
+              },
               actor.id,
             ),
           new Date(),
@@ -312,7 +320,7 @@ export class BookingsService {
 
   private transition(
     command: BookingActionCommand,
-    action: Exclude<BookingAction, 'reschedule'>,
+    action: StatusAction,
     eventType: string,
     precondition?: (current: BookingDocument) => void,
     extraChanges: BookingChanges = {},
@@ -325,7 +333,7 @@ export class BookingsService {
 
   private async applyTransition(
     { actor, bookingId }: BookingActionCommand,
-    action: Exclude<BookingAction, 'reschedule'>,
+    action: StatusAction,
     eventType: string,
     precondition?: (current: BookingDocument) => void,
     extraChanges: BookingChanges = {},
@@ -366,7 +374,7 @@ export class BookingsService {
         `only the booking's ${action === 'confirm' || action === 'complete' ? 'host' : 'guest or host'} may ${action} it`,
       );
     }
-    if (nextStatus(booking.status, action) === null) {
+    if (!isAllowed(booking.status, action)) {
       throw new DomainError(
         ErrorCode.InvalidTransition,
         `a ${booking.status} booking cannot be ${pastTense(action)}`,

@@ -2,6 +2,7 @@ import type { Actor, BookingStatus } from '@slotbook/contracts';
 import {
   canCompleteAt,
   canSee,
+  hasStarted,
   holdsSlot,
   hostMonth,
   hostMonthsTouched,
@@ -57,6 +58,21 @@ describe('booking lifecycle', () => {
     expect(canCompleteAt(end, new Date('2030-01-01T09:59:59Z'))).toBe(false);
     expect(canCompleteAt(end, end)).toBe(true);
     expect(canCompleteAt(end, new Date('2030-01-01T10:00:01Z'))).toBe(true);
+  });
+});
+
+describe('when a slot has started', () => {
+  const start = new Date('2030-01-01T19:42:00Z');
+
+  it('has not started before its start, nor at the very millisecond of it', () => {
+    expect(hasStarted(start, new Date('2030-01-01T19:41:59.999Z'))).toBe(false);
+    expect(hasStarted(start, start)).toBe(false);
+  });
+
+  it('has started a millisecond after its start, while it runs and after it ended', () => {
+    expect(hasStarted(start, new Date('2030-01-01T19:42:00.001Z'))).toBe(true);
+    expect(hasStarted(start, new Date('2030-01-01T19:43:05Z'))).toBe(true);
+    expect(hasStarted(start, new Date('2030-01-02T00:00:00Z'))).toBe(true);
   });
 });
 

@@ -45,6 +45,17 @@ export function statusOnSlot(requiresConfirmation: boolean): BookingStatus {
   return requiresConfirmation ? 'pending' : 'confirmed';
 }
 
+/**
+ * A slot has started once its start is past. A started slot can no longer be booked or moved
+ * onto, and a started booking can no longer be moved (it is under way, or over): create and
+ * reschedule both decide by this. Cancelling is not bound by it (SPEC §5 allows any pending or
+ * confirmed booking to be cancelled). A slot starting this very millisecond has not started,
+ * as the free-slot listing (starts at or after now) offers it.
+ */
+export function hasStarted(startTime: Date, now: Date): boolean {
+  return startTime.getTime() < now.getTime();
+}
+
 /** A booking can be completed only once its slot has ended. */
 export function canCompleteAt(endTime: Date, now: Date): boolean {
   return endTime.getTime() <= now.getTime();

@@ -23,6 +23,7 @@ import { IdempotencyService, requestHash } from '../idempotency/idempotency.serv
 import {
   canCompleteAt,
   canSee,
+  hasStarted,
   isAllowed,
   mayAct,
   nextStatus,
@@ -80,11 +81,7 @@ export class BookingsService {
         { path: 'hostId', message: 'is yourself' },
       ]);
     }
-    if (startTime.getTime() < now.getTime()) {
-      throw DomainError.validation('the slot is in the past', [
-        { path: 'startTime', message: 'is in the past' },
-      ]);
-    }
+    assertNotStarted(startTime, now);
     const bookingId = randomUUID();
     const booking = await this.withSlot(hostId, startTime, bookingId, async (slot, claimId) => {
       const fields: BookingFields = {
@@ -169,11 +166,14 @@ export class BookingsService {
     startTime,
   }: RescheduleBookingCommand): Promise<Booking | typeof LOST_RACE> {
     const current = await this.actionable(actor, bookingId, 'reschedule');
-    if (startTime.getTime() < Date.now()) {
-      throw DomainError.validation('the slot is in the past', [
-        { path: 'startTime', message: 'is in the past' },
-      ]);
+    const now = new Date();
+    if (hasStarted(current.startTime, now)) {
+      throw new DomainError(
+        ErrorCode.InvalidTransition,
+        'a booking that has started cannot be rescheduled',
+      );
     }
+    assertNotStarted(startTime, now);
     if (startTime.getTime() === current.startTime.getTime()) {
       throw DomainError.validation('the booking is already at this time', [
         { path: 'startTime', message: 'is the current start' },
@@ -381,6 +381,15 @@ export class BookingsService {
       );
     }
     return booking;
+  }
+}
+
+/** 422 for a slot that has started: it can be neither booked nor moved onto. */
+function assertNotStarted(startTime: Date, now: Date): void {
+  if (hasStarted(startTime, now)) {
+    throw DomainError.validation('the slot has already started', [
+      { path: 'startTime', message: 'has already started' },
+    ]);
   }
 }
 

@@ -407,6 +407,50 @@ describe('bookings through the gateway', () => {
     });
   });
 
+  describe('a slot that has started', () => {
+    it('cannot be booked (422) and its booking cannot be rescheduled (409, nothing changes)', async () => {
+      const hostUser = await api.signUp({ email: uniqueEmail('soon-host'), role: 'HOST' });
+      // A range whose first 5-minute slot starts in a few seconds: booked now, under way soon.
+      const start = new Date(Math.ceil((Date.now() + 5_000) / 1_000) * 1_000);
+      const range = await api.post('/availability', {
+        token: hostUser.accessToken,
+        body: {
+          startTime: start.toISOString(),
+          endTime: new Date(start.getTime() + 4 * 5 * 60_000).toISOString(),
+          slotDuration: 5,
+        },
+      });
+      expect(range.status).toBe(201);
+      const host: HostFixture = {
+        hostId: hostUser.user.id,
+        token: hostUser.accessToken,
+        rangeId: range.body.id,
+        start,
+        slotMinutes: 5,
+      };
+      const created = await book(host, 0);
+      expect(created.status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, start.getTime() + 500 - Date.now()));
+
+      const moved = await api.post(`/bookings/${created.body.id}/reschedule`, {
+        token: guest.accessToken,
+        body: { startTime: slotAt(host, 2) },
+      });
+      expectProblem(moved, 409);
+      const after = await api.get(`/bookings/${created.body.id}`, { token: guest.accessToken });
+      expect(after.body).toEqual(created.body);
+      expect(await freeSlots(host)).toContain(slotAt(host, 2));
+
+      const other = await api.signUp({ email: uniqueEmail('too-late') });
+      expectProblem(await book(host, 0, other.accessToken), 422, 'startTime');
+      // The lifecycle still lets a booking under way be cancelled (SPEC §5 sets no time limit).
+      const cancelled = await api.post(`/bookings/${created.body.id}/cancel`, {
+        token: guest.accessToken,
+      });
+      expect(cancelled.status).toBe(200);
+    });
+  });
+
   describe('visibility', () => {
     it("answers 404 for another user's booking on get, cancel and reschedule", async () => {
       const host = await hostWithRange(api);

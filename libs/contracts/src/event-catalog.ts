@@ -91,7 +91,10 @@ export const EVENT_CATALOG: CatalogEntry[] = [
   {
     exchange: BOOKING_EXCHANGE,
     type: 'booking.rescheduled',
-    summary: 'A booking moved to another slot; `data.previousStartTime` is where it was.',
+    summary:
+      'A booking moved to another slot; `data.previousStartTime` is where it was. It takes the ' +
+      'status the new slot gives (`pending` when its range requires confirmation, else ' +
+      '`confirmed`); `data.previousStatus` is the status it had.',
     schema: BookingRescheduled,
   },
 ];

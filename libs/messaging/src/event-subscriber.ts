@@ -19,10 +19,14 @@ export interface EventSubscriberOptions {
   prefetch: number;
 }
 
+/** Thrown by a handler for an event that no redelivery can help: it is dead-lettered at once. */
+export class UnusableEvent extends Error {}
+
 /**
  * A durable subscription to domain events. Handlers must be idempotent (delivery is at least
  * once). A handler failure is redelivered a bounded number of times, then dead-lettered; an
- * envelope that does not parse goes to the dead-letter queue at once.
+ * envelope that does not parse, or that its handler calls {@link UnusableEvent}, goes to the
+ * dead-letter queue at once.
  */
 export class EventSubscriber {
   private readonly logger = new Logger(EventSubscriber.name);
@@ -89,6 +93,14 @@ export class EventSubscriber {
         await RequestContext.run(envelope.correlationId, () => this.handle(envelope));
         channel.ack(message);
       } catch (error) {
+        if (error instanceof UnusableEvent) {
+          this.logger.error(
+            { err: error, eventId: envelope.id, queue: this.options.queue },
+            'unusable event; dead-lettering it',
+          );
+          channel.nack(message, false, false);
+          return;
+        }
         this.logger.warn(
           { err: error, eventId: envelope.id },
           'event handler failed; redelivering',

@@ -9,3 +9,4 @@ export * from './disposable-redis';
 export * from './booking-fixtures';
 export * from './problem-assertions';
 export * from './broker-faults';
+export * from './eventually';

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AVAILABILITY_EXCHANGE } from '@slotbook/contracts';
+import { AVAILABILITY_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
+import { EventSubscriber } from '@slotbook/messaging';
 import { commandServiceProviders } from '@slotbook/persistence';
 import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
 import { AvailabilityLifecycle } from './availability.lifecycle';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
+import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
 import { HeldSlotsClient } from './ranges/held-slots.client';
 import { HostDirectory } from './ranges/host-directory.client';
 import { HostAvailabilityRepository } from './ranges/host-availability.repository';
@@ -46,6 +48,21 @@ export class AvailabilityModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           redisOfflineQueue: false,
         }),
+        {
+          provide: EventSubscriber,
+          inject: [HostAccountsService],
+          useFactory: (accounts: HostAccountsService) =>
+            new EventSubscriber(
+              {
+                amqpUrl: config.AMQP_URL,
+                queue: HOST_ACCOUNTS_QUEUE,
+                prefetch: 16,
+                bindings: [{ exchange: IDENTITY_EXCHANGE, pattern: 'user.*' }],
+              },
+              (event) => accounts.apply(event),
+            ),
+        },
+        HostAccountsService,
         HostWriteQueue,
         HeldSlotsClient,
         HostDirectory,

@@ -8,7 +8,13 @@ import {
 import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Model } from 'mongoose';
-import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
+import {
+  CommandBus,
+  CommandRunner,
+  EventPublisher,
+  EventSubscriber,
+  OutboxRelay,
+} from '@slotbook/messaging';
 import { REDIS } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HostAvailabilityDocument, RangeHostDocument } from './ranges/host-availability.schema';
@@ -29,16 +35,19 @@ export class AvailabilityLifecycle
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly bus: CommandBus,
+    private readonly accountEvents: EventSubscriber,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The collections and the relay's index exist before the first write.
     await Promise.all([this.hosts.init(), this.rangeHosts.init()]);
     this.relay.start();
+    await this.accountEvents.waitForConnect();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.runner.drain(this.config.SHUTDOWN_TIMEOUT_MS);
+    await this.accountEvents.close(this.config.SHUTDOWN_TIMEOUT_MS);
     await this.relay.stop();
   }
 

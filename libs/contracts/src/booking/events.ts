@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventEnvelope } from '../common/event-envelope';
 import { InstantOut } from '../common/timestamp';
-import { Booking } from './rest';
+import { Booking, BookingStatus } from './rest';
 
 export const BOOKING_EXCHANGE = 'booking.events';
 
@@ -20,7 +20,11 @@ export const BookingCancelled = eventEnvelope(
   Booking.extend({ reason: z.string().nullable() }),
 );
 export const BookingCompleted = eventEnvelope(BookingEvent.BookingCompleted, Booking);
+/**
+ * `status` is what the new slot gives the booking (pending when its range requires
+ * confirmation), so a move can change it; `previousStatus` is the status before the move.
+ */
 export const BookingRescheduled = eventEnvelope(
   BookingEvent.BookingRescheduled,
-  Booking.extend({ previousStartTime: InstantOut }),
+  Booking.extend({ previousStartTime: InstantOut, previousStatus: BookingStatus }),
 );

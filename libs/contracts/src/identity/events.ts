@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { eventEnvelope } from '../common/event-envelope';
 import { User } from './user';
 
@@ -9,6 +10,24 @@ export const IdentityEvent = {
   UserDeactivated: 'user.deactivated',
 } as const;
 
-export const UserRegistered = eventEnvelope(IdentityEvent.UserRegistered, User);
-export const UserUpdated = eventEnvelope(IdentityEvent.UserUpdated, User);
-export const UserDeactivated = eventEnvelope(IdentityEvent.UserDeactivated, User);
+/**
+ * A user as its events carry it: the record and its revision. The revision grows by one with
+ * every change of the account, so a subscriber keeps the highest it has seen: events arrive at
+ * least once and, across competing consumers or redeliveries, not always in order.
+ */
+export const UserEventRecord = User.extend({
+  version: z.number().int().min(1).describe('the revision of the account, +1 per change'),
+});
+export type UserEventRecord = z.infer<typeof UserEventRecord>;
+
+export const UserRegistered = eventEnvelope(IdentityEvent.UserRegistered, UserEventRecord);
+export const UserUpdated = eventEnvelope(IdentityEvent.UserUpdated, UserEventRecord);
+export const UserDeactivated = eventEnvelope(IdentityEvent.UserDeactivated, UserEventRecord);
+
+/** Any of identity's events about an account, told apart by `type`. */
+export const UserEvent = z.discriminatedUnion('type', [
+  UserRegistered,
+  UserUpdated,
+  UserDeactivated,
+]);
+export type UserEvent = z.infer<typeof UserEvent>;

@@ -3,6 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
+import { backoff } from '@slotbook/runtime';
+import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
 import { HostAvailabilityDocument, RangeHostDocument } from './host-availability.schema';
 import type { RangeEntry } from './range-rules';
 
@@ -11,7 +13,12 @@ export interface HostAvailability {
   hostId: string;
   version: number;
   ranges: RangeEntry[];
+  /** What identity last said of the account; null when nothing since its registration. */
+  account: HostAccount | null;
 }
+
+/** How often an account's record is tried while range writes keep moving the document on. */
+const ACCOUNT_WRITE_ATTEMPTS = 8;
 
 /** The host documents and the range-to-host map; every query is an `_id` lookup. */
 @Injectable()
@@ -27,10 +34,12 @@ export class HostAvailabilityRepository {
   async find(hostId: string): Promise<HostAvailability | null> {
     // The outbox is left out: it is the relay's, and it grows while the broker is away.
     const doc = await this.hosts
-      .findById(hostId, { version: 1, ranges: 1 })
-      .lean<Pick<HostAvailabilityDocument, 'version' | 'ranges'>>()
+      .findById(hostId, { version: 1, ranges: 1, account: 1 })
+      .lean<Pick<HostAvailabilityDocument, 'version' | 'ranges' | 'account'>>()
       .exec();
-    return doc ? { hostId, version: doc.version, ranges: doc.ranges } : null;
+    return doc
+      ? { hostId, version: doc.version, ranges: doc.ranges, account: doc.account ?? null }
+      : null;
   }
 
   /**
@@ -45,7 +54,7 @@ export class HostAvailabilityRepository {
     events: PendingEvent[],
   ): Promise<boolean> {
     const now = new Date();
-    if (read === null) return this.insert(hostId, ranges, events, now);
+    if (read === null) return this.insert(hostId, { ranges, account: null }, events, now);
     const written = await compareAndSet(
       this.hosts,
       { _id: hostId, version: read.version },
@@ -53,6 +62,31 @@ export class HostAvailabilityRepository {
       events,
     );
     return written !== null;
+  }
+
+  /**
+   * Writes down what an event says of the host's account, unless what is stored is as new
+   * (see {@link supersedes}): so redelivered and reordered events are harmless. One
+   * compare-and-set on the document's version like every write of it; the host's first write
+   * inserts the document. Throws when range writes kept winning, so the event is delivered again.
+   */
+  async recordAccount(hostId: string, account: HostAccount): Promise<void> {
+    for (let attempt = 0; attempt < ACCOUNT_WRITE_ATTEMPTS; attempt += 1) {
+      const read = await this.find(hostId);
+      if (!supersedes(account, read?.account ?? null)) return;
+      const now = new Date();
+      const written = read
+        ? (await compareAndSet(
+            this.hosts,
+            { _id: hostId, version: read.version },
+            { account, updatedAt: now },
+            [],
+          )) !== null
+        : await this.insert(hostId, { ranges: [], account }, [], now);
+      if (written) return;
+      await backoff(attempt);
+    }
+    throw new Error(`the availability of host ${hostId} kept changing; the event comes again`);
   }
 
   /** Records the host of a new range, before the range is written (idempotent). */
@@ -73,7 +107,7 @@ export class HostAvailabilityRepository {
   /** The host's first write creates its document; two first writers collide on the `_id`. */
   private async insert(
     hostId: string,
-    ranges: RangeEntry[],
+    { ranges, account }: Pick<HostAvailability, 'ranges' | 'account'>,
     events: PendingEvent[],
     now: Date,
   ): Promise<boolean> {
@@ -81,6 +115,7 @@ export class HostAvailabilityRepository {
       await this.hosts.create({
         _id: hostId,
         ranges,
+        account,
         createdAt: now,
         updatedAt: now,
         ...initialOutbox(events),

@@ -1,5 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { Role } from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
+import type { HostAccount } from '../host-accounts/host-account-rules';
 import type { RangeEntry } from './range-rules';
 
 @Schema({ _id: false, versionKey: false })
@@ -34,11 +36,26 @@ export class RangeEntryDocument implements RangeEntry {
 
 export const RangeEntrySchema = SchemaFactory.createForClass(RangeEntryDocument);
 
+@Schema({ _id: false, versionKey: false })
+export class HostAccountDocument implements HostAccount {
+  @Prop({ type: String, required: true, enum: ['ADMIN', 'HOST', 'USER'] })
+  role!: Role;
+
+  @Prop({ type: Boolean, required: true })
+  active!: boolean;
+
+  @Prop({ type: Number, required: true })
+  version!: number;
+}
+
+export const HostAccountSchema = SchemaFactory.createForClass(HostAccountDocument);
+
 /**
  * All of a host's ranges in one document, so that the no-overlap rule is decided on one
  * record and written with one compare-and-set on its version: a writer that read an older
  * version changes nothing and decides again. The events of each change wait in the same
- * document's outbox.
+ * document's outbox. Beside the ranges, what identity last said of the account (whether it can
+ * be booked), so that a booking's check and a `/slots` read stay one `_id` lookup.
  */
 @Schema({ collection: 'host_availability', versionKey: false })
 export class HostAvailabilityDocument extends OutboxRecord {
@@ -48,6 +65,10 @@ export class HostAvailabilityDocument extends OutboxRecord {
 
   @Prop({ type: [RangeEntrySchema], default: [] })
   ranges!: RangeEntry[];
+
+  /** Null until an event about the account after its registration (see isBookable). */
+  @Prop({ type: HostAccountSchema, default: null })
+  account!: HostAccount | null;
 }
 
 export const HostAvailabilitySchema = SchemaFactory.createForClass(HostAvailabilityDocument);

@@ -21,6 +21,7 @@ import {
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from '../config';
+import { isBookable } from '../host-accounts/host-account-rules';
 import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
 import { HostAvailabilityRepository } from './host-availability.repository';
@@ -129,9 +130,11 @@ export class RangesService {
     };
   }
 
+  /** An account that cannot be booked (deactivated, or no longer a HOST) offers nothing. */
   async listBookable({ hostId, from, to }: ListBookableRangesCommand): Promise<BookableRanges> {
     const now = new Date();
     const stored = await this.hostRanges.find(hostId);
+    if (!isBookable(stored?.account ?? null)) return { data: [] };
     return {
       data: rangesInWindow(stored?.ranges ?? [], from, to)
         .filter((range) => !isChanging(range, now))
@@ -139,8 +142,10 @@ export class RangesService {
     };
   }
 
+  /** 404 for an account that cannot be booked, as for an unknown host (SPEC §5). */
   async verifySlot({ hostId, startTime }: VerifySlotCommand): Promise<VerifiedSlot> {
     const stored = await this.hostRanges.find(hostId);
+    if (!isBookable(stored?.account ?? null)) throw DomainError.notFound('host');
     const range = rangeOfSlot(stored?.ranges ?? [], startTime, new Date());
     return toVerifiedSlot(range, startTime);
   }

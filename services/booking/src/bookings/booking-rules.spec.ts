@@ -2,20 +2,22 @@ import type { Actor, BookingStatus } from '@slotbook/contracts';
 import {
   canCompleteAt,
   canSee,
+  hasStarted,
   holdsSlot,
   hostMonth,
   hostMonthsTouched,
-  initialStatus,
+  isAllowed,
   listScopes,
   mayAct,
   monthsTouched,
   nextStatus,
   slotKey,
-  type BookingAction,
+  statusOnSlot,
+  type StatusAction,
 } from './booking-rules';
 
 const statuses: BookingStatus[] = ['pending', 'confirmed', 'cancelled', 'completed'];
-const actions: BookingAction[] = ['confirm', 'cancel', 'complete', 'reschedule'];
+const statusActions: StatusAction[] = ['confirm', 'cancel', 'complete'];
 
 describe('booking lifecycle', () => {
   const legal: Record<string, BookingStatus> = {
@@ -23,26 +25,32 @@ describe('booking lifecycle', () => {
     'pending cancel': 'cancelled',
     'confirmed cancel': 'cancelled',
     'confirmed complete': 'completed',
-    'pending reschedule': 'pending',
-    'confirmed reschedule': 'confirmed',
   };
 
   for (const status of statuses) {
-    for (const action of actions) {
+    for (const action of statusActions) {
       const expected = legal[`${status} ${action}`] ?? null;
       it(`${action} from ${status} ${expected ? `leads to ${expected}` : 'is an illegal transition'}`, () => {
         expect(nextStatus(status, action)).toBe(expected);
+        expect(isAllowed(status, action)).toBe(expected !== null);
       });
     }
   }
+
+  it('reschedules only a pending or confirmed booking', () => {
+    expect(statuses.filter((status) => isAllowed(status, 'reschedule'))).toEqual([
+      'pending',
+      'confirmed',
+    ]);
+  });
 
   it('only pending and confirmed bookings hold their slot', () => {
     expect(statuses.filter(holdsSlot)).toEqual(['pending', 'confirmed']);
   });
 
-  it('starts pending when the range requires confirmation, confirmed otherwise', () => {
-    expect(initialStatus(true)).toBe('pending');
-    expect(initialStatus(false)).toBe('confirmed');
+  it('gives a booking on a slot of a range that requires confirmation pending, confirmed otherwise', () => {
+    expect(statusOnSlot(true)).toBe('pending');
+    expect(statusOnSlot(false)).toBe('confirmed');
   });
 
   it('completes only once the slot has ended', () => {
@@ -50,6 +58,21 @@ describe('booking lifecycle', () => {
     expect(canCompleteAt(end, new Date('2030-01-01T09:59:59Z'))).toBe(false);
     expect(canCompleteAt(end, end)).toBe(true);
     expect(canCompleteAt(end, new Date('2030-01-01T10:00:01Z'))).toBe(true);
+  });
+});
+
+describe('when a slot has started', () => {
+  const start = new Date('2030-01-01T19:42:00Z');
+
+  it('has not started before its start, nor at the very millisecond of it', () => {
+    expect(hasStarted(start, new Date('2030-01-01T19:41:59.999Z'))).toBe(false);
+    expect(hasStarted(start, start)).toBe(false);
+  });
+
+  it('has started a millisecond after its start, while it runs and after it ended', () => {
+    expect(hasStarted(start, new Date('2030-01-01T19:42:00.001Z'))).toBe(true);
+    expect(hasStarted(start, new Date('2030-01-01T19:43:05Z'))).toBe(true);
+    expect(hasStarted(start, new Date('2030-01-02T00:00:00Z'))).toBe(true);
   });
 });
 

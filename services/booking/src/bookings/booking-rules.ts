@@ -6,19 +6,29 @@ import type { Actor, BookingStatus } from '@slotbook/contracts';
  *
  *   pending ──confirm──▶ confirmed ──complete──▶ completed
  *      └──────cancel──────┴──cancel──▶ cancelled
+ *
+ * A reschedule moves a pending or confirmed booking to another slot, where it takes the status
+ * that slot gives a new booking ({@link statusOnSlot}), whatever its status was before.
  */
 export type BookingAction = 'confirm' | 'cancel' | 'complete' | 'reschedule';
 
-const TRANSITIONS: Record<BookingAction, Partial<Record<BookingStatus, BookingStatus>>> = {
+/** The actions whose result is a fixed status; a reschedule's comes from its new slot. */
+export type StatusAction = Exclude<BookingAction, 'reschedule'>;
+
+const TRANSITIONS: Record<StatusAction, Partial<Record<BookingStatus, BookingStatus>>> = {
   confirm: { pending: 'confirmed' },
   cancel: { pending: 'cancelled', confirmed: 'cancelled' },
   complete: { confirmed: 'completed' },
-  reschedule: { pending: 'pending', confirmed: 'confirmed' },
 };
 
 /** The status after `action`, or null when the action is not allowed from `status`. */
-export function nextStatus(status: BookingStatus, action: BookingAction): BookingStatus | null {
+export function nextStatus(status: BookingStatus, action: StatusAction): BookingStatus | null {
   return TRANSITIONS[action][status] ?? null;
+}
+
+/** Whether the lifecycle allows `action` from `status` (otherwise 409). */
+export function isAllowed(status: BookingStatus, action: BookingAction): boolean {
+  return action === 'reschedule' ? holdsSlot(status) : nextStatus(status, action) !== null;
 }
 
 /** Pending and confirmed bookings hold their slot; the others have let it go. */
@@ -26,8 +36,24 @@ export function holdsSlot(status: BookingStatus): boolean {
   return status === 'pending' || status === 'confirmed';
 }
 
-export function initialStatus(requiresConfirmation: boolean): BookingStatus {
+/**
+ * The status of a booking on a slot, made there or moved there: pending when the slot's range
+ * requires the host's confirmation, confirmed otherwise. So a reschedule can neither skip a
+ * confirmation the new slot asks for nor keep one the new slot does not.
+ */
+export function statusOnSlot(requiresConfirmation: boolean): BookingStatus {
   return requiresConfirmation ? 'pending' : 'confirmed';
+}
+
+/**
+ * A slot has started once its start is past. A started slot can no longer be booked or moved
+ * onto, and a started booking can no longer be moved (it is under way, or over): create and
+ * reschedule both decide by this. Cancelling is not bound by it (SPEC §5 allows any pending or
+ * confirmed booking to be cancelled). A slot starting this very millisecond has not started,
+ * as the free-slot listing (starts at or after now) offers it.
+ */
+export function hasStarted(startTime: Date, now: Date): boolean {
+  return startTime.getTime() < now.getTime();
 }
 
 /** A booking can be completed only once its slot has ended. */

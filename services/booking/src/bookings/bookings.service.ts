@@ -22,11 +22,14 @@ import { IdempotencyService, requestHash } from '../idempotency/idempotency.serv
 import {
   canCompleteAt,
   canSee,
-  initialStatus,
+  hasStarted,
+  isAllowed,
   mayAct,
   nextStatus,
   slotKey,
+  statusOnSlot,
   type BookingAction,
+  type StatusAction,
 } from './booking-rules';
 import { toBooking, type BookingFields } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
@@ -84,11 +87,7 @@ export class BookingsService {
         { path: 'hostId', message: 'is yourself' },
       ]);
     }
-    if (startTime.getTime() < now.getTime()) {
-      throw DomainError.validation('the slot is in the past', [
-        { path: 'startTime', message: 'is in the past' },
-      ]);
-    }
+    assertNotStarted(startTime, now);
     const bookingId = commandId;
     let earlier: BookingDocument | null = null;
     const booking = await this.withSlot(
@@ -102,7 +101,7 @@ export class BookingsService {
           userId: actor.id,
           startTime,
           endTime: new Date(slot.endTime),
-          status: initialStatus(slot.requiresConfirmation),
+          status: statusOnSlot(slot.requiresConfirmation),
           notes: notes ?? null,
           cancellationReason: null,
           claimId,
@@ -183,7 +182,8 @@ export class BookingsService {
   /**
    * Holds the new slot first, then moves the booking onto it by compare-and-set, then frees the
    * old one: either both happen or neither. The old claim is marked for the sweeper before the
-   * booking lets go of it; see ClaimSweeper for why this needs no lock.
+   * booking lets go of it; see ClaimSweeper for why this needs no lock. The booking takes the
+   * status the new slot gives (a range that requires confirmation makes it pending again).
    */
   private async move({
     actor,
@@ -191,11 +191,14 @@ export class BookingsService {
     startTime,
   }: RescheduleBookingCommand): Promise<Booking | typeof LOST_RACE> {
     const current = await this.actionable(actor, bookingId, 'reschedule');
-    if (startTime.getTime() < Date.now()) {
-      throw DomainError.validation('the slot is in the past', [
-        { path: 'startTime', message: 'is in the past' },
-      ]);
+    const now = new Date();
+    if (hasStarted(current.startTime, now)) {
+      throw new DomainError(
+        ErrorCode.InvalidTransition,
+        'a booking that has started cannot be rescheduled',
+      );
     }
+    assertNotStarted(startTime, now);
     if (startTime.getTime() === current.startTime.getTime()) {
       throw DomainError.validation('the booking is already at this time', [
         { path: 'startTime', message: 'is the current start' },
@@ -210,6 +213,7 @@ export class BookingsService {
         const changes: BookingChanges = {
           startTime,
           endTime: new Date(slot.endTime),
+          status: statusOnSlot(slot.requiresConfirmation),
           claimId,
           rangeId: slot.rangeId,
         };
@@ -220,7 +224,11 @@ export class BookingsService {
             newEvent(
               BOOKING_EXCHANGE,
               BookingEvent.BookingRescheduled,
-              { ...record, previousStartTime: current.startTime.toISOString() },
+              {
+                ...record,
+                previousStartTime: current.startTime.toISOString(),
+                previousStatus: current.status,
+              },
               actor.id,
             ),
           new Date(),
@@ -360,7 +368,7 @@ export class BookingsService {
 
   private transition(
     command: BookingActionCommand,
-    action: Exclude<BookingAction, 'reschedule'>,
+    action: StatusAction,
     eventType: string,
     precondition?: (current: BookingDocument) => void,
     extraChanges: BookingChanges = {},
@@ -373,7 +381,7 @@ export class BookingsService {
 
   private async applyTransition(
     { actor, bookingId }: BookingActionCommand,
-    action: Exclude<BookingAction, 'reschedule'>,
+    action: StatusAction,
     eventType: string,
     precondition?: (current: BookingDocument) => void,
     extraChanges: BookingChanges = {},
@@ -414,7 +422,7 @@ export class BookingsService {
         `only the booking's ${action === 'confirm' || action === 'complete' ? 'host' : 'guest or host'} may ${action} it`,
       );
     }
-    if (nextStatus(booking.status, action) === null) {
+    if (!isAllowed(booking.status, action)) {
       throw new DomainError(
         ErrorCode.InvalidTransition,
         `a ${booking.status} booking cannot be ${pastTense(action)}`,
@@ -426,6 +434,15 @@ export class BookingsService {
 
 function isSlotTaken(error: unknown): boolean {
   return error instanceof DomainError && error.code === ErrorCode.SlotTaken;
+}
+
+/** 422 for a slot that has started: it can be neither booked nor moved onto. */
+function assertNotStarted(startTime: Date, now: Date): void {
+  if (hasStarted(startTime, now)) {
+    throw DomainError.validation('the slot has already started', [
+      { path: 'startTime', message: 'has already started' },
+    ]);
+  }
 }
 
 function pastTense(action: BookingAction): string {

@@ -322,6 +322,135 @@ describe('bookings through the gateway', () => {
     });
   });
 
+  describe('rescheduling takes the rules of the new slot', () => {
+    /** A second range of the host, touching the end of its first (8 slots by default). */
+    async function rangeAfter(host: HostFixture, requiresConfirmation: boolean): Promise<string> {
+      const start = slotAt(host, 8);
+      const end = slotAt(host, 12);
+      const range = await api.post('/availability', {
+        token: host.token,
+        body: {
+          startTime: start,
+          endTime: end,
+          slotDuration: host.slotMinutes,
+          requiresConfirmation,
+        },
+      });
+      expect(range.status).toBe(201);
+      return start;
+    }
+
+    async function rescheduledEvent(bookingId: string): Promise<any> {
+      await events.waitFor((all) =>
+        all.some((e) => e.routingKey === 'booking.rescheduled' && e.envelope.data.id === bookingId),
+      );
+      return events.matching(
+        (e) => e.routingKey === 'booking.rescheduled' && e.envelope.data.id === bookingId,
+      )[0].envelope;
+    }
+
+    it('makes a confirmed booking pending when it moves onto a slot that requires confirmation, until the host confirms', async () => {
+      const host = await hostWithRange(api);
+      const target = await rangeAfter(host, true);
+      const created = await book(host, 0);
+      expect(created.body.status).toBe('confirmed');
+      const moved = await api.post(`/bookings/${created.body.id}/reschedule`, {
+        token: guest.accessToken,
+        body: { startTime: target },
+      });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ startTime: target, status: 'pending' });
+      expect((await rescheduledEvent(created.body.id)).data).toMatchObject({
+        status: 'pending',
+        previousStatus: 'confirmed',
+        startTime: target,
+        previousStartTime: slotAt(host, 0),
+      });
+      expectProblem(
+        await api.post(`/bookings/${created.body.id}/confirm`, { token: guest.accessToken }),
+        403,
+      );
+      const confirmed = await api.post(`/bookings/${created.body.id}/confirm`, {
+        token: host.token,
+      });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body.status).toBe('confirmed');
+    });
+
+    it('confirms a pending booking that moves onto a slot that needs no confirmation', async () => {
+      const host = await hostWithRange(api, { requiresConfirmation: true });
+      const target = await rangeAfter(host, false);
+      const created = await book(host, 0);
+      expect(created.body.status).toBe('pending');
+      const moved = await api.post(`/bookings/${created.body.id}/reschedule`, {
+        token: guest.accessToken,
+        body: { startTime: target },
+      });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({ startTime: target, status: 'confirmed' });
+      expect((await rescheduledEvent(created.body.id)).data).toMatchObject({
+        status: 'confirmed',
+        previousStatus: 'pending',
+      });
+    });
+
+    it('makes a host-confirmed booking pending again when it moves within a range that requires confirmation', async () => {
+      const host = await hostWithRange(api, { requiresConfirmation: true });
+      const created = await book(host, 0);
+      await api.post(`/bookings/${created.body.id}/confirm`, { token: host.token });
+      const moved = await api.post(`/bookings/${created.body.id}/reschedule`, {
+        token: guest.accessToken,
+        body: { startTime: slotAt(host, 3) },
+      });
+      expect(moved.status).toBe(200);
+      expect(moved.body.status).toBe('pending');
+    });
+  });
+
+  describe('a slot that has started', () => {
+    it('cannot be booked (422) and its booking cannot be rescheduled (409, nothing changes)', async () => {
+      const hostUser = await api.signUp({ email: uniqueEmail('soon-host'), role: 'HOST' });
+      // A range whose first 5-minute slot starts in a few seconds: booked now, under way soon.
+      const start = new Date(Math.ceil((Date.now() + 5_000) / 1_000) * 1_000);
+      const range = await api.post('/availability', {
+        token: hostUser.accessToken,
+        body: {
+          startTime: start.toISOString(),
+          endTime: new Date(start.getTime() + 4 * 5 * 60_000).toISOString(),
+          slotDuration: 5,
+        },
+      });
+      expect(range.status).toBe(201);
+      const host: HostFixture = {
+        hostId: hostUser.user.id,
+        token: hostUser.accessToken,
+        rangeId: range.body.id,
+        start,
+        slotMinutes: 5,
+      };
+      const created = await book(host, 0);
+      expect(created.status).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, start.getTime() + 500 - Date.now()));
+
+      const moved = await api.post(`/bookings/${created.body.id}/reschedule`, {
+        token: guest.accessToken,
+        body: { startTime: slotAt(host, 2) },
+      });
+      expectProblem(moved, 409);
+      const after = await api.get(`/bookings/${created.body.id}`, { token: guest.accessToken });
+      expect(after.body).toEqual(created.body);
+      expect(await freeSlots(host)).toContain(slotAt(host, 2));
+
+      const other = await api.signUp({ email: uniqueEmail('too-late') });
+      expectProblem(await book(host, 0, other.accessToken), 422, 'startTime');
+      // The lifecycle still lets a booking under way be cancelled (SPEC §5 sets no time limit).
+      const cancelled = await api.post(`/bookings/${created.body.id}/cancel`, {
+        token: guest.accessToken,
+      });
+      expect(cancelled.status).toBe(200);
+    });
+  });
+
   describe('visibility', () => {
     it("answers 404 for another user's booking on get, cancel and reschedule", async () => {
       const host = await hostWithRange(api);

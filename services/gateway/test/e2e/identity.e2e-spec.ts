@@ -140,7 +140,7 @@ describe('identity through the gateway', () => {
         occurredAt: expect.stringMatching(/Z$/),
         correlationId: expect.any(String),
         actorId: response.body.id,
-        data: response.body,
+        data: { ...response.body, version: 1 },
       });
       expect(event.envelope.correlationId).toBe(response.headers.get('x-request-id'));
     });

@@ -8,6 +8,7 @@ import {
   type Page,
   type PendingEvent,
   type User,
+  type UserEventRecord,
 } from '@slotbook/contracts';
 import {
   afterCursor,
@@ -34,7 +35,7 @@ export class UsersRepository {
   /** Inserts the user and its first event in one write; a taken email is a conflict. */
   async insert(
     user: NewUser,
-    event: (record: User) => PendingEvent,
+    event: (record: UserEventRecord) => PendingEvent,
     now: Date,
   ): Promise<UserDocument> {
     const fields = {
@@ -45,7 +46,11 @@ export class UsersRepository {
       createdAt: now,
       updatedAt: now,
     };
-    const doc: UserDocument = { ...fields, ...initialOutbox([event(toUser(fields))]) };
+    // A new record starts at version 1 (see initialOutbox).
+    const doc: UserDocument = {
+      ...fields,
+      ...initialOutbox([event({ ...toUser(fields), version: 1 })]),
+    };
     try {
       await this.model.create(doc);
       return doc;
@@ -68,17 +73,19 @@ export class UsersRepository {
 
   /**
    * Applies `changes` to the user as it was read and appends the events describing the result,
-   * in one compare-and-set on its version (the outbox's atomicity). Answers the user as
-   * written, or null when it changed since it was read: decide again on a fresh read.
+   * in one compare-and-set on its version (the outbox's atomicity). The events carry the
+   * version the write gives the user. Answers the user as written, or null when it changed
+   * since it was read: decide again on a fresh read.
    */
   change(
     current: UserDocument,
     changes: UserChanges,
-    events: (record: User) => PendingEvent[],
+    events: (record: UserEventRecord) => PendingEvent[],
     now: Date,
   ): Promise<UserDocument | null> {
     const set = { ...changes, updatedAt: now };
-    return compareAndSet(this.model, current, set, events(toUser({ ...current, ...set })));
+    const record = { ...toUser({ ...current, ...set }), version: current.version + 1 };
+    return compareAndSet(this.model, current, set, events(record));
   }
 
   async list(query: ListUsersQuery): Promise<Page<User>> {

@@ -11,6 +11,7 @@ import {
   type PendingEvent,
   type UpdateProfileCommand,
   type User,
+  type UserEventRecord,
 } from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
@@ -149,6 +150,6 @@ export class UsersService {
   }
 }
 
-function updatedEvent(record: User, actor: Actor): PendingEvent {
+function updatedEvent(record: UserEventRecord, actor: Actor): PendingEvent {
   return newEvent(IDENTITY_EXCHANGE, IdentityEvent.UserUpdated, record, actor.id);
 }

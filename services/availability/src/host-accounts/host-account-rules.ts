@@ -1,0 +1,28 @@
+import type { Role } from '@slotbook/contracts';
+
+/** What availability knows of a host's account, from identity's events about it. */
+export interface HostAccount {
+  role: Role;
+  active: boolean;
+  /** The account's revision in identity (+1 per change). */
+  version: number;
+}
+
+/**
+ * Only an active HOST can be booked. An account availability has heard nothing about is taken
+ * as bookable: it is a host whose registration (version 1) made no record here, since
+ * nothing but a HOST can publish availability; every later change of any account is recorded.
+ */
+export function isBookable(account: HostAccount | null): boolean {
+  return account === null || (account.role === 'HOST' && account.active);
+}
+
+/**
+ * Whether an event about the account says something newer than what is stored. Events come at
+ * least once and, across replicas and redeliveries, in any order, so the account's version
+ * decides, never the order of arrival. With nothing stored, a registration (version 1) needs
+ * no record: it says nothing {@link isBookable} does not assume, and nothing older can follow.
+ */
+export function supersedes(incoming: HostAccount, stored: HostAccount | null): boolean {
+  return incoming.version > (stored?.version ?? 1);
+}

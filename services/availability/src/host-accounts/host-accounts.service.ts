@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { UserEvent, type AnyEventEnvelope } from '@slotbook/contracts';
+import { UnusableEvent } from '@slotbook/messaging';
+import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
+
+/** The durable queue availability learns of accounts from (replicas compete on it). */
+export const HOST_ACCOUNTS_QUEUE = 'availability.host-accounts';
+
+/**
+ * Keeps, beside each host's ranges, whether identity says the account can be booked: from
+ * `user.*` events, at least once and in any order (the account's version decides). So a
+ * deactivated or demoted host stops being bookable without booking or `/slots` asking identity.
+ */
+@Injectable()
+export class HostAccountsService {
+  constructor(private readonly hostRanges: HostAvailabilityRepository) {}
+
+  async apply(envelope: AnyEventEnvelope): Promise<void> {
+    const parsed = UserEvent.safeParse(envelope);
+    if (!parsed.success) {
+      throw new UnusableEvent(`a ${envelope.type} event that does not match its schema`);
+    }
+    const { id, role, active, version } = parsed.data.data;
+    await this.hostRanges.recordAccount(id, { role, active, version });
+  }
+}

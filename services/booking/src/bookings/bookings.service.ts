@@ -90,6 +90,7 @@ export class BookingsService {
     assertNotStarted(startTime, now);
     const bookingId = commandId;
     let earlier: BookingDocument | null = null;
+    let inserted = false;
     const booking = await this.withSlot(
       hostId,
       startTime,
@@ -121,7 +122,10 @@ export class BookingsService {
             ),
           ]),
         };
-        if (await this.bookings.insert(doc)) return doc;
+        if (await this.bookings.insert(doc)) {
+          inserted = true;
+          return doc;
+        }
         // Another run of this command wrote the booking first; or the sweeper buried its id.
         const existing = await this.bookings.findById(bookingId);
         if (!existing) {
@@ -135,7 +139,10 @@ export class BookingsService {
       { ownClaims: true, repeated },
     );
     if (booking === LOST_RACE) return toBooking(earlier!);
-    this.relay.kick({ recordId: booking._id, version: booking.version, events: booking.outbox });
+    // What an earlier run wrote is that run's (or the timed pass's) to relay.
+    if (inserted) {
+      this.relay.kick({ recordId: booking._id, version: booking.version, events: booking.outbox });
+    }
     return toBooking(booking);
   }
 

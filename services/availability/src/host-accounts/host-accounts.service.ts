@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UserEvent, type AnyEventEnvelope } from '@slotbook/contracts';
 import { UnusableEvent } from '@slotbook/messaging';
+import { RecordChanges } from '@slotbook/persistence';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 
 /** The durable queue availability learns of accounts from (replicas compete on it). */
@@ -13,7 +14,10 @@ export const HOST_ACCOUNTS_QUEUE = 'availability.host-accounts';
  */
 @Injectable()
 export class HostAccountsService {
-  constructor(private readonly hostRanges: HostAvailabilityRepository) {}
+  constructor(
+    private readonly hostRanges: HostAvailabilityRepository,
+    private readonly changes: RecordChanges,
+  ) {}
 
   async apply(envelope: AnyEventEnvelope): Promise<void> {
     const parsed = UserEvent.safeParse(envelope);
@@ -21,6 +25,7 @@ export class HostAccountsService {
       throw new UnusableEvent(`a ${envelope.type} event that does not match its schema`);
     }
     const { id, role, active, version } = parsed.data.data;
-    await this.hostRanges.recordAccount(id, { role, active, version });
+    // A 409 after range writes kept winning sends the event back to the queue, to come again.
+    await this.changes.of(() => this.hostRanges.recordAccount(id, { role, active, version }));
   }
 }

@@ -2,8 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
-import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
-import { backoff } from '@slotbook/runtime';
+import {
+  LOST_RACE,
+  compareAndSet,
+  initialOutbox,
+  isDuplicateKeyError,
+} from '@slotbook/persistence';
 import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
 import { HostAvailabilityDocument, RangeHostDocument } from './host-availability.schema';
 import type { RangeEntry } from './range-rules';
@@ -16,9 +20,6 @@ export interface HostAvailability {
   /** What identity last said of the account; null when nothing since its registration. */
   account: HostAccount | null;
 }
-
-/** How often an account's record is tried while range writes keep moving the document on. */
-const ACCOUNT_WRITE_ATTEMPTS = 8;
 
 /** The host documents and the range-to-host map; every query is an `_id` lookup. */
 @Injectable()
@@ -67,26 +68,22 @@ export class HostAvailabilityRepository {
   /**
    * Writes down what an event says of the host's account, unless what is stored is as new
    * (see {@link supersedes}): so redelivered and reordered events are harmless. One
-   * compare-and-set on the document's version like every write of it; the host's first write
-   * inserts the document. Throws when range writes kept winning, so the event is delivered again.
+   * compare-and-set on the document's version like every write of it (the host's first write
+   * inserts the document); LOST_RACE when another write got there first: decide again.
    */
-  async recordAccount(hostId: string, account: HostAccount): Promise<void> {
-    for (let attempt = 0; attempt < ACCOUNT_WRITE_ATTEMPTS; attempt += 1) {
-      const read = await this.find(hostId);
-      if (!supersedes(account, read?.account ?? null)) return;
-      const now = new Date();
-      const written = read
-        ? (await compareAndSet(
-            this.hosts,
-            { _id: hostId, version: read.version },
-            { account, updatedAt: now },
-            [],
-          )) !== null
-        : await this.insert(hostId, { ranges: [], account }, [], now);
-      if (written) return;
-      await backoff(attempt);
-    }
-    throw new Error(`the availability of host ${hostId} kept changing; the event comes again`);
+  async recordAccount(hostId: string, account: HostAccount): Promise<void | typeof LOST_RACE> {
+    const read = await this.find(hostId);
+    if (!supersedes(account, read?.account ?? null)) return;
+    const now = new Date();
+    const written = read
+      ? (await compareAndSet(
+          this.hosts,
+          { _id: hostId, version: read.version },
+          { account, updatedAt: now },
+          [],
+        )) !== null
+      : await this.insert(hostId, { ranges: [], account }, [], now);
+    return written ? undefined : LOST_RACE;
   }
 
   /** Records the host of a new range, before the range is written (idempotent). */

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { Role } from '@slotbook/contracts';
+import { Role } from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 import type { HostAccount } from '../host-accounts/host-account-rules';
 import type { RangeEntry } from './range-rules';
@@ -38,7 +38,7 @@ export const RangeEntrySchema = SchemaFactory.createForClass(RangeEntryDocument)
 
 @Schema({ _id: false, versionKey: false })
 export class HostAccountDocument implements HostAccount {
-  @Prop({ type: String, required: true, enum: ['ADMIN', 'HOST', 'USER'] })
+  @Prop({ type: String, required: true, enum: Role.options })
   role!: Role;
 
   @Prop({ type: Boolean, required: true })

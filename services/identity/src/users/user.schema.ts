@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@slotbook/contracts';
+import { Role } from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 
 @Schema({ collection: 'users', versionKey: false })
@@ -21,7 +21,7 @@ export class UserDocument extends OutboxRecord {
   @Prop({ required: true })
   name!: string;
 
-  @Prop({ type: String, required: true, enum: ['ADMIN', 'HOST', 'USER'] })
+  @Prop({ type: String, required: true, enum: Role.options })
   role!: Role;
 
   @Prop({ required: true, default: true })

@@ -4,6 +4,12 @@ import {
   AvailabilityCreated,
   AvailabilityDeleted,
   AvailabilityUpdated,
+  EventTypeCreated,
+  EventTypeDeleted,
+  EventTypeUpdated,
+  ScheduleCreated,
+  ScheduleDeleted,
+  ScheduleUpdated,
 } from './availability/events';
 import {
   BOOKING_EXCHANGE,
@@ -63,6 +69,46 @@ export const EVENT_CATALOG: CatalogEntry[] = [
     type: 'availability.deleted',
     summary: 'A range was deleted; `data` is the range as it was.',
     schema: AvailabilityDeleted,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'schedule.created',
+    summary: 'A host stated weekly hours in a time zone; `data` is the schedule.',
+    schema: ScheduleCreated,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'schedule.updated',
+    summary:
+      'A schedule was changed (hours, overrides, zone or name); `data` is the schedule after ' +
+      'the change. Existing bookings stay as they are.',
+    schema: ScheduleUpdated,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'schedule.deleted',
+    summary: 'A schedule was deleted; `data` is the schedule as it was.',
+    schema: ScheduleDeleted,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'event-type.created',
+    summary: 'A host offered a kind of booking on a schedule; `data` is the event type.',
+    schema: EventTypeCreated,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'event-type.updated',
+    summary:
+      'An event type was changed; `data` is the event type after the change. Existing bookings ' +
+      'keep their times.',
+    schema: EventTypeUpdated,
+  },
+  {
+    exchange: AVAILABILITY_EXCHANGE,
+    type: 'event-type.deleted',
+    summary: 'An event type was deleted; `data` is the event type as it was.',
+    schema: EventTypeDeleted,
   },
   {
     exchange: BOOKING_EXCHANGE,

@@ -4,6 +4,7 @@ export * from './common/event-envelope';
 export * from './common/pagination';
 export * from './common/problem';
 export * from './common/reply';
+export * from './common/time-zone';
 export * from './common/timestamp';
 export * from './identity/commands';
 export * from './identity/events';

@@ -58,6 +58,7 @@ describe('claim sweeper', () => {
       notes: null,
       cancellationReason: null,
       claimId,
+      eventTypeId: null,
       rangeId: 'range',
       createdAt: start,
       updatedAt: start,

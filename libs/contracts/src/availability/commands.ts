@@ -15,6 +15,20 @@ export const AvailabilityCommand = {
   ListBookableRanges: 'availability.list-bookable-ranges',
   /** Asked by booking after it claimed a slot: is this (still) a whole slot of the host's availability? */
   VerifySlot: 'availability.verify-slot',
+  CreateSchedule: 'availability.create-schedule',
+  GetSchedule: 'availability.get-schedule',
+  UpdateSchedule: 'availability.update-schedule',
+  DeleteSchedule: 'availability.delete-schedule',
+  ListSchedules: 'availability.list-schedules',
+  CreateEventType: 'availability.create-event-type',
+  GetEventType: 'availability.get-event-type',
+  UpdateEventType: 'availability.update-event-type',
+  DeleteEventType: 'availability.delete-event-type',
+  ListEventTypes: 'availability.list-event-types',
+  /** The event type with its schedule, for slot math (404 unless its host can be booked). */
+  GetBookableEventType: 'availability.get-bookable-event-type',
+  /** Asked by booking before it claims the time: is this a slot of the event type now? */
+  VerifyEventTypeSlot: 'availability.verify-event-type-slot',
 } as const;
 
 export const CreateRangeCommand = CreateRangeBody.extend({ actor: Actor });

@@ -49,7 +49,19 @@ export const ListHeldSlotsCommand = z.object({
 });
 export type ListHeldSlotsCommand = z.infer<typeof ListHeldSlotsCommand>;
 
-export const HeldSlot = z.object({ startTime: InstantOut, endTime: InstantOut });
+/**
+ * A slot held by an active booking (or being booked right now). `occupiedFrom`/`occupiedUntil`
+ * is the host time it keeps busy, its event type's buffers included (SPEC §4a); while a range
+ * booking is being made its end is not known yet, and its start alone is reported as held.
+ * `eventTypeId` is null for a slot of a range.
+ */
+export const HeldSlot = z.object({
+  startTime: InstantOut,
+  endTime: InstantOut,
+  occupiedFrom: InstantOut,
+  occupiedUntil: InstantOut,
+  eventTypeId: z.string().nullable(),
+});
 export type HeldSlot = z.infer<typeof HeldSlot>;
 export const HeldSlots = z.object({ data: z.array(HeldSlot) });
 export type HeldSlots = z.infer<typeof HeldSlots>;

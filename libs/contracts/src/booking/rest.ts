@@ -8,11 +8,30 @@ export type BookingStatus = z.infer<typeof BookingStatus>;
 export const NOTES_MAX_LENGTH = 2000;
 export const REASON_MAX_LENGTH = 500;
 
-export const CreateBookingBody = z.strictObject({
-  hostId: z.string().min(1).max(100),
-  startTime: Instant,
-  notes: z.string().max(NOTES_MAX_LENGTH).optional(),
-});
+/**
+ * `POST /bookings`: a slot of a host's ranges (`hostId`) or of an event type (`eventTypeId`),
+ * exactly one of the two.
+ */
+export const CreateBookingBody = z
+  .strictObject({
+    hostId: z.string().min(1).max(100).optional().describe("book a slot of this host's ranges"),
+    eventTypeId: z.string().min(1).max(100).optional().describe('book a slot of this event type'),
+    startTime: Instant,
+    notes: z.string().max(NOTES_MAX_LENGTH).optional(),
+  })
+  .superRefine((body, context) => {
+    const given = [body.hostId, body.eventTypeId].filter((id) => id !== undefined).length;
+    if (given !== 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [body.hostId === undefined ? 'hostId' : 'eventTypeId'],
+        message:
+          given === 0
+            ? 'hostId or eventTypeId is required'
+            : 'give hostId or eventTypeId, not both',
+      });
+    }
+  });
 export type CreateBookingBody = z.infer<typeof CreateBookingBody>;
 
 /** `Idempotency-Key` header: the same key from the same user within 24 h replays the first answer. */
@@ -45,6 +64,8 @@ export const Booking = z.object({
   id: z.string(),
   hostId: z.string(),
   userId: z.string(),
+  /** The event type booked, or null for a slot of a range. */
+  eventTypeId: z.string().nullable(),
   startTime: InstantOut,
   endTime: InstantOut,
   status: BookingStatus,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { PageQuery, QueryBoolean, pageOf } from '../common/pagination';
 import { Role } from '../common/actor';
 import { Instant, InstantOut } from '../common/timestamp';
-import { DisplayName, Email, Password, TimeZone, User } from './user';
+import { TimeZone } from '../common/time-zone';
+import { DisplayName, Email, Password, User } from './user';
 
 export const RegisterBody = z.strictObject({
   email: Email,

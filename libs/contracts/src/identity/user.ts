@@ -19,21 +19,6 @@ export const Email = z
 
 export const DisplayName = z.string().trim().min(1, { message: 'must not be empty' }).max(100);
 
-export const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
-
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A user as it leaves the platform: never a hash or a token. */
 export const User = z.object({
   id: z.string(),

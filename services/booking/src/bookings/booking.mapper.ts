@@ -9,6 +9,7 @@ export function toBooking(doc: BookingFields): Booking {
     id: doc._id,
     hostId: doc.hostId,
     userId: doc.userId,
+    eventTypeId: doc.eventTypeId ?? null,
     startTime: doc.startTime.toISOString(),
     endTime: doc.endTime.toISOString(),
     status: doc.status,

@@ -34,6 +34,10 @@ export class BookingDocument extends OutboxRecord {
 
   @Prop({ required: true })
   rangeId!: string;
+
+  /** The event type booked; null for a slot of a range. */
+  @Prop({ type: String, default: null })
+  eventTypeId!: string | null;
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 // Lists are an equality on one party (served by the leading field), sorted by (startTime, _id).

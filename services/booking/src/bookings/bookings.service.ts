@@ -82,6 +82,11 @@ export class BookingsService {
     { repeated }: Delivery,
   ): Promise<Booking> {
     const now = new Date();
+    if (hostId === undefined) {
+      throw DomainError.validation('booking an event type is not available yet', [
+        { path: 'eventTypeId', message: 'is not supported yet' },
+      ]);
+    }
     if (hostId === actor.id) {
       throw DomainError.validation('you cannot book your own availability', [
         { path: 'hostId', message: 'is yourself' },
@@ -107,6 +112,7 @@ export class BookingsService {
           cancellationReason: null,
           claimId,
           rangeId: slot.rangeId,
+          eventTypeId: null,
           createdAt: now,
           updatedAt: now,
         };

@@ -79,10 +79,17 @@ export class SlotClaimRepository {
     return months
       .flat()
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map((doc) => ({
-        startTime: doc.startTime.toISOString(),
-        endTime: (doc.endTime ?? doc.startTime).toISOString(),
-      }));
+      .map((doc) => {
+        const startTime = doc.startTime.toISOString();
+        const endTime = (doc.endTime ?? doc.startTime).toISOString();
+        return {
+          startTime,
+          endTime,
+          occupiedFrom: startTime,
+          occupiedUntil: endTime,
+          eventTypeId: null,
+        };
+      });
   }
 
   /**

@@ -43,11 +43,11 @@ describe('free slots of a host', () => {
     ]);
   });
 
-  it('leave out the taken slots', () => {
-    const taken = new Set([at(20), at(300)]);
+  it('leave out the slots that overlap busy time, and keep those that only touch it', () => {
+    const busy = [window(20, 40), window(290, 305)];
     expect(
       minutes(
-        freeSlots({ grids: [grid(0, 60, 20), grid(300, 360, 30)], window: window(0, 1440), taken }),
+        freeSlots({ grids: [grid(0, 60, 20), grid(300, 360, 30)], window: window(0, 1440), busy }),
       ),
     ).toEqual([0, 40, 330]);
   });
@@ -96,12 +96,12 @@ describe('free slots of a host', () => {
           fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 30 }),
           (grids, win, notBeforeMin, takenIndexes) => {
             const every = mergeSlots(grids.map((g) => slotsOf(g, win)));
-            const taken = new Set(
-              takenIndexes.filter((i) => i < every.length).map((i) => every[i].start),
-            );
+            const busy = takenIndexes.filter((i) => i < every.length).map((i) => every[i]);
             const notBefore = at(notBeforeMin);
-            const expected = every.filter((s) => !taken.has(s.start) && s.start >= notBefore);
-            expect(freeSlots({ grids, window: win, taken, notBefore })).toEqual(expected);
+            const expected = every.filter(
+              (s) => !busy.some((b) => b.start === s.start) && s.start >= notBefore,
+            );
+            expect(freeSlots({ grids, window: win, busy, notBefore })).toEqual(expected);
           },
         ),
       );

@@ -1,3 +1,4 @@
+import { NO_BUFFERS, withoutOverlaps } from './occupied-time';
 import { slotsOf, type Interval, type SlotGrid } from './slot-grid';
 
 export interface FreeSlotsQuery {
@@ -5,8 +6,8 @@ export interface FreeSlotsQuery {
   grids: SlotGrid[];
   /** Slots whose start lies in this window are considered. */
   window: Interval;
-  /** Starts of the slots that are held (booked, or being booked). */
-  taken?: ReadonlySet<number>;
+  /** Host time occupied by active bookings (or being booked): no slot may overlap it. */
+  busy?: Interval[];
   /** Slots starting before this instant cannot be booked any more (e.g. now). */
   notBefore?: number;
 }
@@ -15,13 +16,13 @@ export interface FreeSlotsQuery {
 export function freeSlots({
   grids,
   window,
-  taken,
+  busy = [],
   notBefore = Number.NEGATIVE_INFINITY,
 }: FreeSlotsQuery): Interval[] {
   const clipped: Interval = { start: Math.max(window.start, notBefore), end: window.end };
   const lists = grids.map((grid) => slotsOf(grid, clipped));
   const merged = mergeSlots(lists);
-  return taken && taken.size > 0 ? merged.filter((slot) => !taken.has(slot.start)) : merged;
+  return withoutOverlaps(merged, NO_BUFFERS, busy);
 }
 
 /**

@@ -2,3 +2,4 @@ export * from './free-slots';
 export * from './slot-format';
 export * from './slot-grid';
 export * from './weekly-schedule';
+export * from './occupied-time';

@@ -12,7 +12,12 @@ import { BookingsService } from './bookings/bookings.service';
 import { ClaimSweeper } from './bookings/claim-sweeper';
 import { ScheduleClient } from './bookings/schedule.client';
 import { SlotClaimRepository } from './bookings/slot-claim.repository';
-import { SlotClaimDocument, SlotClaimSchema } from './bookings/slot-claim.schema';
+import {
+  SlotCellDocument,
+  SlotCellSchema,
+  SlotClaimDocument,
+  SlotClaimSchema,
+} from './bookings/slot-claim.schema';
 import { SlotLock } from './bookings/slot-lock';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency/idempotency.schema';
@@ -30,6 +35,7 @@ export class BookingModule {
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
           { name: SlotClaimDocument.name, schema: SlotClaimSchema },
+          { name: SlotCellDocument.name, schema: SlotCellSchema },
           { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
         ]),
       ],

@@ -8,7 +8,19 @@ import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { ClaimSweeper } from '../src/bookings/claim-sweeper';
 import { CLAIM_GRACE_MS, SlotClaimRepository } from '../src/bookings/slot-claim.repository';
-import { SlotClaimDocument, SlotClaimSchema } from '../src/bookings/slot-claim.schema';
+import {
+  SlotCellDocument,
+  SlotCellSchema,
+  SlotClaimDocument,
+  SlotClaimSchema,
+} from '../src/bookings/slot-claim.schema';
+
+/** A range booking's claim: no event type, its occupied time known only once settled. */
+const RANGE = { eventTypeId: null, occupied: null };
+const span = (b: { startTime: Date; endTime: Date }) => ({
+  start: b.startTime.getTime(),
+  end: b.endTime.getTime(),
+});
 
 /** The repair of what a replica dying between two writes leaves behind, against the real database. */
 describe('claim sweeper', () => {
@@ -29,8 +41,12 @@ describe('claim sweeper', () => {
       BookingDocument.name,
       BookingSchema,
     ) as Model<BookingDocument>;
-    await Promise.all([claimModel.init(), bookingModel.init()]);
-    claims = new SlotClaimRepository(claimModel);
+    const cellModel = connection.model(
+      SlotCellDocument.name,
+      SlotCellSchema,
+    ) as Model<SlotCellDocument>;
+    await Promise.all([claimModel.init(), bookingModel.init(), cellModel.init()]);
+    claims = new SlotClaimRepository(claimModel, cellModel);
     bookings = new BookingsRepository(bookingModel);
     sweeper = new ClaimSweeper(claims, bookings);
   });
@@ -60,6 +76,8 @@ describe('claim sweeper', () => {
       claimId,
       eventTypeId: null,
       rangeId: 'range',
+      bufferBefore: 0,
+      bufferAfter: 0,
       createdAt: start,
       updatedAt: start,
       ...initialOutbox([]),
@@ -69,10 +87,10 @@ describe('claim sweeper', () => {
   /** A booking as the create path leaves it: written, and its claim settled. */
   async function heldBooking(hostId: string, start: Date) {
     const bookingId = randomUUID();
-    const claimId = await claims.claim(hostId, start, bookingId);
+    const claimId = await claims.claim(hostId, start, bookingId, RANGE);
     const written = booking(bookingId, claimId, 'confirmed', start);
     await bookings.insert(written);
-    expect(await claims.settle(claimId, 0, written.endTime)).toBe(true);
+    expect(await claims.settle(claimId, 0, written.endTime, span(written))).toBe(true);
     return { bookingId, claimId };
   }
 
@@ -87,6 +105,7 @@ describe('claim sweeper', () => {
       randomUUID(),
       new Date('2031-01-01T10:00:00Z'),
       randomUUID(),
+      RANGE,
     );
     expect(await sweeper.sweep(new Date())).toBe(0);
     expect(await sweeper.sweep(later())).toBe(1);
@@ -95,7 +114,12 @@ describe('claim sweeper', () => {
 
   it('buries the id of a booking that never appeared, so a writer that was only slow is refused', async () => {
     const bookingId = randomUUID();
-    const claimId = await claims.claim(randomUUID(), new Date('2031-01-01T16:00:00Z'), bookingId);
+    const claimId = await claims.claim(
+      randomUUID(),
+      new Date('2031-01-01T16:00:00Z'),
+      bookingId,
+      RANGE,
+    );
     expect(await sweeper.sweep(later())).toBeGreaterThanOrEqual(1);
     expect(await claims.model.findById(claimId)).toBeNull();
     expect(await bookings.insert(booking(bookingId, claimId, 'confirmed'))).toBe(false);
@@ -104,7 +128,12 @@ describe('claim sweeper', () => {
 
   it('frees the claim of a booking buried by a sweep that died before freeing it', async () => {
     const bookingId = randomUUID();
-    const claimId = await claims.claim(randomUUID(), new Date('2031-01-01T17:00:00Z'), bookingId);
+    const claimId = await claims.claim(
+      randomUUID(),
+      new Date('2031-01-01T17:00:00Z'),
+      bookingId,
+      RANGE,
+    );
     expect(await bookings.abandon(bookingId)).toBe(true);
     expect(await sweeper.sweep(later())).toBeGreaterThanOrEqual(1);
     expect(await claims.model.findById(claimId)).toBeNull();
@@ -112,7 +141,12 @@ describe('claim sweeper', () => {
 
   it('keeps the claim of an active booking, with its end, and does not look at it again', async () => {
     const bookingId = randomUUID();
-    const claimId = await claims.claim(randomUUID(), new Date('2031-01-01T11:00:00Z'), bookingId);
+    const claimId = await claims.claim(
+      randomUUID(),
+      new Date('2031-01-01T11:00:00Z'),
+      bookingId,
+      RANGE,
+    );
     const written = booking(bookingId, claimId, 'confirmed');
     await bookings.insert(written);
     await sweeper.sweep(later());
@@ -140,14 +174,16 @@ describe('claim sweeper', () => {
     expect(await sweeper.sweep(new Date(Date.now() + 1))).toBe(0);
     expect(await sweeper.sweep(later())).toBe(1);
     // The slot can be claimed again.
-    await expect(claims.claim(hostId, start, randomUUID())).resolves.toEqual(expect.any(String));
+    await expect(claims.claim(hostId, start, randomUUID(), RANGE)).resolves.toEqual(
+      expect.any(String),
+    );
   });
 
   it('frees the old claim of a booking that moved to another slot', async () => {
     const bookingId = randomUUID();
     const hostId = randomUUID();
-    const oldClaim = await claims.claim(hostId, new Date('2031-01-01T13:00:00Z'), bookingId);
-    const newClaim = await claims.claim(hostId, new Date('2031-01-01T14:00:00Z'), bookingId);
+    const oldClaim = await claims.claim(hostId, new Date('2031-01-01T13:00:00Z'), bookingId, RANGE);
+    const newClaim = await claims.claim(hostId, new Date('2031-01-01T14:00:00Z'), bookingId, RANGE);
     await bookings.insert(booking(bookingId, newClaim, 'confirmed'));
     await claims.markForCheck(oldClaim);
     await sweeper.sweep(later());
@@ -164,7 +200,7 @@ describe('claim sweeper', () => {
     // The reschedule reads the booking, holds the new slot, marks the old claim... and stalls.
     const read = (await bookings.findById(bookingId))!;
     const target = new Date('2031-01-02T11:00:00Z');
-    const newClaim = await claims.claim(hostId, target, bookingId);
+    const newClaim = await claims.claim(hostId, target, bookingId, RANGE);
     await claims.markForCheck(oldClaim);
     // Long past the grace period, the sweeper frees the new claim, and only after bumping the
     // booking's version; the old claim stays held.
@@ -195,7 +231,7 @@ describe('claim sweeper', () => {
     );
     const read = (await bookings.findById(bookingId))!;
     const target = new Date('2031-01-03T11:00:00Z');
-    const newClaim = await claims.claim(hostId, target, bookingId);
+    const newClaim = await claims.claim(hostId, target, bookingId, RANGE);
     await claims.markForCheck(oldClaim);
     const moved = await bookings.change(
       read,
@@ -234,12 +270,41 @@ describe('claim sweeper', () => {
     expect(await claims.model.findById(claimId)).toBeNull();
   });
 
+  it('frees the cells of the occupied time with the claim, so the time can be booked again', async () => {
+    const hostId = randomUUID();
+    const start = new Date('2031-01-06T10:00:00Z');
+    const occupied = { start: start.getTime(), end: start.getTime() + 3_600_000 };
+    const claimId = await claims.claim(hostId, start, randomUUID(), {
+      eventTypeId: 'event-type',
+      occupied,
+    });
+    await claims.occupy(claimId, hostId, occupied);
+    expect(await claims.cells.countDocuments({ claimId })).toBe(12);
+    // The creator died before writing its booking.
+    expect(await sweeper.sweep(later())).toBe(1);
+    expect(await claims.cells.countDocuments({ claimId })).toBe(0);
+    const again = await claims.claim(
+      hostId,
+      new Date(occupied.start + 1_800_000),
+      randomUUID(),
+      RANGE,
+    );
+    await expect(claims.occupy(again, hostId, occupied)).resolves.toBeUndefined();
+  });
+
   it('a settle judged before a mark does not stick: the claim stays pending for the sweeper', async () => {
     const bookingId = randomUUID();
-    const claimId = await claims.claim(randomUUID(), new Date('2031-01-05T10:00:00Z'), bookingId);
+    const claimId = await claims.claim(
+      randomUUID(),
+      new Date('2031-01-05T10:00:00Z'),
+      bookingId,
+      RANGE,
+    );
     await bookings.insert(booking(bookingId, claimId, 'confirmed'));
     await claims.markForCheck(claimId);
-    expect(await claims.settle(claimId, 0, new Date('2031-01-05T10:30:00Z'))).toBe(false);
+    const end = new Date('2031-01-05T10:30:00Z');
+    const occupied = span({ startTime: new Date('2031-01-05T10:00:00Z'), endTime: end });
+    expect(await claims.settle(claimId, 0, end, occupied)).toBe(false);
     expect((await claims.model.findById(claimId).lean())!.sweepPending).toBe(true);
   });
 
@@ -247,8 +312,8 @@ describe('claim sweeper', () => {
     const hostId = randomUUID();
     const starts = ['2031-01-31T23:00:00Z', '2031-02-01T00:00:00Z', '2031-02-15T09:00:00Z'];
     for (const start of [...starts].reverse())
-      await claims.claim(hostId, new Date(start), randomUUID());
-    await claims.claim(hostId, new Date('2031-03-01T00:00:00Z'), randomUUID());
+      await claims.claim(hostId, new Date(start), randomUUID(), RANGE);
+    await claims.claim(hostId, new Date('2031-03-01T00:00:00Z'), randomUUID(), RANGE);
     const held = await claims.held(
       hostId,
       new Date('2031-01-31T00:00:00Z'),
@@ -263,7 +328,7 @@ describe('claim sweeper', () => {
     const hostId = randomUUID();
     const start = new Date('2031-01-01T15:00:00Z');
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => claims.claim(hostId, start, randomUUID())),
+      Array.from({ length: 20 }, () => claims.claim(hostId, start, randomUUID(), RANGE)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(

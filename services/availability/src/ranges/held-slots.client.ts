@@ -9,12 +9,16 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import type { HeldSlotSpan } from './range-rules';
 
-/** Asks booking which slots of a host its active bookings hold (or are being booked). */
+/** Asks booking which range slots of a host its active bookings hold (or are being booked). */
 @Injectable()
 export class HeldSlotsClient {
   constructor(private readonly bus: CommandBus) {}
 
-  /** Held slots starting in `[from, to)`; UNAVAILABLE (503) when booking does not answer. */
+  /**
+   * Held range slots starting in `[from, to)`; UNAVAILABLE (503) when booking does not answer.
+   * Event types' bookings are left out: they belong to no range, so no range change can leave
+   * them outside one.
+   */
   async list(hostId: string, from: Date, to: Date): Promise<HeldSlotSpan[]> {
     const reply = HeldSlots.safeParse(
       await this.bus.send(BOOKING_QUEUE, BookingCommand.ListHeldSlots, { hostId, from, to }),
@@ -22,9 +26,11 @@ export class HeldSlotsClient {
     if (!reply.success) {
       throw new DomainError(ErrorCode.Unavailable, 'booking answered unexpectedly');
     }
-    return reply.data.data.map((slot) => ({
-      startTime: new Date(slot.startTime),
-      endTime: new Date(slot.endTime),
-    }));
+    return reply.data.data
+      .filter((slot) => slot.eventTypeId === null)
+      .map((slot) => ({
+        startTime: new Date(slot.startTime),
+        endTime: new Date(slot.endTime),
+      }));
   }
 }

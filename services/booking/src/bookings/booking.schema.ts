@@ -32,12 +32,20 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ required: true })
   claimId!: string;
 
-  @Prop({ required: true })
-  rangeId!: string;
+  /** The range the slot belongs to; null for an event type's slot. */
+  @Prop({ type: String, default: null })
+  rangeId!: string | null;
 
   /** The event type booked; null for a slot of a range. */
   @Prop({ type: String, default: null })
   eventTypeId!: string | null;
+
+  /** Minutes the booking keeps free before and after it: its event type's, when booked. */
+  @Prop({ type: Number, default: 0 })
+  bufferBefore!: number;
+
+  @Prop({ type: Number, default: 0 })
+  bufferAfter!: number;
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 // Lists are an equality on one party (served by the leading field), sorted by (startTime, _id).

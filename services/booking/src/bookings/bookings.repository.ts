@@ -20,7 +20,14 @@ type Tombstone = { _id: string; status: typeof ABANDONED };
 export type BookingChanges = Partial<
   Pick<
     BookingDocument,
-    'status' | 'startTime' | 'endTime' | 'claimId' | 'rangeId' | 'cancellationReason'
+    | 'status'
+    | 'startTime'
+    | 'endTime'
+    | 'claimId'
+    | 'rangeId'
+    | 'bufferBefore'
+    | 'bufferAfter'
+    | 'cancellationReason'
   >
 >;
 

@@ -14,10 +14,10 @@ import {
   type ListHeldSlotsCommand,
   type Page,
   type RescheduleBookingCommand,
-  type VerifiedSlot,
 } from '@slotbook/contracts';
 import { OutboxRelay, newEvent, type Delivery } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges, initialOutbox } from '@slotbook/persistence';
+import { NO_BUFFERS, occupiedBy, type Buffers, type Interval } from '@slotbook/scheduling';
 import { IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 import {
   canCompleteAt,
@@ -59,7 +59,8 @@ export class BookingsService {
     const { actor, idempotencyKey } = command;
     if (!idempotencyKey) return this.createOnce(command, delivery);
     const hash = requestHash({
-      hostId: command.hostId,
+      hostId: command.hostId ?? null,
+      eventTypeId: command.eventTypeId ?? null,
       startTime: command.startTime.toISOString(),
       notes: command.notes ?? null,
     });
@@ -69,30 +70,30 @@ export class BookingsService {
   }
 
   /**
-   * Check-and-write under the slot lock; the claim insert is the guarantee. Order matters:
-   * the claim is in place *before* availability confirms the slot, so a range change that
-   * looks for held slots after that confirmation always sees this booking (and refuses).
+   * Check-and-write under the slot lock; the claim and its cells are the guarantee. For a
+   * range, order matters: the claim is in place *before* availability confirms the slot, so a
+   * range change that looks for held slots after that confirmation always sees this booking
+   * (and refuses). An event type's slot is confirmed first (that names its host), since
+   * schedule changes never touch bookings (SPEC §4a).
    *
    * The booking's id is the command's: the same command run again (redelivered after a replica
    * died, sent again by the gateway after a broker drop) finds the claim its first run holds and
    * carries on with it, and answers the first run's booking once that is written.
    */
   private async createOnce(
-    { actor, hostId, startTime, notes, commandId }: CreateBookingCommand,
+    { actor, hostId: rangeHostId, eventTypeId, startTime, notes, commandId }: CreateBookingCommand,
     { repeated }: Delivery,
   ): Promise<Booking> {
     const now = new Date();
-    if (hostId === undefined) {
-      throw DomainError.validation('booking an event type is not available yet', [
-        { path: 'eventTypeId', message: 'is not supported yet' },
-      ]);
-    }
-    if (hostId === actor.id) {
-      throw DomainError.validation('you cannot book your own availability', [
-        { path: 'hostId', message: 'is yourself' },
-      ]);
-    }
     assertNotStarted(startTime, now);
+    const known = eventTypeId ? await this.eventTypeSlot(eventTypeId, startTime) : null;
+    const hostId = known?.hostId ?? rangeHostId!;
+    if (hostId === actor.id) {
+      const path = eventTypeId ? 'eventTypeId' : 'hostId';
+      throw DomainError.validation('you cannot book your own availability', [
+        { path, message: 'is yours' },
+      ]);
+    }
     const bookingId = commandId;
     let earlier: BookingDocument | null = null;
     let inserted = false;
@@ -100,19 +101,21 @@ export class BookingsService {
       hostId,
       startTime,
       bookingId,
+      known?.terms ?? null,
       async (slot, claimId) => {
         const fields: BookingFields = {
           _id: bookingId,
           hostId,
           userId: actor.id,
           startTime,
-          endTime: new Date(slot.endTime),
+          endTime: slot.endTime,
           status: statusOnSlot(slot.requiresConfirmation),
           notes: notes ?? null,
           cancellationReason: null,
           claimId,
           rangeId: slot.rangeId,
-          eventTypeId: null,
+          eventTypeId: slot.eventTypeId,
+          ...slot.buffers,
           createdAt: now,
           updatedAt: now,
         };
@@ -217,18 +220,23 @@ export class BookingsService {
         { path: 'startTime', message: 'is the current start' },
       ]);
     }
+    const known = current.eventTypeId
+      ? await this.eventTypeSlot(current.eventTypeId, startTime, { moving: true })
+      : null;
     const updated = await this.withSlot(
       current.hostId,
       startTime,
       current._id,
+      known?.terms ?? null,
       async (slot, claimId) => {
         await this.claims.markForCheck(current.claimId);
         const changes: BookingChanges = {
           startTime,
-          endTime: new Date(slot.endTime),
+          endTime: slot.endTime,
           status: statusOnSlot(slot.requiresConfirmation),
           claimId,
           rangeId: slot.rangeId,
+          ...slot.buffers,
         };
         const doc = await this.bookings.change(
           current,
@@ -259,10 +267,12 @@ export class BookingsService {
   }
 
   /**
-   * Runs `write` while holding the slot: lock (best effort), claim (the guarantee), confirm
-   * with availability, write the booking. If anything after the claim fails, or the write lost
-   * its compare-and-set (nothing was written), the claim is given back; once the booking holds
-   * the claim, the claim is settled (with the slot's end) so the sweeper need not look at it.
+   * Runs `write` while holding the slot: lock (best effort), claim, confirm with availability
+   * (for a range; an event type's slot comes `known`), hold the cells of its occupied time (the
+   * guarantee), write the booking. If anything after the claim fails, or the write lost its
+   * compare-and-set (nothing was written), the claim is given back; once the booking holds the
+   * claim, the claim is settled (with the slot's end and occupied time) so the sweeper need not
+   * look at it.
    *
    * With `ownClaims` (create only), a slot already claimed for `bookingId` is an earlier run of
    * the same command: this run carries on with that claim. A `repeated` command (one that may
@@ -277,7 +287,8 @@ export class BookingsService {
     hostId: string,
     startTime: Date,
     bookingId: string,
-    write: (slot: VerifiedSlot, claimId: string) => Promise<T>,
+    known: SlotTerms | null,
+    write: (slot: SlotTerms, claimId: string) => Promise<T>,
     { ownClaims = false, repeated = false } = {},
   ): Promise<T> {
     // A command that may have run before goes straight to the index: the lock may be held by
@@ -291,12 +302,15 @@ export class BookingsService {
     }
     let claimId: string;
     let adopted = false;
-    let slot: VerifiedSlot;
+    let slot: SlotTerms;
     let written: T;
     try {
       // Claim first, confirm second: see createOnce for why the order matters.
       try {
-        claimId = await this.claims.claim(hostId, startTime, bookingId);
+        claimId = await this.claims.claim(hostId, startTime, bookingId, {
+          eventTypeId: known?.eventTypeId ?? null,
+          occupied: known ? occupiedTime(startTime, known) : null,
+        });
       } catch (error) {
         const own = ownClaims && isSlotTaken(error);
         const earlier = own ? await this.claims.heldBy(hostId, startTime, bookingId) : null;
@@ -305,7 +319,8 @@ export class BookingsService {
         adopted = true;
       }
       try {
-        slot = await this.verify(hostId, startTime);
+        slot = known ?? (await this.rangeSlot(hostId, startTime));
+        await this.claims.occupy(claimId, hostId, occupiedTime(startTime, slot));
         written = await write(slot, claimId);
       } catch (error) {
         if (!adopted) await this.giveBack(claimId, bookingId, error);
@@ -318,7 +333,7 @@ export class BookingsService {
     } finally {
       if (lock.kind === 'held') await lock.release();
     }
-    await this.settle(claimId, new Date(slot.endTime));
+    await this.settle(claimId, slot.endTime, occupiedTime(startTime, slot));
     return written;
   }
 
@@ -338,9 +353,9 @@ export class BookingsService {
   }
 
   /** A claim inserted pending and never marked since: its booking holds it now. */
-  private async settle(claimId: string, endTime: Date): Promise<void> {
+  private async settle(claimId: string, endTime: Date, occupied: Interval): Promise<void> {
     try {
-      await this.claims.settle(claimId, 0, endTime);
+      await this.claims.settle(claimId, 0, endTime, occupied);
     } catch (error) {
       this.logger.warn({ err: error, claimId }, 'could not settle a held claim; the sweeper will');
     }
@@ -367,13 +382,53 @@ export class BookingsService {
     }
   }
 
-  private async verify(hostId: string, startTime: Date): Promise<VerifiedSlot> {
+  /** The range slot at `startTime`, as availability confirms it (422, or 404 for no such host). */
+  private async rangeSlot(hostId: string, startTime: Date): Promise<SlotTerms> {
     try {
-      return await this.schedule.verifySlot(hostId, startTime);
+      const slot = await this.schedule.verifySlot(hostId, startTime);
+      return {
+        endTime: new Date(slot.endTime),
+        requiresConfirmation: slot.requiresConfirmation,
+        rangeId: slot.rangeId,
+        eventTypeId: null,
+        buffers: NO_BUFFERS,
+      };
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) {
         // Not a slot: say 404 if the host itself does not exist.
         await this.schedule.requireHost(hostId);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The event type's slot at `startTime` and its host. Moving a booking of an event type that
+   * has since been deleted is an illegal transition (409), not an unknown record.
+   */
+  private async eventTypeSlot(
+    eventTypeId: string,
+    startTime: Date,
+    { moving = false } = {},
+  ): Promise<{ hostId: string; terms: SlotTerms }> {
+    try {
+      const slot = await this.schedule.verifyEventTypeSlot(eventTypeId, startTime);
+      return {
+        hostId: slot.hostId,
+        terms: {
+          endTime: new Date(slot.endTime),
+          requiresConfirmation: slot.requiresConfirmation,
+          rangeId: null,
+          eventTypeId,
+          buffers: { bufferBefore: slot.bufferBefore, bufferAfter: slot.bufferAfter },
+        },
+      };
+    } catch (error) {
+      if (moving && error instanceof DomainError && error.code === ErrorCode.NotFound) {
+        throw new DomainError(
+          ErrorCode.InvalidTransition,
+          "the booking's event type no longer exists or cannot be booked",
+        );
       }
       throw error;
     }
@@ -443,6 +498,19 @@ export class BookingsService {
     }
     return booking;
   }
+}
+
+/** What availability says of a slot: where it ends, the status it gives, what it occupies. */
+interface SlotTerms {
+  endTime: Date;
+  requiresConfirmation: boolean;
+  rangeId: string | null;
+  eventTypeId: string | null;
+  buffers: Buffers;
+}
+
+function occupiedTime(startTime: Date, slot: Pick<SlotTerms, 'endTime' | 'buffers'>): Interval {
+  return occupiedBy({ start: startTime.getTime(), end: slot.endTime.getTime() }, slot.buffers);
 }
 
 function isSlotTaken(error: unknown): boolean {

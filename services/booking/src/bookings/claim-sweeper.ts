@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { occupiedBy } from '@slotbook/scheduling';
 import { holdsSlot } from './booking-rules';
 import { BookingsRepository } from './bookings.repository';
 import { CLAIM_GRACE_MS, SlotClaimRepository } from './slot-claim.repository';
@@ -85,7 +86,11 @@ export class ClaimSweeper {
       return true;
     }
     if (claim.marks > 0 && !(await this.bookings.bump(booking))) return false;
-    await this.claims.settle(claim._id, claim.marks, booking.endTime);
+    const occupied = occupiedBy(
+      { start: booking.startTime.getTime(), end: booking.endTime.getTime() },
+      { bufferBefore: booking.bufferBefore ?? 0, bufferAfter: booking.bufferAfter ?? 0 },
+    );
+    await this.claims.settle(claim._id, claim.marks, booking.endTime, occupied);
     return false;
   }
 }

@@ -7,11 +7,12 @@ import {
   IDENTITY_QUEUE,
   IdentityCommand,
   type User,
+  type VerifiedEventTypeSlot,
   type VerifiedSlot,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 
-/** What booking asks the other services: is this a slot of the host, does the host exist. */
+/** What booking asks the other services: is this a slot of the host or event type, does the host exist. */
 @Injectable()
 export class ScheduleClient {
   constructor(private readonly bus: CommandBus) {}
@@ -22,6 +23,17 @@ export class ScheduleClient {
    */
   verifySlot(hostId: string, startTime: Date): Promise<VerifiedSlot> {
     return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.VerifySlot, { hostId, startTime });
+  }
+
+  /**
+   * The event type's slot at `startTime`: its host, end and buffers. 404 for an unknown event
+   * type or a host that cannot be booked; 422 when it is not a slot now.
+   */
+  verifyEventTypeSlot(eventTypeId: string, startTime: Date): Promise<VerifiedEventTypeSlot> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.VerifyEventTypeSlot, {
+      eventTypeId,
+      startTime,
+    });
   }
 
   /** 404 unless `hostId` is a HOST's account (never reveals other accounts). */

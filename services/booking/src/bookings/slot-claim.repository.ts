@@ -4,8 +4,17 @@ import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, type HeldSlot } from '@slotbook/contracts';
 import { isDuplicateKeyError } from '@slotbook/persistence';
+import type { Interval } from '@slotbook/scheduling';
 import { hostMonth, hostMonthsTouched, slotKey } from './booking-rules';
-import { SlotClaimDocument } from './slot-claim.schema';
+import { occupiedCells } from './occupied-cells';
+import { SlotCellDocument, SlotClaimDocument } from './slot-claim.schema';
+
+/** What a claim knows of its booking when it is inserted: all of it for an event type. */
+export interface ClaimTerms {
+  eventTypeId: string | null;
+  /** The occupied time, when known before the claim (event types); a range's comes with settle. */
+  occupied: Interval | null;
+}
 
 export const SLOT_TAKEN = 'the slot is already booked';
 
@@ -14,13 +23,21 @@ export const CLAIM_GRACE_MS = 30_000;
 
 @Injectable()
 export class SlotClaimRepository {
-  constructor(@InjectModel(SlotClaimDocument.name) readonly model: Model<SlotClaimDocument>) {}
+  constructor(
+    @InjectModel(SlotClaimDocument.name) readonly model: Model<SlotClaimDocument>,
+    @InjectModel(SlotCellDocument.name) readonly cells: Model<SlotCellDocument>,
+  ) {}
 
   /**
    * Holds the slot for `bookingId`, or fails with SLOT_TAKEN: the unique index decides. The
    * claim starts out pending for the sweeper until its booking is known to hold it.
    */
-  async claim(hostId: string, startTime: Date, bookingId: string): Promise<string> {
+  async claim(
+    hostId: string,
+    startTime: Date,
+    bookingId: string,
+    { eventTypeId, occupied }: ClaimTerms,
+  ): Promise<string> {
     const now = new Date();
     const claimId = randomUUID();
     const claim: SlotClaimDocument = {
@@ -30,6 +47,9 @@ export class SlotClaimRepository {
       hostMonth: hostMonth(hostId, startTime),
       startTime,
       endTime: null,
+      occupiedFrom: occupied ? new Date(occupied.start) : null,
+      occupiedUntil: occupied ? new Date(occupied.end) : null,
+      eventTypeId,
       bookingId,
       createdAt: now,
       sweepPending: true,
@@ -55,14 +75,44 @@ export class SlotClaimRepository {
     return claim?.bookingId === bookingId ? claim._id : null;
   }
 
-  /** Frees the slot held by exactly this claim. */
+  /**
+   * Holds the cells of `occupied` for the claim, or fails with SLOT_TAKEN when another claim
+   * holds one of them: the unique keys decide (see occupied-cells.ts). The cells are inserted
+   * unordered in one command; a cell this claim inserted before (an earlier run of the same
+   * command) is its own. On SLOT_TAKEN the cells this call did insert stay until the claim is
+   * released, which every caller does (or the sweeper, for a caller that died).
+   */
+  async occupy(claimId: string, hostId: string, occupied: Interval): Promise<void> {
+    const cells = occupiedCells(hostId, claimId, occupied);
+    try {
+      await this.cells.insertMany(cells, { ordered: false, lean: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const held = await this.cells
+        .find({ claimId }, { _id: 1 })
+        .lean<Array<Pick<SlotCellDocument, '_id'>>>()
+        .exec();
+      const own = new Set(held.map((cell) => cell._id));
+      if (!cells.every((cell) => own.has(cell._id))) {
+        throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
+      }
+    }
+  }
+
+  /**
+   * Frees the time held by exactly this claim: its cells first, then the claim, so a release
+   * that dies half-way leaves the claim, which is pending whenever it is released, for the
+   * sweeper to release again.
+   */
   async release(claimId: string): Promise<void> {
+    await this.cells.deleteMany({ claimId });
     await this.model.deleteOne({ _id: claimId });
   }
 
   /**
-   * Held slots whose start lies in `[from, to)`, including those being booked this very moment
-   * (their end is not known yet): one equality lookup per month the window touches.
+   * Held slots whose start lies in `[from, to)`, including those being booked this very moment:
+   * one equality lookup per month the window touches. A range booking being made does not know
+   * its end yet; its start alone (one millisecond) is reported as occupied.
    */
   async held(hostId: string, from: Date, to: Date): Promise<HeldSlot[]> {
     const months = await Promise.all(
@@ -70,26 +120,16 @@ export class SlotClaimRepository {
         this.model
           .find(
             { hostMonth: bucket, startTime: { $gte: from, $lt: to } },
-            { startTime: 1, endTime: 1 },
+            { startTime: 1, endTime: 1, occupiedFrom: 1, occupiedUntil: 1, eventTypeId: 1 },
           )
-          .lean<Array<Pick<SlotClaimDocument, 'startTime' | 'endTime'>>>()
+          .lean<HeldClaim[]>()
           .exec(),
       ),
     );
     return months
       .flat()
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map((doc) => {
-        const startTime = doc.startTime.toISOString();
-        const endTime = (doc.endTime ?? doc.startTime).toISOString();
-        return {
-          startTime,
-          endTime,
-          occupiedFrom: startTime,
-          occupiedUntil: endTime,
-          eventTypeId: null,
-        };
-      });
+      .map(toHeldSlot);
   }
 
   /**
@@ -110,9 +150,24 @@ export class SlotClaimRepository {
    * of the claim since (and marked it) keeps it pending. False when the claim was marked
    * meanwhile or is gone. (Until settled, a claim's end is unknown: see {@link held}.)
    */
-  async settle(claimId: string, marks: number, endTime: Date): Promise<boolean> {
+  async settle(
+    claimId: string,
+    marks: number,
+    endTime: Date,
+    occupied: Interval,
+  ): Promise<boolean> {
     const result = await this.model
-      .updateOne({ _id: claimId, marks }, { $set: { sweepPending: false, endTime } })
+      .updateOne(
+        { _id: claimId, marks },
+        {
+          $set: {
+            sweepPending: false,
+            endTime,
+            occupiedFrom: new Date(occupied.start),
+            occupiedUntil: new Date(occupied.end),
+          },
+        },
+      )
       .exec();
     return result.matchedCount === 1;
   }
@@ -121,4 +176,21 @@ export class SlotClaimRepository {
   due(limit: number): Promise<SlotClaimDocument[]> {
     return this.model.find({ sweepPending: true }).limit(limit).lean<SlotClaimDocument[]>().exec();
   }
+}
+
+type HeldClaim = Pick<
+  SlotClaimDocument,
+  'startTime' | 'endTime' | 'occupiedFrom' | 'occupiedUntil' | 'eventTypeId'
+>;
+
+function toHeldSlot(claim: HeldClaim): HeldSlot {
+  const start = claim.startTime.getTime();
+  const end = claim.endTime?.getTime() ?? start;
+  return {
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(end).toISOString(),
+    occupiedFrom: (claim.occupiedFrom ?? claim.startTime).toISOString(),
+    occupiedUntil: (claim.occupiedUntil ?? new Date(Math.max(end, start + 1))).toISOString(),
+    eventTypeId: claim.eventTypeId ?? null,
+  };
 }

@@ -1,11 +1,12 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 /**
- * The double-booking guarantee: one document per held slot, and a unique index on its
- * `slotKey` (`hostId|startTime`). Holding a slot is an insert, freeing it is a delete of that
- * very claim by its own `_id` (a token unique to the claim), so a delete can never remove a
- * later claim of the same slot. No update ever touches the key, so the guard works the same on
- * MongoDB and FerretDB, with or without the lock.
+ * A booking's hold on its slot: one document per held slot, with a unique index on its
+ * `slotKey` (`hostId|startTime`), and the cells of its occupied time in `slot_cells` (see
+ * occupied-cells.ts), whose unique keys are the no-overlap guarantee. Holding is inserting,
+ * freeing is deleting the claim's own cells and then the claim by its own `_id` (a token unique
+ * to the claim), so a delete can never remove a later claim of the same time. No update ever
+ * touches a key, so the guard works the same on MongoDB and FerretDB, with or without the lock.
  */
 @Schema({ collection: 'slot_claims', versionKey: false })
 export class SlotClaimDocument {
@@ -28,6 +29,20 @@ export class SlotClaimDocument {
   /** Known once the claim is settled (its booking holds it); null while the booking is being made. */
   @Prop({ type: Date, default: null })
   endTime!: Date | null;
+
+  /**
+   * The host time the booking occupies (its slot widened by its event type's buffers): known
+   * from the insert for an event type, from the settle for a range; null until then.
+   */
+  @Prop({ type: Date, default: null })
+  occupiedFrom!: Date | null;
+
+  @Prop({ type: Date, default: null })
+  occupiedUntil!: Date | null;
+
+  /** The event type booked; null for a slot of a range (a range change looks only at those). */
+  @Prop({ type: String, default: null })
+  eventTypeId!: string | null;
 
   @Prop({ required: true })
   bookingId!: string;
@@ -54,3 +69,21 @@ export class SlotClaimDocument {
 export const SlotClaimSchema = SchemaFactory.createForClass(SlotClaimDocument);
 SlotClaimSchema.index({ hostMonth: 1, startTime: 1 });
 SlotClaimSchema.index({ sweepPending: 1 });
+
+/** One 5-minute cell of a claim's occupied time; `a` and `b` are the unique keys (occupied-cells.ts). */
+@Schema({ collection: 'slot_cells', versionKey: false })
+export class SlotCellDocument {
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true })
+  claimId!: string;
+
+  @Prop({ required: true, unique: true })
+  a!: string;
+
+  @Prop({ required: true, unique: true })
+  b!: string;
+}
+export const SlotCellSchema = SchemaFactory.createForClass(SlotCellDocument);
+SlotCellSchema.index({ claimId: 1 });

@@ -3,53 +3,118 @@ import {
   AVAILABILITY_QUEUE,
   AvailabilityCommand,
   BOOKING_QUEUE,
+  BookableEventType,
   BookableRanges,
   BookingCommand,
   DomainError,
   ErrorCode,
-  type HeldSlots,
+  HeldSlots,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
-import { freeSlots, slotsToJson, type SlotGrid } from '@slotbook/scheduling';
+import {
+  MINUTE_MS,
+  eventTypeSlots,
+  freeSlots,
+  heldStartsAround,
+  scheduleIntervals,
+  slotsToJson,
+  withoutOverlaps,
+  type Interval,
+  type SlotGrid,
+} from '@slotbook/scheduling';
+import { LRUCache } from 'lru-cache';
+import type { z } from 'zod';
+
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
- * `GET /hosts/:hostId/slots`: the host's ranges from availability and the held slots from
- * booking, asked in parallel; the free slots are derived here, so what crosses the bus stays
- * small (a handful of ranges instead of thousands of slots).
+ * Free slots, derived here from what availability (a handful of ranges, or one event type and
+ * its schedule) and booking (the host's occupied time) answer, so what crosses the bus stays
+ * small whatever the window. Both are asked in parallel; an event type's host is remembered
+ * (it never changes) so that its second listing need not wait for the first answer.
  */
 @Injectable()
 export class FreeSlotsFinder {
+  private readonly hostOfEventType = new LRUCache<string, string>({ max: 10_000 });
+
   constructor(private readonly bus: CommandBus) {}
 
-  /** The free slots as the bytes of a `SlotList`'s JSON (see `slotsToJson`). */
+  /** `GET /hosts/:hostId/slots` as the bytes of a `SlotList`'s JSON (see `slotsToJson`). */
   async findJson(hostId: string, from: Date, to: Date): Promise<Buffer> {
-    const [ranges, held] = await Promise.all([
+    const window = { start: from.getTime(), end: to.getTime() };
+    const [ranges, busy] = await Promise.all([
       this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListBookableRanges, {
         hostId,
         from,
         to,
       }),
-      this.bus.send<HeldSlots>(BOOKING_QUEUE, BookingCommand.ListHeldSlots, { hostId, from, to }),
+      this.busy(hostId, window),
     ]);
     const slots = freeSlots({
-      grids: gridsOf(ranges),
-      window: { start: from.getTime(), end: to.getTime() },
-      // Only the starts matter (a held slot is keyed by its start), so the list is not re-parsed.
-      taken: new Set(held.data.map((slot) => Date.parse(slot.startTime))),
+      grids: gridsOf(parse(BookableRanges, ranges)),
+      window,
+      busy,
       notBefore: Date.now(),
     });
-    return slotsToJson(slots, { before: '{"data":', after: '}' });
+    return asJson(slots);
+  }
+
+  /**
+   * `GET /event-types/:id/slots`: the schedule's hours date by date in its zone, cut into the
+   * event type's slots within notice and horizon, less those whose occupied time (buffers
+   * included) overlaps the host's.
+   */
+  async findEventTypeJson(eventTypeId: string, from: Date, to: Date): Promise<Buffer> {
+    const window = { start: from.getTime(), end: to.getTime() };
+    const knownHost = this.hostOfEventType.get(eventTypeId);
+    const [reply, knownBusy] = await Promise.all([
+      this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.GetBookableEventType, {
+        eventTypeId,
+      }),
+      knownHost === undefined ? null : this.busy(knownHost, window),
+    ]);
+    const eventType = parse(BookableEventType, reply);
+    this.hostOfEventType.set(eventTypeId, eventType.hostId);
+    const busy = knownBusy ?? (await this.busy(eventType.hostId, window));
+    const now = Date.now();
+    const slots = eventTypeSlots(scheduleIntervals(eventType, window), eventType, window, {
+      notBefore: now + eventType.minimumNotice * MINUTE_MS,
+      notAfter: now + eventType.bookingHorizonDays * DAY_MS,
+    });
+    return asJson(withoutOverlaps(slots, eventType, busy));
+  }
+
+  /** The host time occupied by bookings that can reach a slot starting in `window`. */
+  private async busy(hostId: string, window: Interval): Promise<Interval[]> {
+    const starts = heldStartsAround(window);
+    const reply = await this.bus.send(BOOKING_QUEUE, BookingCommand.ListHeldSlots, {
+      hostId,
+      from: new Date(starts.start),
+      to: new Date(starts.end),
+    });
+    return parse(HeldSlots, reply).data.map((held) => ({
+      start: Date.parse(held.occupiedFrom),
+      end: Date.parse(held.occupiedUntil),
+    }));
   }
 }
 
-function gridsOf(reply: unknown): SlotGrid[] {
-  const parsed = BookableRanges.safeParse(reply);
+function parse<T extends z.ZodType>(schema: T, reply: unknown): z.infer<T> {
+  const parsed = schema.safeParse(reply);
   if (!parsed.success) {
-    throw new DomainError(ErrorCode.Unavailable, 'availability answered unexpectedly');
+    throw new DomainError(ErrorCode.Unavailable, 'a service answered unexpectedly');
   }
-  return parsed.data.data.map((range) => ({
+  return parsed.data;
+}
+
+function gridsOf(ranges: BookableRanges): SlotGrid[] {
+  return ranges.data.map((range) => ({
     start: Date.parse(range.startTime),
     end: Date.parse(range.endTime),
     slotMinutes: range.slotDuration,
   }));
+}
+
+function asJson(slots: Interval[]): Buffer {
+  return slotsToJson(slots, { before: '{"data":', after: '}' });
 }

@@ -75,6 +75,7 @@ describe('bookings through the gateway', () => {
         id: expect.any(String),
         hostId: host.hostId,
         userId: guest.user.id,
+        eventTypeId: null,
         startTime: slotAt(host, 2),
         endTime: slotAt(host, 3),
         status: 'confirmed',

@@ -13,6 +13,8 @@ import { ClaimSweeper } from './bookings/claim-sweeper';
 import { ScheduleClient } from './bookings/schedule.client';
 import { SlotClaimRepository } from './bookings/slot-claim.repository';
 import {
+  HeldStampDocument,
+  HeldStampSchema,
   SlotCellDocument,
   SlotCellSchema,
   SlotClaimDocument,
@@ -36,6 +38,7 @@ export class BookingModule {
           { name: BookingDocument.name, schema: BookingSchema },
           { name: SlotClaimDocument.name, schema: SlotClaimSchema },
           { name: SlotCellDocument.name, schema: SlotCellSchema },
+          { name: HeldStampDocument.name, schema: HeldStampSchema },
           { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
         ]),
       ],

@@ -9,6 +9,8 @@ import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { ClaimSweeper } from '../src/bookings/claim-sweeper';
 import { CLAIM_GRACE_MS, SlotClaimRepository } from '../src/bookings/slot-claim.repository';
 import {
+  HeldStampDocument,
+  HeldStampSchema,
   SlotCellDocument,
   SlotCellSchema,
   SlotClaimDocument,
@@ -46,7 +48,11 @@ describe('claim sweeper', () => {
       SlotCellSchema,
     ) as Model<SlotCellDocument>;
     await Promise.all([claimModel.init(), bookingModel.init(), cellModel.init()]);
-    claims = new SlotClaimRepository(claimModel, cellModel);
+    const stampModel = connection.model(
+      HeldStampDocument.name,
+      HeldStampSchema,
+    ) as Model<HeldStampDocument>;
+    claims = new SlotClaimRepository(claimModel, cellModel, stampModel);
     bookings = new BookingsRepository(bookingModel);
     sweeper = new ClaimSweeper(claims, bookings);
   });
@@ -90,7 +96,7 @@ describe('claim sweeper', () => {
     const claimId = await claims.claim(hostId, start, bookingId, RANGE);
     const written = booking(bookingId, claimId, 'confirmed', start);
     await bookings.insert(written);
-    expect(await claims.settle(claimId, 0, written.endTime, span(written))).toBe(true);
+    expect(await claims.settle(claimId, hostId, 0, written.endTime, span(written))).toBe(true);
     return { bookingId, claimId };
   }
 
@@ -304,7 +310,7 @@ describe('claim sweeper', () => {
     await claims.markForCheck(claimId);
     const end = new Date('2031-01-05T10:30:00Z');
     const occupied = span({ startTime: new Date('2031-01-05T10:00:00Z'), endTime: end });
-    expect(await claims.settle(claimId, 0, end, occupied)).toBe(false);
+    expect(await claims.settle(claimId, 'host', 0, end, occupied)).toBe(false);
     expect((await claims.model.findById(claimId).lean())!.sweepPending).toBe(true);
   });
 

@@ -5,6 +5,8 @@ import { MINUTE_MS, intervalsOverlap, type Interval } from '@slotbook/scheduling
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { SlotClaimRepository } from '../src/bookings/slot-claim.repository';
 import {
+  HeldStampDocument,
+  HeldStampSchema,
   SlotCellDocument,
   SlotCellSchema,
   SlotClaimDocument,
@@ -33,7 +35,11 @@ describe('occupied cells in the database', () => {
       SlotCellSchema,
     ) as Model<SlotCellDocument>;
     await Promise.all([claimModel.init(), cellModel.init()]);
-    claims = new SlotClaimRepository(claimModel, cellModel);
+    const stampModel = connection.model(
+      HeldStampDocument.name,
+      HeldStampSchema,
+    ) as Model<HeldStampDocument>;
+    claims = new SlotClaimRepository(claimModel, cellModel, stampModel);
   });
 
   afterAll(async () => {
@@ -51,7 +57,7 @@ describe('occupied cells in the database', () => {
       await claims.occupy(claimId, hostId, occupied);
       return claimId;
     } catch (error) {
-      await claims.release(claimId);
+      await claims.release(claimId, hostId);
       throw error;
     }
   }
@@ -64,7 +70,7 @@ describe('occupied cells in the database', () => {
     await expect(hold(hostId, span(70, 100))).rejects.toEqual(slotTaken);
     // The refused claim left nothing behind: the time next to it is still free.
     await expect(hold(hostId, span(75, 105))).resolves.toEqual(expect.any(String));
-    await claims.release(first);
+    await claims.release(first, hostId);
     expect(await claims.cells.countDocuments({ claimId: first })).toBe(0);
     await expect(hold(hostId, span(30, 60))).resolves.toEqual(expect.any(String));
   });
@@ -103,5 +109,29 @@ describe('occupied cells in the database', () => {
     const cells = await claims.cells.find({ a: { $regex: `^${hostId}` } }).lean();
     const expected = winners.reduce((sum, w) => sum + (w.end - w.start) / (5 * MINUTE_MS), 0);
     expect(cells).toHaveLength(expected);
+  });
+
+  it("answers a host's held time from a copy that no settle or release leaves stale, on every replica", async () => {
+    const hostId = randomUUID();
+    const replica = new SlotClaimRepository(claims.model, claims.cells, claims.stamps);
+    const window: [Date, Date] = [new Date(span(0, 0).start), new Date(span(24 * 60, 0).start)];
+    const book = async (occupied: Interval) => {
+      const claimId = await hold(hostId, occupied);
+      await claims.settle(claimId, hostId, 0, new Date(occupied.end), occupied);
+      return claimId;
+    };
+    const starts = async (repository: SlotClaimRepository) =>
+      (await repository.held(hostId, ...window, { cached: true })).map((held) =>
+        held.occupiedFrom.slice(11, 16),
+      );
+    const first = await book(span(60, 90));
+    expect(await starts(claims)).toEqual(['09:00']);
+    expect(await starts(replica)).toEqual(['09:00']);
+    await book(span(120, 150));
+    expect(await starts(claims)).toEqual(['09:00', '10:00']);
+    expect(await starts(replica)).toEqual(['09:00', '10:00']);
+    await replica.release(first, hostId);
+    expect(await starts(claims)).toEqual(['10:00']);
+    expect(await starts(replica)).toEqual(['10:00']);
   });
 });

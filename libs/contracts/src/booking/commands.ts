@@ -46,6 +46,12 @@ export const ListHeldSlotsCommand = z.object({
   /** Held slots whose start lies in [from, to). */
   from: Instant,
   to: Instant,
+  /**
+   * For listings: the answer may come from a copy as new as the host's last finished change,
+   * so a booking being made this very moment may be missing. A range change, which must see
+   * every claim, leaves it false.
+   */
+  cached: z.boolean().default(false),
 });
 export type ListHeldSlotsCommand = z.infer<typeof ListHeldSlotsCommand>;
 

@@ -258,12 +258,17 @@ export class BookingsService {
       },
     );
     if (updated === LOST_RACE) return LOST_RACE;
-    await this.letGo(current.claimId);
+    await this.letGo(current.claimId, current.hostId);
     return toBooking(updated);
   }
 
-  async heldSlots({ hostId, from, to }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
-    return { data: await this.claims.held(hostId, from, to) };
+  async heldSlots({
+    hostId,
+    from,
+    to,
+    cached,
+  }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
+    return { data: await this.claims.held(hostId, from, to, { cached }) };
   }
 
   /**
@@ -323,17 +328,17 @@ export class BookingsService {
         await this.claims.occupy(claimId, hostId, occupiedTime(startTime, slot));
         written = await write(slot, claimId);
       } catch (error) {
-        if (!adopted) await this.giveBack(claimId, bookingId, error);
+        if (!adopted) await this.giveBack(claimId, hostId, bookingId, error);
         throw error;
       }
       if (written === LOST_RACE) {
-        if (!adopted) await this.claims.release(claimId);
+        if (!adopted) await this.claims.release(claimId, hostId);
         return written;
       }
     } finally {
       if (lock.kind === 'held') await lock.release();
     }
-    await this.settle(claimId, slot.endTime, occupiedTime(startTime, slot));
+    await this.settle(claimId, hostId, slot.endTime, occupiedTime(startTime, slot));
     return written;
   }
 
@@ -341,9 +346,9 @@ export class BookingsService {
    * Frees the claim a written change let go of, right away. The claim was marked before the
    * write, so if this delete is lost the sweeper frees it shortly after: the change stands.
    */
-  private async letGo(claimId: string): Promise<void> {
+  private async letGo(claimId: string, hostId: string): Promise<void> {
     try {
-      await this.claims.release(claimId);
+      await this.claims.release(claimId, hostId);
     } catch (error) {
       this.logger.warn(
         { err: error, claimId },
@@ -353,9 +358,14 @@ export class BookingsService {
   }
 
   /** A claim inserted pending and never marked since: its booking holds it now. */
-  private async settle(claimId: string, endTime: Date, occupied: Interval): Promise<void> {
+  private async settle(
+    claimId: string,
+    hostId: string,
+    endTime: Date,
+    occupied: Interval,
+  ): Promise<void> {
     try {
-      await this.claims.settle(claimId, 0, endTime, occupied);
+      await this.claims.settle(claimId, hostId, 0, endTime, occupied);
     } catch (error) {
       this.logger.warn({ err: error, claimId }, 'could not settle a held claim; the sweeper will');
     }
@@ -367,13 +377,18 @@ export class BookingsService {
    * means nothing was written; otherwise the booking is read back, and when even that fails
    * the claim is left to the sweeper, which decides from what is in the database.
    */
-  private async giveBack(claimId: string, bookingId: string, cause: unknown): Promise<void> {
+  private async giveBack(
+    claimId: string,
+    hostId: string,
+    bookingId: string,
+    cause: unknown,
+  ): Promise<void> {
     try {
       if (!(cause instanceof DomainError)) {
         const booking = await this.bookings.findById(bookingId);
         if (booking?.claimId === claimId) return;
       }
-      await this.claims.release(claimId);
+      await this.claims.release(claimId, hostId);
     } catch (error) {
       this.logger.error(
         { err: error, claimId },
@@ -468,7 +483,7 @@ export class BookingsService {
       new Date(),
     );
     if (!updated) return LOST_RACE;
-    if (action === 'cancel') await this.letGo(current.claimId);
+    if (action === 'cancel') await this.letGo(current.claimId, current.hostId);
     return toBooking(updated);
   }
 

@@ -73,16 +73,16 @@ export class ClaimSweeper {
     if (!booking) {
       // Settle the race with a slow writer first: once the id is buried, nobody can write it.
       if (!(await this.bookings.abandon(claim.bookingId))) return false;
-      await this.claims.release(claim._id);
+      await this.claims.release(claim._id, claim.hostId);
       return true;
     }
     if (!holdsSlot(booking.status)) {
-      await this.claims.release(claim._id);
+      await this.claims.release(claim._id, claim.hostId);
       return true;
     }
     if (booking.claimId !== claim._id) {
       if (!(await this.bookings.bump(booking))) return false;
-      await this.claims.release(claim._id);
+      await this.claims.release(claim._id, claim.hostId);
       return true;
     }
     if (claim.marks > 0 && !(await this.bookings.bump(booking))) return false;
@@ -90,7 +90,7 @@ export class ClaimSweeper {
       { start: booking.startTime.getTime(), end: booking.endTime.getTime() },
       { bufferBefore: booking.bufferBefore ?? 0, bufferAfter: booking.bufferAfter ?? 0 },
     );
-    await this.claims.settle(claim._id, claim.marks, booking.endTime, occupied);
+    await this.claims.settle(claim._id, claim.hostId, claim.marks, booking.endTime, occupied);
     return false;
   }
 }

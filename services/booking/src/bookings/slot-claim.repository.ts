@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, type HeldSlot } from '@slotbook/contracts';
 import { isDuplicateKeyError } from '@slotbook/persistence';
 import type { Interval } from '@slotbook/scheduling';
+import { LRUCache } from 'lru-cache';
 import { hostMonth, hostMonthsTouched, slotKey } from './booking-rules';
 import { occupiedCells } from './occupied-cells';
-import { SlotCellDocument, SlotClaimDocument } from './slot-claim.schema';
+import { HeldStampDocument, SlotCellDocument, SlotClaimDocument } from './slot-claim.schema';
 
 /** What a claim knows of its booking when it is inserted: all of it for an event type. */
 export interface ClaimTerms {
@@ -21,11 +22,29 @@ export const SLOT_TAKEN = 'the slot is already booked';
 /** A claim inserted or marked less than this long ago may belong to a change still under way. */
 export const CLAIM_GRACE_MS = 30_000;
 
+/** How long a cached copy of a month of held slots may be used, should a stamp be lost. */
+export const HELD_CACHE_TTL_MS = 30_000;
+
+type HeldClaim = Pick<
+  SlotClaimDocument,
+  'startTime' | 'endTime' | 'occupiedFrom' | 'occupiedUntil' | 'eventTypeId'
+>;
+
 @Injectable()
 export class SlotClaimRepository {
+  /**
+   * A host's held slots per month, as last read, with the host's stamp read before that read:
+   * good for as long as the stamp stays the same (see {@link touch}).
+   */
+  private readonly heldMonths = new LRUCache<string, { stamp: number; claims: HeldClaim[] }>({
+    max: 5_000,
+    ttl: HELD_CACHE_TTL_MS,
+  });
+
   constructor(
     @InjectModel(SlotClaimDocument.name) readonly model: Model<SlotClaimDocument>,
     @InjectModel(SlotCellDocument.name) readonly cells: Model<SlotCellDocument>,
+    @InjectModel(HeldStampDocument.name) readonly stamps: Model<HeldStampDocument>,
   ) {}
 
   /**
@@ -104,32 +123,75 @@ export class SlotClaimRepository {
    * that dies half-way leaves the claim, which is pending whenever it is released, for the
    * sweeper to release again.
    */
-  async release(claimId: string): Promise<void> {
+  async release(claimId: string, hostId: string): Promise<void> {
     await this.cells.deleteMany({ claimId });
     await this.model.deleteOne({ _id: claimId });
+    await this.touch(hostId);
   }
 
   /**
    * Held slots whose start lies in `[from, to)`, including those being booked this very moment:
    * one equality lookup per month the window touches. A range booking being made does not know
    * its end yet; its start alone (one millisecond) is reported as occupied.
+   *
+   * `cached`: a month read before may be answered again while the host's stamp is unchanged, so
+   * a listing costs one `_id` lookup however many bookings the host has. Every settle and
+   * release changes the stamp before the change is answered, so a copy is never older than the
+   * last change a client was told of; only claims still being made may be missing from it.
    */
-  async held(hostId: string, from: Date, to: Date): Promise<HeldSlot[]> {
+  async held(hostId: string, from: Date, to: Date, { cached = false } = {}): Promise<HeldSlot[]> {
+    const stamp = cached ? await this.stampOf(hostId) : null;
     const months = await Promise.all(
       hostMonthsTouched(hostId, from, to).map((bucket) =>
-        this.model
-          .find(
-            { hostMonth: bucket, startTime: { $gte: from, $lt: to } },
-            { startTime: 1, endTime: 1, occupiedFrom: 1, occupiedUntil: 1, eventTypeId: 1 },
-          )
-          .lean<HeldClaim[]>()
-          .exec(),
+        stamp === null
+          ? this.claimsIn({ hostMonth: bucket, startTime: { $gte: from, $lt: to } })
+          : this.heldInMonth(bucket, stamp),
       ),
     );
+    const [start, end] = [from.getTime(), to.getTime()];
     return months
       .flat()
+      .filter((claim) => claim.startTime.getTime() >= start && claim.startTime.getTime() < end)
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
       .map(toHeldSlot);
+  }
+
+  /** The month's held claims, from the copy made under `stamp` or read (and kept) now. */
+  private async heldInMonth(bucket: string, stamp: number): Promise<HeldClaim[]> {
+    const copy = this.heldMonths.get(bucket);
+    if (copy && copy.stamp === stamp) return copy.claims;
+    const claims = await this.claimsIn({ hostMonth: bucket });
+    // Only a copy made under the newest stamp seen is kept: an older one could miss a change.
+    const kept = this.heldMonths.get(bucket);
+    if (!kept || kept.stamp <= stamp) this.heldMonths.set(bucket, { stamp, claims });
+    return claims;
+  }
+
+  private claimsIn(filter: Record<string, unknown>): Promise<HeldClaim[]> {
+    return this.model
+      .find(filter, { startTime: 1, endTime: 1, occupiedFrom: 1, occupiedUntil: 1, eventTypeId: 1 })
+      .lean<HeldClaim[]>()
+      .exec();
+  }
+
+  private async stampOf(hostId: string): Promise<number> {
+    const doc = await this.stamps.findById(hostId).lean<HeldStampDocument>().exec();
+    return doc?.changes ?? 0;
+  }
+
+  /**
+   * The host's held time changed: copies of it made before are stale. Called after the change
+   * is written and before it is answered. A stamp lost to a crash in between leaves copies at
+   * most HELD_CACHE_TTL_MS old.
+   */
+  private async touch(hostId: string): Promise<void> {
+    try {
+      await this.stamps.updateOne({ _id: hostId }, { $inc: { changes: 1 } }, { upsert: true });
+    } catch (error) {
+      // Two first changes of a host raced to insert its stamp: the other insert stands.
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.stamps.updateOne({ _id: hostId }, { $inc: { changes: 1 } });
+    }
   }
 
   /**
@@ -152,6 +214,7 @@ export class SlotClaimRepository {
    */
   async settle(
     claimId: string,
+    hostId: string,
     marks: number,
     endTime: Date,
     occupied: Interval,
@@ -169,7 +232,9 @@ export class SlotClaimRepository {
         },
       )
       .exec();
-    return result.matchedCount === 1;
+    if (result.matchedCount === 0) return false;
+    await this.touch(hostId);
+    return true;
   }
 
   /** Claims the sweeper should judge: an equality on an indexed flag that few claims carry. */
@@ -177,11 +242,6 @@ export class SlotClaimRepository {
     return this.model.find({ sweepPending: true }).limit(limit).lean<SlotClaimDocument[]>().exec();
   }
 }
-
-type HeldClaim = Pick<
-  SlotClaimDocument,
-  'startTime' | 'endTime' | 'occupiedFrom' | 'occupiedUntil' | 'eventTypeId'
->;
 
 function toHeldSlot(claim: HeldClaim): HeldSlot {
   const start = claim.startTime.getTime();

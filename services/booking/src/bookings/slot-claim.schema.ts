@@ -87,3 +87,18 @@ export class SlotCellDocument {
 }
 export const SlotCellSchema = SchemaFactory.createForClass(SlotCellDocument);
 SlotCellSchema.index({ claimId: 1 });
+
+/**
+ * How often a host's held time changed (a claim settled or released): a reader's cached copy of
+ * the host's held slots is good while this number is what it was when the copy was made.
+ */
+@Schema({ collection: 'held_stamps', versionKey: false })
+export class HeldStampDocument {
+  /** The host's id. */
+  @Prop({ type: String, required: true })
+  _id!: string;
+
+  @Prop({ required: true, default: 0 })
+  changes!: number;
+}
+export const HeldStampSchema = SchemaFactory.createForClass(HeldStampDocument);

@@ -91,6 +91,7 @@ export class FreeSlotsFinder {
       hostId,
       from: new Date(starts.start),
       to: new Date(starts.end),
+      cached: true,
     });
     return parse(HeldSlots, reply).data.map((held) => ({
       start: Date.parse(held.occupiedFrom),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MINUTE_MS, type Interval } from './slot-grid';
 import {
+  eventTypeSlotAt,
   eventTypeSlots,
   scheduleIntervals,
   type LocalInterval,
@@ -364,6 +365,144 @@ describe('weekly schedule slots against an Intl oracle', () => {
         for (let i = 1; i < slots.length; i += 1)
           expect(slots[i].start).toBeGreaterThan(slots[i - 1].start);
       }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('whether one instant starts a slot of an event type', () => {
+  const unbounded = { notBefore: Number.MIN_SAFE_INTEGER, notAfter: Number.MAX_SAFE_INTEGER };
+  const hourly = { duration: 60, slotInterval: 60 };
+  const at = (
+    s: WeeklySchedule,
+    shape: { duration: number; slotInterval: number },
+    start: string,
+    bounds = unbounded,
+  ) => {
+    const slot = eventTypeSlotAt(s, shape, Date.parse(start), bounds);
+    return slot && [iso(slot.start), iso(slot.end)];
+  };
+  const onDate = (timeZone: string, date: string, hours: LocalInterval[]) =>
+    schedule(timeZone, [], [{ date, intervals: hours }]);
+
+  it('accepts an aligned start whose slot ends within the interval, and answers the slot', () => {
+    const s = schedule('UTC', [{ day: 'MON', start: '09:00', end: '12:00' }]);
+    const shape = { duration: 50, slotInterval: 40 };
+    expect(at(s, shape, '2026-06-01T09:40:00Z')).toEqual([
+      '2026-06-01T09:40:00.000Z',
+      '2026-06-01T10:30:00.000Z',
+    ]);
+    expect(at(s, shape, '2026-06-01T11:00:00Z')).not.toBeNull();
+    expect(at(s, shape, '2026-06-01T09:30:00Z')).toBeNull(); // not on the 40-minute step
+    expect(at(s, shape, '2026-06-01T11:40:00Z')).toBeNull(); // would end at 12:30
+    expect(at(s, shape, '2026-06-01T09:40:00.001Z')).toBeNull();
+    expect(at(s, shape, '2026-06-02T09:40:00Z')).toBeNull(); // a Tuesday: no hours
+  });
+
+  it('refuses a slot across two touching intervals, and follows an override over the weekday', () => {
+    const s = schedule(
+      'UTC',
+      [
+        { day: 'MON', start: '09:00', end: '10:00' },
+        { day: 'MON', start: '10:00', end: '11:00' },
+      ],
+      [{ date: '2026-06-08', intervals: [{ start: '13:00', end: '15:00' }] }],
+    );
+    expect(at(s, { duration: 90, slotInterval: 30 }, '2026-06-01T09:00:00Z')).toBeNull();
+    expect(at(s, { duration: 60, slotInterval: 30 }, '2026-06-01T10:00:00Z')).not.toBeNull();
+    expect(at(s, hourly, '2026-06-08T09:00:00Z')).toBeNull();
+    expect(at(s, hourly, '2026-06-08T13:00:00Z')).not.toBeNull();
+  });
+
+  it('applies notice and horizon: notBefore inclusive, notAfter exclusive', () => {
+    const s = schedule('UTC', everyDay('00:00', '24:00'));
+    const start = '2026-06-01T10:00:00Z';
+    const bounds = (notBefore: string, notAfter: string) => ({
+      notBefore: Date.parse(notBefore),
+      notAfter: Date.parse(notAfter),
+    });
+    expect(at(s, hourly, start, bounds(start, '2026-06-02T00:00:00Z'))).not.toBeNull();
+    expect(at(s, hourly, start, bounds('2026-06-01T10:00:00.001Z', '2026-06-02T00:00:00Z'))).toBe(
+      null,
+    );
+    expect(at(s, hourly, start, bounds('2026-06-01T00:00:00Z', start))).toBeNull();
+  });
+
+  it.each([
+    ['Europe/Berlin', '2026-03-29', '2026-03-29T11:00:00Z', '2026-03-29T14:00:00Z'],
+    ['Europe/Berlin', '2026-10-25', '2026-10-25T12:00:00Z', '2026-10-25T15:00:00Z'],
+    ['America/New_York', '2026-03-08', '2026-03-08T17:00:00Z', '2026-03-08T20:00:00Z'],
+    ['America/New_York', '2026-11-01', '2026-11-01T18:00:00Z', '2026-11-01T21:00:00Z'],
+    ['Australia/Sydney', '2026-04-05', '2026-04-05T03:00:00Z', '2026-04-05T06:00:00Z'],
+    ['Australia/Lord_Howe', '2026-10-04', '2026-10-04T02:00:00Z', '2026-10-04T05:00:00Z'],
+  ])(
+    'takes afternoon hours 13:00–17:00 of %s on its transition day %s at the new offset',
+    (zone, date, first, last) => {
+      const s = onDate(zone, date, [{ start: '13:00', end: '17:00' }]);
+      expect(at(s, hourly, first)).not.toBeNull();
+      expect(at(s, hourly, last)).not.toBeNull();
+      // 12:00 and 17:00 local, at the offset in force that afternoon, are outside the hours.
+      expect(at(s, hourly, iso(Date.parse(first) - HOUR_MS))).toBeNull();
+      expect(at(s, hourly, iso(Date.parse(last) + HOUR_MS))).toBeNull();
+    },
+  );
+
+  it('has no slot at a local time inside the spring-forward gap: Berlin 01:00–05:00 holds 3 hours', () => {
+    const s = onDate('Europe/Berlin', '2026-03-29', [{ start: '01:00', end: '05:00' }]);
+    // 01:00 CET, 03:00 CEST and 04:00 CEST: elapsed hours from the interval's start.
+    expect(at(s, hourly, '2026-03-29T01:00:00+01:00')).not.toBeNull();
+    expect(at(s, hourly, '2026-03-29T03:00:00+02:00')).not.toBeNull();
+    expect(at(s, hourly, '2026-03-29T04:00:00+02:00')).not.toBeNull();
+    expect(at(s, hourly, '2026-03-29T05:00:00+02:00')).toBeNull();
+    // 02:30 does not exist that day; read at either offset it is off the hourly grid.
+    expect(at(s, hourly, '2026-03-29T02:30:00+01:00')).toBeNull();
+    expect(at(s, hourly, '2026-03-29T02:30:00+02:00')).toBeNull();
+  });
+
+  it('starts hours that begin inside the gap at the instant after it', () => {
+    const s = onDate('America/New_York', '2026-03-08', [{ start: '02:30', end: '05:00' }]);
+    expect(at(s, { duration: 30, slotInterval: 30 }, '2026-03-08T03:30:00-04:00')).not.toBeNull();
+    expect(at(s, { duration: 30, slotInterval: 30 }, '2026-03-08T03:00:00-04:00')).toBeNull();
+  });
+
+  it('offers both instants of the repeated hour: Berlin 00:00–04:00 on fall-back holds 5 hours', () => {
+    const s = onDate('Europe/Berlin', '2026-10-25', [{ start: '00:00', end: '04:00' }]);
+    const half = { duration: 30, slotInterval: 30 };
+    expect(at(s, half, '2026-10-25T02:30:00+02:00')).not.toBeNull(); // first 02:30 (CEST)
+    expect(at(s, half, '2026-10-25T02:30:00+01:00')).not.toBeNull(); // second 02:30 (CET)
+    expect(at(s, hourly, '2026-10-25T03:00:00+01:00')).not.toBeNull(); // the fifth hour
+    expect(at(s, hourly, '2026-10-25T04:00:00+01:00')).toBeNull();
+  });
+
+  it('starts hours that begin in the repeated hour at its earlier instant', () => {
+    const s = onDate('Europe/Berlin', '2026-10-25', [{ start: '02:30', end: '04:00' }]);
+    // 02:30 CEST to 04:00 CET is 2.5 hours: 60-minute slots at 02:30 CEST and 02:30 CET.
+    expect(at(s, hourly, '2026-10-25T02:30:00+02:00')).not.toBeNull();
+    expect(at(s, hourly, '2026-10-25T02:30:00+01:00')).not.toBeNull();
+    expect(at(s, hourly, '2026-10-25T03:30:00+01:00')).toBeNull();
+  });
+
+  it('starts a slot exactly when eventTypeSlots lists it, across DST (property)', () => {
+    fc.assert(
+      fc.property(
+        arbCase,
+        fc.array(fc.integer({ min: 0, max: 3 * 1440 }), { maxLength: 20 }),
+        ({ schedule: s, shape, window, bounds }, offsets) => {
+          const listed = eventTypeSlots(scheduleIntervals(s, window), shape, window, bounds);
+          for (const slot of listed) {
+            expect(eventTypeSlotAt(s, shape, slot.start, bounds)).toEqual(slot);
+          }
+          const starts = new Set(listed.map((slot) => slot.start));
+          // Random starts, on the 5-minute step or off it, and the neighbours of listed ones.
+          const probes = [
+            ...offsets.map((minutes) => window.start + minutes * MINUTE_MS),
+            ...listed.flatMap((slot) => [slot.start - 5 * MINUTE_MS, slot.start + 5 * MINUTE_MS]),
+          ].filter((start) => start >= window.start && start < window.end);
+          for (const start of probes) {
+            expect(eventTypeSlotAt(s, shape, start, bounds) !== null).toBe(starts.has(start));
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

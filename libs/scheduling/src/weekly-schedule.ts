@@ -107,6 +107,30 @@ export function eventTypeSlots(
   return slots;
 }
 
+/**
+ * The slot of an event type that starts exactly at `start`, or null when there is none: the
+ * same rule as {@link eventTypeSlots} (an interval's start + k·`slotInterval`, ending within
+ * that interval, `notBefore ≤ start < notAfter`), decided for one instant without listing a
+ * window. Only the intervals that can hold the slot are derived, so the cost is a few dates.
+ */
+export function eventTypeSlotAt(
+  schedule: WeeklySchedule,
+  shape: SlotShape,
+  start: number,
+  bounds: StartBounds,
+): Interval | null {
+  if (start < bounds.notBefore || start >= bounds.notAfter) return null;
+  const step = shape.slotInterval * MINUTE_MS;
+  const slot = { start, end: start + shape.duration * MINUTE_MS };
+  const holds = scheduleIntervals(schedule, slot).some(
+    (interval) =>
+      interval.start <= slot.start &&
+      slot.end <= interval.end &&
+      (slot.start - interval.start) % step === 0,
+  );
+  return holds ? slot : null;
+}
+
 function zoneOf(timeZone: string): IANAZone {
   if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
   return IANAZone.create(timeZone);

@@ -13,12 +13,15 @@ import { HostAvailabilityRepository } from './ranges/host-availability.repositor
 import {
   HostAvailabilityDocument,
   HostAvailabilitySchema,
-  RangeHostDocument,
-  RangeHostSchema,
+  RecordHostDocument,
+  RecordHostSchema,
 } from './ranges/host-availability.schema';
 import { HostWriteQueue } from './ranges/host-write-queue';
 import { RangesHandlers } from './ranges/ranges.handlers';
 import { RangesService } from './ranges/ranges.service';
+import { HostSchedulesRepository } from './schedules/host-schedules.repository';
+import { SchedulesHandlers } from './schedules/schedules.handlers';
+import { SchedulesService } from './schedules/schedules.service';
 
 @Module({})
 export class AvailabilityModule {
@@ -31,10 +34,10 @@ export class AvailabilityModule {
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
           { name: HostAvailabilityDocument.name, schema: HostAvailabilitySchema },
-          { name: RangeHostDocument.name, schema: RangeHostSchema },
+          { name: RecordHostDocument.name, schema: RecordHostSchema },
         ]),
       ],
-      controllers: [RangesHandlers, HealthController],
+      controllers: [RangesHandlers, SchedulesHandlers, HealthController],
       providers: [
         { provide: AVAILABILITY_CONFIG, useValue: config },
         ...commandServiceProviders({
@@ -68,6 +71,8 @@ export class AvailabilityModule {
         HostDirectory,
         HostAvailabilityRepository,
         RangesService,
+        HostSchedulesRepository,
+        SchedulesService,
         AvailabilityLifecycle,
       ],
     };

@@ -17,7 +17,7 @@ import {
 } from '@slotbook/messaging';
 import { REDIS } from '@slotbook/persistence';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
-import { HostAvailabilityDocument, RangeHostDocument } from './ranges/host-availability.schema';
+import { HostAvailabilityDocument, RecordHostDocument } from './ranges/host-availability.schema';
 
 /** Start-up and graceful shutdown of availability's moving parts, in order. */
 @Injectable()
@@ -29,8 +29,8 @@ export class AvailabilityLifecycle
     @Inject(REDIS) private readonly redis: Redis,
     @InjectModel(HostAvailabilityDocument.name)
     private readonly hosts: Model<HostAvailabilityDocument>,
-    @InjectModel(RangeHostDocument.name)
-    private readonly rangeHosts: Model<RangeHostDocument>,
+    @InjectModel(RecordHostDocument.name)
+    private readonly recordHosts: Model<RecordHostDocument>,
     private readonly runner: CommandRunner,
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
@@ -40,7 +40,7 @@ export class AvailabilityLifecycle
 
   async onApplicationBootstrap(): Promise<void> {
     // The collections and the relay's index exist before the first write.
-    await Promise.all([this.hosts.init(), this.rangeHosts.init()]);
+    await Promise.all([this.hosts.init(), this.recordHosts.init()]);
     this.relay.start();
     await this.accountEvents.waitForConnect();
   }

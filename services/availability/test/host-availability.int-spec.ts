@@ -11,8 +11,8 @@ import { HostAvailabilityRepository } from '../src/ranges/host-availability.repo
 import {
   HostAvailabilityDocument,
   HostAvailabilitySchema,
-  RangeHostDocument,
-  RangeHostSchema,
+  RecordHostDocument,
+  RecordHostSchema,
 } from '../src/ranges/host-availability.schema';
 import { HostWriteQueue } from '../src/ranges/host-write-queue';
 import { BOOKING_LEASE_GRACE_MS, type HeldSlotSpan } from '../src/ranges/range-rules';
@@ -29,7 +29,7 @@ const plus = (date: Date, minutes: number) => new Date(date.getTime() + minutes 
 describe('host availability writes', () => {
   let connection: Connection;
   let hostDocs: Model<HostAvailabilityDocument>;
-  let rangeHosts: Model<RangeHostDocument>;
+  let recordHosts: Model<RecordHostDocument>;
   let repository: HostAvailabilityRepository;
   const config: AvailabilityConfig = AvailabilityEnv.parse({
     AMQP_URL: 'amqp://unused',
@@ -45,9 +45,9 @@ describe('host availability writes', () => {
       .createConnection(mongoUrlFor(uniqueDatabase('availability')))
       .asPromise();
     hostDocs = connection.model(HostAvailabilityDocument.name, HostAvailabilitySchema);
-    rangeHosts = connection.model(RangeHostDocument.name, RangeHostSchema);
-    await Promise.all([hostDocs.init(), rangeHosts.init()]);
-    repository = new HostAvailabilityRepository(hostDocs, rangeHosts);
+    recordHosts = connection.model(RecordHostDocument.name, RecordHostSchema);
+    await Promise.all([hostDocs.init(), recordHosts.init()]);
+    repository = new HostAvailabilityRepository(hostDocs, recordHosts);
   });
 
   afterAll(async () => {
@@ -58,7 +58,7 @@ describe('host availability writes', () => {
   /** A replica of its own: its own repository and write queue, only the database in common. */
   function replica(
     held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
-    hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(hostDocs, rangeHosts),
+    hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(hostDocs, recordHosts),
   ) {
     return new RangesService(config, hostRanges, changes, new HostWriteQueue(), hosts, {
       list: (_: string, from: Date, to: Date) => held(from, to),
@@ -183,7 +183,7 @@ describe('host availability writes', () => {
         }
       }
       const slow = outcome(
-        replica(undefined, new StallingRepository(hostDocs, rangeHosts)).create(
+        replica(undefined, new StallingRepository(hostDocs, recordHosts)).create(
           hourAt(actor, start),
         ),
       );

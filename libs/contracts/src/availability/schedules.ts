@@ -30,7 +30,8 @@ export function localMinutes(time: string): number {
 export const LocalTime = z
   .string()
   .regex(HH_MM, { message: 'must be a local time HH:MM between 00:00 and 24:00' })
-  .refine((time) => localMinutes(time) % MINUTE_STEP === 0, {
+  // A malformed time has its one error from the pattern above, not a second one from here.
+  .refine((time) => Number.isNaN(localMinutes(time)) || localMinutes(time) % MINUTE_STEP === 0, {
     message: `must be a multiple of ${MINUTE_STEP} minutes`,
   });
 
@@ -76,7 +77,8 @@ export type DateOverride = z.infer<typeof DateOverride>;
 
 /**
  * The hours of one day may touch but not overlap. `items` are reported by their index in the
- * body (`weekly.3`, `overrides.0.intervals.1`).
+ * body (`weekly.3`, `overrides.0.intervals.1`). Intervals that are themselves invalid (a
+ * malformed time, start not before end) already have their error and are left out here.
  */
 function addOverlapIssues(
   items: Array<{ start: string; end: string }>,
@@ -85,7 +87,8 @@ function addOverlapIssues(
   context: z.RefinementCtx<unknown>,
 ): void {
   const byGroup = new Map<string, number[]>();
-  items.forEach((_, index) => {
+  items.forEach(({ start, end }, index) => {
+    if (!(localMinutes(start) < localMinutes(end))) return;
     const key = group(index);
     byGroup.set(key, [...(byGroup.get(key) ?? []), index]);
   });
@@ -93,16 +96,19 @@ function addOverlapIssues(
     const sorted = [...indexes].sort(
       (a, b) => localMinutes(items[a].start) - localMinutes(items[b].start),
     );
+    // Against the interval reaching furthest so far, not only the one before: 09:00–17:00
+    // then 10:00–11:00 then 12:00–13:00 reports both later ones.
+    let furthest = items[sorted[0]];
     for (let i = 1; i < sorted.length; i += 1) {
-      const previous = items[sorted[i - 1]];
       const current = items[sorted[i]];
-      if (localMinutes(current.start) < localMinutes(previous.end)) {
+      if (localMinutes(current.start) < localMinutes(furthest.end)) {
         context.addIssue({
           code: 'custom',
           path: path(sorted[i]),
-          message: `overlaps ${previous.start}–${previous.end} of the same day`,
+          message: `overlaps ${furthest.start}–${furthest.end} of the same day`,
         });
       }
+      if (localMinutes(current.end) > localMinutes(furthest.end)) furthest = current;
     }
   }
 }

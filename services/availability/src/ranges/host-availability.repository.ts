@@ -9,7 +9,7 @@ import {
   isDuplicateKeyError,
 } from '@slotbook/persistence';
 import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
-import { HostAvailabilityDocument, RangeHostDocument } from './host-availability.schema';
+import { HostAvailabilityDocument, RecordHostDocument } from './host-availability.schema';
 import type { RangeEntry } from './range-rules';
 
 /** A host's ranges as read, with the version a write of them must still find. */
@@ -21,14 +21,14 @@ export interface HostAvailability {
   account: HostAccount | null;
 }
 
-/** The host documents and the range-to-host map; every query is an `_id` lookup. */
+/** The host documents and the record-to-host map; every query is an `_id` lookup. */
 @Injectable()
 export class HostAvailabilityRepository {
   constructor(
     @InjectModel(HostAvailabilityDocument.name)
     private readonly hosts: Model<HostAvailabilityDocument>,
-    @InjectModel(RangeHostDocument.name)
-    private readonly rangeHosts: Model<RangeHostDocument>,
+    @InjectModel(RecordHostDocument.name)
+    private readonly recordHosts: Model<RecordHostDocument>,
   ) {}
 
   /** The host's ranges, or null for a host that never published any. */
@@ -86,18 +86,24 @@ export class HostAvailabilityRepository {
     return written ? undefined : LOST_RACE;
   }
 
-  /** Records the host of a new range, before the range is written (idempotent). */
-  async recordRange(rangeId: string, hostId: string): Promise<void> {
+  /**
+   * Records the host of a new range, schedule or event type, before the record is written
+   * (idempotent).
+   */
+  async recordHost(recordId: string, hostId: string): Promise<void> {
     try {
-      await this.rangeHosts.create({ _id: rangeId, hostId });
+      await this.recordHosts.create({ _id: recordId, hostId });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
   }
 
-  /** The host of a range, or null for an id never used (a range whose write failed has one). */
-  async hostOfRange(rangeId: string): Promise<string | null> {
-    const doc = await this.rangeHosts.findById(rangeId).lean<RangeHostDocument>().exec();
+  /**
+   * The host of a range, schedule or event type, or null for an id never used (a record whose
+   * write failed has one: its host's document decides whether it exists).
+   */
+  async hostOf(recordId: string): Promise<string | null> {
+    const doc = await this.recordHosts.findById(recordId).lean<RecordHostDocument>().exec();
     return doc?.hostId ?? null;
   }
 

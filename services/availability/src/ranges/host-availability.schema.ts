@@ -2,6 +2,8 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Role } from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 import type { HostAccount } from '../host-accounts/host-account-rules';
+import { EventTypeEntrySchema, ScheduleEntrySchema } from '../schedules/schedule-entry.schema';
+import type { EventTypeEntry, ScheduleEntry } from '../schedules/schedule-rules';
 import type { RangeEntry } from './range-rules';
 
 @Schema({ _id: false, versionKey: false })
@@ -55,7 +57,9 @@ export const HostAccountSchema = SchemaFactory.createForClass(HostAccountDocumen
  * record and written with one compare-and-set on its version: a writer that read an older
  * version changes nothing and decides again. The events of each change wait in the same
  * document's outbox. Beside the ranges, what identity last said of the account (whether it can
- * be booked), so that a booking's check and a `/slots` read stay one `_id` lookup.
+ * be booked), so that a booking's check and a `/slots` read stay one `_id` lookup; and the
+ * host's schedules and event types, so that "a schedule is deleted only while no event type
+ * uses it" and "an event type's schedule is its host's" are decided on the same one record.
  */
 @Schema({ collection: 'host_availability', versionKey: false })
 export class HostAvailabilityDocument extends OutboxRecord {
@@ -69,15 +73,25 @@ export class HostAvailabilityDocument extends OutboxRecord {
   /** Null until an event about the account after its registration (see isBookable). */
   @Prop({ type: HostAccountSchema, default: null })
   account!: HostAccount | null;
+
+  /** In creation order; absent from documents written before schedules existed. */
+  @Prop({ type: [ScheduleEntrySchema], default: [] })
+  schedules!: ScheduleEntry[];
+
+  @Prop({ type: [EventTypeEntrySchema], default: [] })
+  eventTypes!: EventTypeEntry[];
 }
 
 export const HostAvailabilitySchema = SchemaFactory.createForClass(HostAvailabilityDocument);
 indexOutbox(HostAvailabilitySchema);
 
-/** Which host a range belongs to: PATCH and DELETE name a range by its id alone. */
+/**
+ * Which host a range, schedule or event type belongs to: requests name them by id alone. The
+ * collection keeps the name it had when it held only ranges, so stored ids stay found.
+ */
 @Schema({ collection: 'range_hosts', versionKey: false })
-export class RangeHostDocument {
-  /** The range's id. */
+export class RecordHostDocument {
+  /** The id of the range, schedule or event type. */
   @Prop({ type: String, required: true })
   _id!: string;
 
@@ -85,4 +99,4 @@ export class RangeHostDocument {
   hostId!: string;
 }
 
-export const RangeHostSchema = SchemaFactory.createForClass(RangeHostDocument);
+export const RecordHostSchema = SchemaFactory.createForClass(RecordHostDocument);

@@ -98,7 +98,7 @@ export class RangesService {
     };
     assertValidSpan(span, new Date());
     const id = randomUUID();
-    await this.hostRanges.recordRange(id, hostId);
+    await this.hostRanges.recordHost(id, hostId);
     return this.write(hostId, (ranges, now) => {
       assertNoOverlap(ranges, span);
       const entry: RangeEntry = {
@@ -333,7 +333,7 @@ export class RangesService {
 
   /** The host of a range the actor may change; 404 for anyone else's (never revealed). */
   private async hostOf(actor: Actor, rangeId: string): Promise<string> {
-    const hostId = await this.hostRanges.hostOfRange(rangeId);
+    const hostId = await this.hostRanges.hostOf(rangeId);
     if (!hostId || (actor.role !== 'ADMIN' && hostId !== actor.id)) {
       throw DomainError.notFound('availability range');
     }

@@ -28,6 +28,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('users', 'the signed-in user')
     .addTag('admin', 'user administration and the audit trail (ADMIN)')
     .addTag('availability', "hosts' availability ranges and their free slots")
+    .addTag('schedules', 'weekly hours in a time zone, with date overrides')
+    .addTag('event-types', 'what can be booked against a schedule: duration, buffers, notice')
     .addTag('bookings', 'booking slots, and what guests and hosts do with bookings')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });

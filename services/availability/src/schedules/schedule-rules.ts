@@ -1,0 +1,238 @@
+import {
+  DomainError,
+  ErrorCode,
+  type Actor,
+  type CreateEventTypeBody,
+  type CreateScheduleBody,
+  type DateOverride,
+  type EventTypeShape,
+  type UpdateEventTypeBody,
+  type UpdateScheduleBody,
+  type WeeklyInterval,
+} from '@slotbook/contracts';
+import { eventTypeSlotAt, type Interval, type StartBounds } from '@slotbook/scheduling';
+
+/**
+ * The rules of schedules and event types (SPEC §4a) that need stored state, as pure functions:
+ * no Nest, no I/O, `now` passed in. The rules of one body (formats, bounds, overlapping hours of
+ * a day) are the contract's; the service reads the host's document, decides with these, and
+ * writes the result with one compare-and-set.
+ */
+
+/** A schedule as the host's document stores it; its host is the document's. */
+export interface ScheduleEntry {
+  id: string;
+  name: string;
+  timeZone: string;
+  weekly: WeeklyInterval[];
+  overrides: DateOverride[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An event type as the host's document stores it; its host is the document's. */
+export interface EventTypeEntry extends EventTypeShape {
+  id: string;
+  scheduleId: string;
+  title: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What one host's document holds of schedules and event types. */
+export interface HostSchedules {
+  schedules: ScheduleEntry[];
+  eventTypes: EventTypeEntry[];
+}
+
+/**
+ * At most this many per host: they all live in the host's one document, which every booking
+ * check of the host reads, so it stays small (each schedule body is at most 100 KiB).
+ */
+export const MAX_SCHEDULES_PER_HOST = 50;
+export const MAX_EVENT_TYPES_PER_HOST = 100;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+export const NOT_AN_EVENT_TYPE_SLOT = 'is not a slot of the event type';
+
+/** Services re-check roles: the bus is not trusted to carry only what the gateway allowed. */
+export function assertMayWrite(actor: Actor): void {
+  if (actor.role !== 'HOST' && actor.role !== 'ADMIN') {
+    throw new DomainError(
+      ErrorCode.Forbidden,
+      'only a host or an admin may change schedules and event types',
+    );
+  }
+}
+
+/** The host's own records, or any host's for an ADMIN. */
+export function mayChange(actor: Actor, hostId: string): boolean {
+  return actor.role === 'ADMIN' || (actor.role === 'HOST' && actor.id === hostId);
+}
+
+/**
+ * Whose schedule a POST creates: a HOST's own (naming another `hostId` is 403); an ADMIN must
+ * name the host (422 on `hostId`). Whether an ADMIN's choice is an active HOST is identity's to
+ * say, asked by the service.
+ */
+export function scheduleCreator(actor: Actor, hostId: string | undefined): string {
+  assertMayWrite(actor);
+  if (actor.role === 'HOST') {
+    if (hostId !== undefined && hostId !== actor.id) {
+      throw new DomainError(ErrorCode.Forbidden, 'a host may create only their own schedules');
+    }
+    return actor.id;
+  }
+  if (hostId === undefined) {
+    throw DomainError.validation('the host is missing', [
+      { path: 'hostId', message: 'is required when an admin creates a schedule' },
+    ]);
+  }
+  return hostId;
+}
+
+export function scheduleIn(schedules: ScheduleEntry[], scheduleId: string): ScheduleEntry {
+  const schedule = schedules.find((candidate) => candidate.id === scheduleId);
+  if (!schedule) throw DomainError.notFound('schedule');
+  return schedule;
+}
+
+export function eventTypeIn(eventTypes: EventTypeEntry[], eventTypeId: string): EventTypeEntry {
+  const eventType = eventTypes.find((candidate) => candidate.id === eventTypeId);
+  if (!eventType) throw DomainError.notFound('event type');
+  return eventType;
+}
+
+/** 409 while the host already has the most schedules or event types a document keeps. */
+export function assertRoomFor(kind: 'schedules' | 'eventTypes', stored: HostSchedules): void {
+  const [count, max, what] =
+    kind === 'schedules'
+      ? [stored.schedules.length, MAX_SCHEDULES_PER_HOST, 'schedules']
+      : [stored.eventTypes.length, MAX_EVENT_TYPES_PER_HOST, 'event types'];
+  if (count >= max) {
+    throw new DomainError(ErrorCode.Conflict, `a host has at most ${max} ${what}`);
+  }
+}
+
+/** A schedule is deleted only while no event type uses it (409, naming those that do). */
+export function assertScheduleUnused(eventTypes: EventTypeEntry[], scheduleId: string): void {
+  const users = eventTypes.filter((eventType) => eventType.scheduleId === scheduleId);
+  if (users.length > 0) {
+    throw new DomainError(
+      ErrorCode.Conflict,
+      `the schedule is used by ${users.length} event type(s); delete or move them first`,
+      { eventTypeIds: users.map((eventType) => eventType.id) },
+    );
+  }
+}
+
+export function newSchedule(
+  id: string,
+  body: Pick<CreateScheduleBody, 'name' | 'timeZone' | 'weekly' | 'overrides'>,
+  now: Date,
+): ScheduleEntry {
+  return {
+    id,
+    name: body.name,
+    timeZone: body.timeZone,
+    weekly: body.weekly,
+    overrides: body.overrides,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** A PATCH of a schedule: the fields given replace the stored ones (a list replaces a list). */
+export function patchedSchedule(
+  schedule: ScheduleEntry,
+  changes: UpdateScheduleBody,
+  now: Date,
+): ScheduleEntry {
+  return {
+    ...schedule,
+    name: changes.name ?? schedule.name,
+    timeZone: changes.timeZone ?? schedule.timeZone,
+    weekly: changes.weekly ?? schedule.weekly,
+    overrides: changes.overrides ?? schedule.overrides,
+    updatedAt: now,
+  };
+}
+
+/** A new event type; `slotInterval` defaults to `duration` (SPEC §4a). */
+export function newEventType(id: string, body: CreateEventTypeBody, now: Date): EventTypeEntry {
+  return {
+    id,
+    scheduleId: body.scheduleId,
+    title: body.title,
+    duration: body.duration,
+    slotInterval: body.slotInterval ?? body.duration,
+    bufferBefore: body.bufferBefore,
+    bufferAfter: body.bufferAfter,
+    minimumNotice: body.minimumNotice,
+    bookingHorizonDays: body.bookingHorizonDays,
+    requiresConfirmation: body.requiresConfirmation,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * A PATCH of an event type: the fields given replace the stored ones. A new `scheduleId` must
+ * name another schedule of the same host (422 on `scheduleId` otherwise).
+ */
+export function patchedEventType(
+  eventType: EventTypeEntry,
+  changes: UpdateEventTypeBody,
+  schedules: ScheduleEntry[],
+  now: Date,
+): EventTypeEntry {
+  if (
+    changes.scheduleId !== undefined &&
+    !schedules.some((schedule) => schedule.id === changes.scheduleId)
+  ) {
+    throw DomainError.validation('the schedule is not one of the host', [
+      { path: 'scheduleId', message: "is not a schedule of the event type's host" },
+    ]);
+  }
+  const given = Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as Partial<EventTypeEntry>;
+  return { ...eventType, ...given, updatedAt: now };
+}
+
+/** Where a slot of the event type may start, seen at `now`: past the notice, within the horizon. */
+export function slotBounds(shape: EventTypeShape, now: Date): StartBounds {
+  return {
+    notBefore: now.getTime() + shape.minimumNotice * MINUTE_MS,
+    notAfter: now.getTime() + shape.bookingHorizonDays * DAY_MS,
+  };
+}
+
+/**
+ * The slot of the event type starting at `start`, seen at `now`; 422 on `startTime` when it is
+ * not one: already started, inside the minimum notice, at or beyond the horizon, or not a slot
+ * of the schedule (off the grid, outside the hours, or not ending within the same interval).
+ */
+export function eventTypeSlotOf(
+  schedule: ScheduleEntry,
+  eventType: EventTypeShape,
+  start: Date,
+  now: Date,
+): Interval {
+  const bounds = slotBounds(eventType, now);
+  const at = start.getTime();
+  const refuse = (message: string) =>
+    DomainError.validation(`the start time ${message}`, [{ path: 'startTime', message }]);
+  if (at < now.getTime()) throw refuse('has already started');
+  if (at < bounds.notBefore) {
+    throw refuse(`is inside the minimum notice of ${eventType.minimumNotice} minutes`);
+  }
+  if (at >= bounds.notAfter) {
+    throw refuse(`is ${eventType.bookingHorizonDays} days or more ahead (the booking horizon)`);
+  }
+  const slot = eventTypeSlotAt(schedule, eventType, at, bounds);
+  if (!slot) throw refuse(NOT_AN_EVENT_TYPE_SLOT);
+  return slot;
+}

@@ -1,0 +1,85 @@
+import type {
+  BookableEventType,
+  EventType,
+  Schedule,
+  VerifiedEventTypeSlot,
+} from '@slotbook/contracts';
+import type { Interval } from '@slotbook/scheduling';
+import type { EventTypeEntry, ScheduleEntry } from './schedule-rules';
+
+/** Only the contract's fields, so nothing a stored subdocument carries beside them leaks. */
+function hoursOf(schedule: ScheduleEntry): Pick<Schedule, 'weekly' | 'overrides'> {
+  return {
+    weekly: schedule.weekly.map(({ day, start, end }) => ({ day, start, end })),
+    overrides: schedule.overrides.map(({ date, intervals }) => ({
+      date,
+      intervals: intervals.map(({ start, end }) => ({ start, end })),
+    })),
+  };
+}
+
+export function toSchedule(hostId: string, entry: ScheduleEntry): Schedule {
+  return {
+    id: entry.id,
+    hostId,
+    name: entry.name,
+    timeZone: entry.timeZone,
+    ...hoursOf(entry),
+    createdAt: entry.createdAt.toISOString(),
+    updatedAt: entry.updatedAt.toISOString(),
+  };
+}
+
+export function toEventType(hostId: string, entry: EventTypeEntry): EventType {
+  return {
+    id: entry.id,
+    hostId,
+    scheduleId: entry.scheduleId,
+    title: entry.title,
+    duration: entry.duration,
+    slotInterval: entry.slotInterval,
+    bufferBefore: entry.bufferBefore,
+    bufferAfter: entry.bufferAfter,
+    minimumNotice: entry.minimumNotice,
+    bookingHorizonDays: entry.bookingHorizonDays,
+    requiresConfirmation: entry.requiresConfirmation,
+    createdAt: entry.createdAt.toISOString(),
+    updatedAt: entry.updatedAt.toISOString(),
+  };
+}
+
+export function toBookableEventType(
+  hostId: string,
+  eventType: EventTypeEntry,
+  schedule: ScheduleEntry,
+): BookableEventType {
+  return {
+    eventTypeId: eventType.id,
+    hostId,
+    duration: eventType.duration,
+    slotInterval: eventType.slotInterval,
+    bufferBefore: eventType.bufferBefore,
+    bufferAfter: eventType.bufferAfter,
+    minimumNotice: eventType.minimumNotice,
+    bookingHorizonDays: eventType.bookingHorizonDays,
+    requiresConfirmation: eventType.requiresConfirmation,
+    timeZone: schedule.timeZone,
+    ...hoursOf(schedule),
+  };
+}
+
+export function toVerifiedEventTypeSlot(
+  hostId: string,
+  eventType: EventTypeEntry,
+  slot: Interval,
+): VerifiedEventTypeSlot {
+  return {
+    eventTypeId: eventType.id,
+    hostId,
+    startTime: new Date(slot.start).toISOString(),
+    endTime: new Date(slot.end).toISOString(),
+    bufferBefore: eventType.bufferBefore,
+    bufferAfter: eventType.bufferAfter,
+    requiresConfirmation: eventType.requiresConfirmation,
+  };
+}

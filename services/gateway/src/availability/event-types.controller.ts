@@ -1,0 +1,155 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  AVAILABILITY_QUEUE,
+  AvailabilityCommand,
+  type Actor,
+  type EventType,
+  type EventTypeList,
+} from '@slotbook/contracts';
+import { CommandBus } from '@slotbook/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
+import { HostIdParamDto } from './availability.dtos';
+import {
+  CreateEventTypeDto,
+  EventTypeDto,
+  EventTypeIdParamDto,
+  EventTypeListDto,
+  UpdateEventTypeDto,
+} from './schedules.dtos';
+
+const RULES =
+  'duration and slotInterval 5–1440, bufferBefore and bufferAfter 0–240, minimumNotice ' +
+  '0–43200 (minutes, multiples of 5), bookingHorizonDays 1–365 (integers).';
+
+/** What can be booked against a schedule (SPEC §4a). */
+@ApiTags('event-types')
+@ApiBearerAuth()
+@Controller()
+export class EventTypesController {
+  constructor(private readonly bus: CommandBus) {}
+
+  @Post('event-types')
+  @Roles('HOST', 'ADMIN')
+  @ApiOperation({ summary: 'Create an event type on a schedule (its owner, or ADMIN)' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    403: 'a USER',
+    404: 'no such schedule, or not yours',
+    409: 'the host already has the most event types a host may have (100)',
+    413: true,
+    422: 'a rule of event types is broken',
+  })
+  @ApiCreatedResponse({
+    type: EventTypeDto,
+    description:
+      "The event type belongs to its schedule's host: the owner of scheduleId or an ADMIN may " +
+      'create it (404 for anyone else). Defaults: slotInterval = duration, buffers 0, ' +
+      'minimumNotice 0, bookingHorizonDays 60, requiresConfirmation false. 422 naming each ' +
+      `field when: ${RULES}`,
+  })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateEventTypeDto): Promise<EventType> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.CreateEventType, {
+      actor,
+      body,
+    });
+  }
+
+  @Get('event-types/:id')
+  @ApiOperation({ summary: 'An event type' })
+  @ApiProblemResponses({ 401: true, 404: 'no such event type', 422: 'a malformed id' })
+  @ApiOkResponse({
+    type: EventTypeDto,
+    description: 'Any signed-in caller may read an event type.',
+  })
+  get(@CurrentActor() actor: Actor, @Param() params: EventTypeIdParamDto): Promise<EventType> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.GetEventType, {
+      actor,
+      eventTypeId: params.id,
+    });
+  }
+
+  @Patch('event-types/:id')
+  @Roles('HOST', 'ADMIN')
+  @ApiOperation({ summary: 'Change an event type' })
+  @ApiProblemResponses({
+    400: true,
+    401: true,
+    403: 'a USER',
+    404: 'no such event type, or not yours',
+    409: 'another change of the host kept winning; retry',
+    413: true,
+    422: 'a rule of event types is broken, a scheduleId of another host, or nothing to change',
+  })
+  @ApiOkResponse({
+    type: EventTypeDto,
+    description:
+      'The owner or an ADMIN (404 for anyone else). Any of the creation fields; scheduleId may ' +
+      'name another schedule of the same host (422 on scheduleId otherwise). Existing bookings ' +
+      'keep their times.',
+  })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param() params: EventTypeIdParamDto,
+    @Body() body: UpdateEventTypeDto,
+  ): Promise<EventType> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.UpdateEventType, {
+      actor,
+      eventTypeId: params.id,
+      changes: body,
+    });
+  }
+
+  @Delete('event-types/:id')
+  @Roles('HOST', 'ADMIN')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete an event type' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'a USER',
+    404: 'no such event type, or not yours',
+    409: 'another change of the host kept winning; retry',
+    422: 'a malformed id',
+  })
+  @ApiNoContentResponse({
+    description: 'The owner or an ADMIN. Existing bookings of it stay as they are.',
+  })
+  async remove(@CurrentActor() actor: Actor, @Param() params: EventTypeIdParamDto): Promise<void> {
+    await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.DeleteEventType, {
+      actor,
+      eventTypeId: params.id,
+    });
+  }
+
+  @Get('hosts/:hostId/event-types')
+  @ApiOperation({ summary: "A host's event types" })
+  @ApiProblemResponses({ 401: true, 422: 'a malformed host id' })
+  @ApiOkResponse({
+    type: EventTypeListDto,
+    description: 'In creation order. A host with no event types (or an unknown id) has none.',
+  })
+  list(@Param() params: HostIdParamDto): Promise<EventTypeList> {
+    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListEventTypes, {
+      hostId: params.hostId,
+    });
+  }
+}

@@ -5,6 +5,9 @@
  * Each phase measures, through the gateway:
  *  - `GET /hosts/:id/slots` for 31 days of 5-minute slots, one request at a time: a host with
  *    no bookings, and a host with hundreds of bookings in the window;
+ *  - `GET /event-types/:id/slots` for 31 days of a 5-minute event type on a weekly schedule
+ *    open round the clock, whose host has BENCH_EVENT_TYPE_BOOKINGS (default 1,000) bookings in
+ *    the window, made through the API;
  *  - `GET /bookings?limit=20`, one at a time: a user with no bookings and a user with many;
  *    then bursts of 10 concurrent list requests from one user (counting any 503);
  *  - booking creation on distinct slots with autocannon (BENCH_CONNECTIONS, default 64, for
@@ -27,6 +30,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ApiClient,
   Platform,
+  hostWithEventTypes,
   hostWithRange,
   mongoUrlFor,
   slotAt,
@@ -34,6 +38,7 @@ import {
   type HostFixture,
 } from '@slotbook/testing';
 import { hostMonth, slotKey } from '../services/booking/src/bookings/booking-rules';
+import { occupiedCells } from '../services/booking/src/bookings/occupied-cells';
 import { cpuPerUnit, platformClassifier, sampleCpu } from './process-cpu';
 import { percentiles, round } from './stats';
 
@@ -45,6 +50,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 200);
 const SLOT_MINUTES = 5;
 const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
+const EVENT_TYPE_BOOKINGS = Number(process.env.BENCH_EVENT_TYPE_BOOKINGS ?? 1_000);
+const DAY_MS = 24 * 60 * 60_000;
 
 interface Guest {
   id: string;
@@ -57,6 +64,8 @@ class Bench {
   readonly api: ApiClient;
   hosts: HostFixture[] = [];
   guests: Guest[] = [];
+  /** A 5-minute event type on a round-the-clock schedule, and the 31 days its bookings fill. */
+  eventType = { id: '', from: new Date(0), to: new Date(0) };
   /** The next (host, slot) pair nobody booked yet: request n books slot n / HOSTS of host n % HOSTS. */
   private next = 0;
 
@@ -72,6 +81,34 @@ class Bench {
       hostWithRange(this.api, { slots: SLOTS_PER_RANGE, slotMinutes: SLOT_MINUTES }),
     );
     this.guests = await inBatches(USERS, 8, () => this.newGuest());
+    await this.setUpEventType();
+  }
+
+  /** The event type's host gets EVENT_TYPE_BOOKINGS bookings spread over the window. */
+  private async setUpEventType(): Promise<void> {
+    const host = await hostWithEventTypes(this.api, [
+      { duration: SLOT_MINUTES, bookingHorizonDays: 60 },
+    ]);
+    const from = new Date(Math.ceil((Date.now() + DAY_MS) / DAY_MS) * DAY_MS);
+    this.eventType = {
+      id: host.eventTypes[0]!.id,
+      from,
+      to: new Date(from.getTime() + 31 * DAY_MS),
+    };
+    const step = Math.floor(SLOTS_PER_RANGE / Math.max(1, EVENT_TYPE_BOOKINGS));
+    await inBatches(EVENT_TYPE_BOOKINGS, 8, async (i) => {
+      const startTime = new Date(from.getTime() + i * step * SLOT_MINUTES * 60_000);
+      const response = await this.api.post('/bookings', {
+        token: this.guests[i % this.guests.length]!.token,
+        body: { eventTypeId: this.eventType.id, startTime: startTime.toISOString() },
+      });
+      if (response.status !== 201) throw new Error(`event type booking: ${response.text}`);
+    });
+  }
+
+  eventTypeSlotsPath(): string {
+    const { id, from, to } = this.eventType;
+    return `/event-types/${id}/slots?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
   }
 
   async newGuest(): Promise<Guest> {
@@ -119,6 +156,7 @@ class Bench {
         const size = Math.min(1_000, amount - done);
         const bookings: object[] = [];
         const claims: object[] = [];
+        const cells: object[] = [];
         const audit: object[] = [];
         for (let i = 0; i < size; i += 1) {
           const { host, startTime: start, guest } = this.nextSlot();
@@ -135,6 +173,9 @@ class Bench {
             hostMonth: hostMonth(hostId, startTime),
             startTime,
             endTime,
+            occupiedFrom: startTime,
+            occupiedUntil: endTime,
+            eventTypeId: null,
             bookingId: id,
             createdAt: now,
             sweepPending: false,
@@ -152,12 +193,21 @@ class Bench {
             cancellationReason: null,
             claimId,
             rangeId: host.rangeId,
+            eventTypeId: null,
+            bufferBefore: 0,
+            bufferAfter: 0,
             createdAt: now,
             updatedAt: now,
             version: 1,
             outbox: [],
             outboxPending: false,
           });
+          cells.push(
+            ...occupiedCells(hostId, claimId, {
+              start: startTime.getTime(),
+              end: endTime.getTime(),
+            }),
+          );
           audit.push({
             _id: randomUUID(),
             action: 'booking.created',
@@ -170,6 +220,7 @@ class Bench {
         }
         await Promise.all([
           bookingDb.collection('slot_claims').insertMany(claims as never[]),
+          bookingDb.collection('slot_cells').insertMany(cells as never[]),
           bookingDb.collection('bookings').insertMany(bookings as never[]),
           identityDb.collection('audit').insertMany(audit as never[]),
         ]);
@@ -340,6 +391,10 @@ class Bench {
       phase: label,
       slotsOfHostWithoutBookings: await this.sequential(this.slotsPath(quietHost), regular.token),
       slotsOfHostWithBookings: await this.sequential(this.slotsPath(bookedHost), regular.token),
+      eventTypeSlotsOfHostWithBookings: {
+        bookingsInWindow: EVENT_TYPE_BOOKINGS,
+        ...(await this.sequential(this.eventTypeSlotsPath(), regular.token)),
+      },
       listOfUserWithoutBookings: await this.sequential('/bookings?limit=20', newcomer.token),
       listOfUserWithBookings: await this.sequential('/bookings?limit=20', regular.token),
       tenConcurrentLists: await this.concurrentLists(regular.token),

@@ -8,6 +8,8 @@ import {
   Param,
   Patch,
   Post,
+  Query,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -25,9 +27,11 @@ import {
   type EventTypeList,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
+import type { Response } from 'express';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
-import { HostIdParamDto } from './availability.dtos';
+import { HostIdParamDto, SlotListDto, SlotsQueryDto } from './availability.dtos';
+import { FreeSlotsFinder } from './free-slots.finder';
 import {
   CreateEventTypeDto,
   EventTypeDto,
@@ -45,7 +49,38 @@ const RULES =
 @ApiBearerAuth()
 @Controller()
 export class EventTypesController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly slots: FreeSlotsFinder,
+  ) {}
+
+  @Get('event-types/:id/slots')
+  @ApiOperation({ summary: "An event type's free slots in a window" })
+  @ApiProblemResponses({
+    401: true,
+    404: 'no such event type, or its host cannot be booked',
+    422: 'from or to missing or malformed, or a window inverted or over 31 days',
+  })
+  @ApiOkResponse({
+    type: SlotListDto,
+    description:
+      'Free slots whose start lies in [from, to) (both required, at most 31 days apart), ' +
+      "ascending: the schedule's hours date by date in its time zone, cut every slotInterval " +
+      'minutes into slots of duration minutes that end within the same hours, starting at ' +
+      'least minimumNotice minutes from now and less than bookingHorizonDays days from now, ' +
+      'whose occupied time (the slot widened by bufferBefore and bufferAfter) overlaps no ' +
+      'pending or confirmed booking of the host. A slot is listed when a booking for it would ' +
+      'succeed now.',
+  })
+  async freeSlots(
+    @Param() params: EventTypeIdParamDto,
+    @Query() query: SlotsQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
+    // A SlotList, serialised by hand: a month of 5-minute slots is ~9,000 objects.
+    const body = await this.slots.findEventTypeJson(params.id, query.from, query.to);
+    response.type('application/json').send(body);
+  }
 
   @Post('event-types')
   @Roles('HOST', 'ADMIN')

@@ -8,14 +8,7 @@ import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { ClaimSweeper } from '../src/bookings/claim-sweeper';
 import { CLAIM_GRACE_MS, SlotClaimRepository } from '../src/bookings/slot-claim.repository';
-import {
-  HeldStampDocument,
-  HeldStampSchema,
-  SlotCellDocument,
-  SlotCellSchema,
-  SlotClaimDocument,
-  SlotClaimSchema,
-} from '../src/bookings/slot-claim.schema';
+import { claimsOn } from './claims-on';
 
 /** A range booking's claim: no event type, its occupied time known only once settled. */
 const RANGE = { eventTypeId: null, occupied: null };
@@ -35,24 +28,12 @@ describe('claim sweeper', () => {
     connection = await mongoose
       .createConnection(mongoUrlFor(uniqueDatabase('sweeper')))
       .asPromise();
-    const claimModel = connection.model(
-      SlotClaimDocument.name,
-      SlotClaimSchema,
-    ) as Model<SlotClaimDocument>;
     const bookingModel = connection.model(
       BookingDocument.name,
       BookingSchema,
     ) as Model<BookingDocument>;
-    const cellModel = connection.model(
-      SlotCellDocument.name,
-      SlotCellSchema,
-    ) as Model<SlotCellDocument>;
-    await Promise.all([claimModel.init(), bookingModel.init(), cellModel.init()]);
-    const stampModel = connection.model(
-      HeldStampDocument.name,
-      HeldStampSchema,
-    ) as Model<HeldStampDocument>;
-    claims = new SlotClaimRepository(claimModel, cellModel, stampModel);
+    await bookingModel.init();
+    claims = await claimsOn(connection);
     bookings = new BookingsRepository(bookingModel);
     sweeper = new ClaimSweeper(claims, bookings);
   });

@@ -1,17 +1,10 @@
-import mongoose, { type Connection, type Model } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
 import { MINUTE_MS, intervalsOverlap, type Interval } from '@slotbook/scheduling';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { SlotClaimRepository } from '../src/bookings/slot-claim.repository';
-import {
-  HeldStampDocument,
-  HeldStampSchema,
-  SlotCellDocument,
-  SlotCellSchema,
-  SlotClaimDocument,
-  SlotClaimSchema,
-} from '../src/bookings/slot-claim.schema';
+import { claimsOn } from './claims-on';
 
 const T0 = Date.parse('2031-06-02T08:00:00Z');
 const span = (fromMin: number, toMin: number): Interval => ({
@@ -26,20 +19,7 @@ describe('occupied cells in the database', () => {
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUrlFor(uniqueDatabase('cells'))).asPromise();
-    const claimModel = connection.model(
-      SlotClaimDocument.name,
-      SlotClaimSchema,
-    ) as Model<SlotClaimDocument>;
-    const cellModel = connection.model(
-      SlotCellDocument.name,
-      SlotCellSchema,
-    ) as Model<SlotCellDocument>;
-    await Promise.all([claimModel.init(), cellModel.init()]);
-    const stampModel = connection.model(
-      HeldStampDocument.name,
-      HeldStampSchema,
-    ) as Model<HeldStampDocument>;
-    claims = new SlotClaimRepository(claimModel, cellModel, stampModel);
+    claims = await claimsOn(connection);
   });
 
   afterAll(async () => {

@@ -53,7 +53,7 @@ export class BookingsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Book a slot of a host' })
+  @ApiOperation({ summary: "Book a slot of a host's ranges or of an event type" })
   // The same name as the @Headers() parameter below, so the document lists the header once.
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -64,14 +64,18 @@ export class BookingsController {
   @ApiProblemResponses({
     400: true,
     401: true,
-    404: 'no such host',
-    409: 'the slot is taken',
+    404: 'no such host or event type, or one that cannot be booked',
+    409: "the slot's occupied time (buffers included) overlaps a booking of the host",
     413: true,
-    422: 'not a slot of the host, in the past, your own slot, or a bad Idempotency-Key',
+    422:
+      'hostId and eventTypeId both or neither given; not a slot of the host or event type; ' +
+      'in the past, inside the minimum notice or beyond the horizon; your own slot; or a bad ' +
+      'Idempotency-Key',
   })
   @ApiCreatedResponse({
     type: BookingDto,
-    description: 'the booking: pending when its range requires confirmation, else confirmed',
+    description:
+      'the booking: pending when its range or event type requires confirmation, else confirmed',
   })
   create(
     @CurrentActor() actor: Actor,
@@ -191,9 +195,11 @@ export class BookingsController {
     400: true,
     401: true,
     404: 'no such booking, or not yours to see',
-    409: 'the new slot is taken, or the booking cannot move in its status',
+    409:
+      "the new slot's occupied time overlaps another booking (or this one's own), or the " +
+      'booking cannot move in its status',
     413: true,
-    422: 'not a slot of the host, or in the past',
+    422: "not a slot of the host or of the booking's event type, or in the past",
   })
   @ApiOkResponse({
     type: BookingDto,

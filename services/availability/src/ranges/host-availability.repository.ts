@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import {
@@ -30,6 +31,9 @@ export class HostAvailabilityRepository {
     @InjectModel(RecordHostDocument.name)
     private readonly recordHosts: Model<RecordHostDocument>,
   ) {}
+
+  /** A record's host never changes (the map is insert-only), so what was read stays true. */
+  private readonly hostOfRecord = new LRUCache<string, string>({ max: 50_000 });
 
   /** The host's ranges, or null for a host that never published any. */
   async find(hostId: string): Promise<HostAvailability | null> {
@@ -103,7 +107,10 @@ export class HostAvailabilityRepository {
    * write failed has one: its host's document decides whether it exists).
    */
   async hostOf(recordId: string): Promise<string | null> {
+    const known = this.hostOfRecord.get(recordId);
+    if (known !== undefined) return known;
     const doc = await this.recordHosts.findById(recordId).lean<RecordHostDocument>().exec();
+    if (doc) this.hostOfRecord.set(recordId, doc.hostId);
     return doc?.hostId ?? null;
   }
 

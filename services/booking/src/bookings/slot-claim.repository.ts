@@ -25,6 +25,12 @@ export const CLAIM_GRACE_MS = 30_000;
 /** How long a cached copy of a month of held slots may be used, should a stamp be lost. */
 export const HELD_CACHE_TTL_MS = 30_000;
 
+/** A held slot with its start as a number, to cut windows from a month without parsing. */
+interface StartedSlot {
+  start: number;
+  held: HeldSlot;
+}
+
 type HeldClaim = Pick<
   SlotClaimDocument,
   'startTime' | 'endTime' | 'occupiedFrom' | 'occupiedUntil' | 'eventTypeId'
@@ -36,7 +42,7 @@ export class SlotClaimRepository {
    * A host's held slots per month, as last read, with the host's stamp read before that read:
    * good for as long as the stamp stays the same (see {@link touch}).
    */
-  private readonly heldMonths = new LRUCache<string, { stamp: number; claims: HeldClaim[] }>({
+  private readonly heldMonths = new LRUCache<string, { stamp: number; slots: StartedSlot[] }>({
     max: 5_000,
     ttl: HELD_CACHE_TTL_MS,
   });
@@ -144,34 +150,38 @@ export class SlotClaimRepository {
     const months = await Promise.all(
       hostMonthsTouched(hostId, from, to).map((bucket) =>
         stamp === null
-          ? this.claimsIn({ hostMonth: bucket, startTime: { $gte: from, $lt: to } })
+          ? this.slotsIn({ hostMonth: bucket, startTime: { $gte: from, $lt: to } })
           : this.heldInMonth(bucket, stamp),
       ),
     );
     const [start, end] = [from.getTime(), to.getTime()];
+    // Months come in order and each is sorted, so the concatenation is too.
     return months
       .flat()
-      .filter((claim) => claim.startTime.getTime() >= start && claim.startTime.getTime() < end)
-      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map(toHeldSlot);
+      .filter((slot) => slot.start >= start && slot.start < end)
+      .map((slot) => slot.held);
   }
 
-  /** The month's held claims, from the copy made under `stamp` or read (and kept) now. */
-  private async heldInMonth(bucket: string, stamp: number): Promise<HeldClaim[]> {
+  /** The month's held slots, from the copy made under `stamp` or read (and kept) now. */
+  private async heldInMonth(bucket: string, stamp: number): Promise<StartedSlot[]> {
     const copy = this.heldMonths.get(bucket);
-    if (copy && copy.stamp === stamp) return copy.claims;
-    const claims = await this.claimsIn({ hostMonth: bucket });
+    if (copy && copy.stamp === stamp) return copy.slots;
+    const slots = await this.slotsIn({ hostMonth: bucket });
     // Only a copy made under the newest stamp seen is kept: an older one could miss a change.
     const kept = this.heldMonths.get(bucket);
-    if (!kept || kept.stamp <= stamp) this.heldMonths.set(bucket, { stamp, claims });
-    return claims;
+    if (!kept || kept.stamp <= stamp) this.heldMonths.set(bucket, { stamp, slots });
+    return slots;
   }
 
-  private claimsIn(filter: Record<string, unknown>): Promise<HeldClaim[]> {
-    return this.model
+  /** The held slots of the claims matching `filter`, ascending by start. */
+  private async slotsIn(filter: Record<string, unknown>): Promise<StartedSlot[]> {
+    const claims = await this.model
       .find(filter, { startTime: 1, endTime: 1, occupiedFrom: 1, occupiedUntil: 1, eventTypeId: 1 })
       .lean<HeldClaim[]>()
       .exec();
+    return claims
+      .map((claim) => ({ start: claim.startTime.getTime(), held: toHeldSlot(claim) }))
+      .sort((a, b) => a.start - b.start);
   }
 
   private async stampOf(hostId: string): Promise<number> {

@@ -24,6 +24,7 @@ export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   BookingCommand.ListBookings,
   BookingCommand.GetBooking,
   BookingCommand.ListHeldSlots,
+  BookingCommand.ListBusyTime,
   BookingCommand.CreateBooking,
 ]);
 

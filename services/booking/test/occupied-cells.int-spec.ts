@@ -91,7 +91,7 @@ describe('occupied cells in the database', () => {
     expect(cells).toHaveLength(expected);
   });
 
-  it("answers a host's held time from a copy that no settle or release leaves stale, on every replica", async () => {
+  it("answers a host's busy time from a copy that no settle or release leaves stale, on every replica", async () => {
     const hostId = randomUUID();
     const replica = new SlotClaimRepository(claims.model, claims.cells, claims.stamps);
     const window: [Date, Date] = [new Date(span(0, 0).start), new Date(span(24 * 60, 0).start)];
@@ -100,18 +100,20 @@ describe('occupied cells in the database', () => {
       await claims.settle(claimId, hostId, 0, new Date(occupied.end), occupied);
       return claimId;
     };
-    const starts = async (repository: SlotClaimRepository) =>
-      (await repository.held(hostId, ...window, { cached: true })).map((held) =>
-        held.occupiedFrom.slice(11, 16),
-      );
+    /** The busy intervals as `HH:MM–HH:MM` (UTC). */
+    const busyOf = async (repository: SlotClaimRepository) => {
+      const busy = await repository.busy(hostId, ...window);
+      const text = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+      return busy.flatMap((ms, i) => (i % 2 === 0 ? [`${text(ms)}–${text(busy[i + 1])}`] : []));
+    };
     const first = await book(span(60, 90));
-    expect(await starts(claims)).toEqual(['09:00']);
-    expect(await starts(replica)).toEqual(['09:00']);
+    expect(await busyOf(claims)).toEqual(['09:00–09:30']);
+    expect(await busyOf(replica)).toEqual(['09:00–09:30']);
     await book(span(120, 150));
-    expect(await starts(claims)).toEqual(['09:00', '10:00']);
-    expect(await starts(replica)).toEqual(['09:00', '10:00']);
+    expect(await busyOf(claims)).toEqual(['09:00–09:30', '10:00–10:30']);
+    expect(await busyOf(replica)).toEqual(['09:00–09:30', '10:00–10:30']);
     await replica.release(first, hostId);
-    expect(await starts(claims)).toEqual(['10:00']);
-    expect(await starts(replica)).toEqual(['10:00']);
+    expect(await busyOf(claims)).toEqual(['10:00–10:30']);
+    expect(await busyOf(replica)).toEqual(['10:00–10:30']);
   });
 });

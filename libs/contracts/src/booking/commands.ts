@@ -16,6 +16,8 @@ export const BookingCommand = {
   RescheduleBooking: 'booking.reschedule-booking',
   /** Slots of a host held by a pending or confirmed booking (or being booked right now). */
   ListHeldSlots: 'booking.list-held-slots',
+  /** The host time that active bookings occupy, compactly, for listings of free slots. */
+  ListBusyTime: 'booking.list-busy-time',
 } as const;
 
 export const CreateBookingCommand = CreateBookingBody.extend({
@@ -46,12 +48,6 @@ export const ListHeldSlotsCommand = z.object({
   /** Held slots whose start lies in [from, to). */
   from: Instant,
   to: Instant,
-  /**
-   * For listings: the answer may come from a copy as new as the host's last finished change,
-   * so a booking being made this very moment may be missing. A range change, which must see
-   * every claim, leaves it false.
-   */
-  cached: z.boolean().default(false),
 });
 export type ListHeldSlotsCommand = z.infer<typeof ListHeldSlotsCommand>;
 
@@ -71,3 +67,17 @@ export const HeldSlot = z.object({
 export type HeldSlot = z.infer<typeof HeldSlot>;
 export const HeldSlots = z.object({ data: z.array(HeldSlot) });
 export type HeldSlots = z.infer<typeof HeldSlots>;
+
+/** The host time occupied by bookings whose start lies in [from, to). */
+export const ListBusyTimeCommand = ListHeldSlotsCommand;
+export type ListBusyTimeCommand = ListHeldSlotsCommand;
+
+/**
+ * `[from₁, until₁, from₂, until₂, …]` in epoch milliseconds, one pair per booking, ascending by
+ * the booking's start: a month of a busy host is a few kilobytes, cheap to send and to read.
+ * The answer may come from booking's copy as new as the host's last finished change, so a
+ * booking being made this very moment may be missing; a range change, which must see every
+ * claim, asks ListHeldSlots instead.
+ */
+export const BusyTime = z.object({ busy: z.array(z.number().int()) });
+export type BusyTime = z.infer<typeof BusyTime>;

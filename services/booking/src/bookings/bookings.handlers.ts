@@ -6,6 +6,7 @@ import {
   CancelBookingCommand,
   CreateBookingCommand,
   ListBookingsCommand,
+  ListBusyTimeCommand,
   ListHeldSlotsCommand,
   RescheduleBookingCommand,
 } from '@slotbook/contracts';
@@ -69,6 +70,13 @@ export class BookingsHandlers {
       RescheduleBookingCommand,
       (command) => this.bookings.reschedule(command),
       { retry: false },
+    );
+  }
+
+  @MessagePattern(BookingCommand.ListBusyTime)
+  busyTime(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, ListBusyTimeCommand, (command) =>
+      this.bookings.busyTime(command),
     );
   }
 

@@ -11,6 +11,8 @@ import {
   type CreateBookingCommand,
   type HeldSlot,
   type ListBookingsCommand,
+  type BusyTime,
+  type ListBusyTimeCommand,
   type ListHeldSlotsCommand,
   type Page,
   type RescheduleBookingCommand,
@@ -262,13 +264,12 @@ export class BookingsService {
     return toBooking(updated);
   }
 
-  async heldSlots({
-    hostId,
-    from,
-    to,
-    cached,
-  }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
-    return { data: await this.claims.held(hostId, from, to, { cached }) };
+  async heldSlots({ hostId, from, to }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
+    return { data: await this.claims.held(hostId, from, to) };
+  }
+
+  async busyTime({ hostId, from, to }: ListBusyTimeCommand): Promise<BusyTime> {
+    return { busy: await this.claims.busy(hostId, from, to) };
   }
 
   /**

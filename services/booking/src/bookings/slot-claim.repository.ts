@@ -25,12 +25,6 @@ export const CLAIM_GRACE_MS = 30_000;
 /** How long a cached copy of a month of held slots may be used, should a stamp be lost. */
 export const HELD_CACHE_TTL_MS = 30_000;
 
-/** A held slot with its start as a number, to cut windows from a month without parsing. */
-interface StartedSlot {
-  start: number;
-  held: HeldSlot;
-}
-
 type HeldClaim = Pick<
   SlotClaimDocument,
   'startTime' | 'endTime' | 'occupiedFrom' | 'occupiedUntil' | 'eventTypeId'
@@ -39,10 +33,10 @@ type HeldClaim = Pick<
 @Injectable()
 export class SlotClaimRepository {
   /**
-   * A host's held slots per month, as last read, with the host's stamp read before that read:
+   * A host's busy time per month, as last read, with the host's stamp read before that read:
    * good for as long as the stamp stays the same (see {@link touch}).
    */
-  private readonly heldMonths = new LRUCache<string, { stamp: number; slots: StartedSlot[] }>({
+  private readonly busyMonths = new LRUCache<string, { stamp: number; busy: number[] }>({
     max: 5_000,
     ttl: HELD_CACHE_TTL_MS,
   });
@@ -139,49 +133,65 @@ export class SlotClaimRepository {
    * Held slots whose start lies in `[from, to)`, including those being booked this very moment:
    * one equality lookup per month the window touches. A range booking being made does not know
    * its end yet; its start alone (one millisecond) is reported as occupied.
-   *
-   * `cached`: a month read before may be answered again while the host's stamp is unchanged, so
-   * a listing costs one `_id` lookup however many bookings the host has. Every settle and
-   * release changes the stamp before the change is answered, so a copy is never older than the
-   * last change a client was told of; only claims still being made may be missing from it.
    */
-  async held(hostId: string, from: Date, to: Date, { cached = false } = {}): Promise<HeldSlot[]> {
-    const stamp = cached ? await this.stampOf(hostId) : null;
+  async held(hostId: string, from: Date, to: Date): Promise<HeldSlot[]> {
     const months = await Promise.all(
       hostMonthsTouched(hostId, from, to).map((bucket) =>
-        stamp === null
-          ? this.slotsIn({ hostMonth: bucket, startTime: { $gte: from, $lt: to } })
-          : this.heldInMonth(bucket, stamp),
+        this.claimsIn({ hostMonth: bucket, startTime: { $gte: from, $lt: to } }),
       ),
     );
-    const [start, end] = [from.getTime(), to.getTime()];
-    // Months come in order and each is sorted, so the concatenation is too.
     return months
       .flat()
-      .filter((slot) => slot.start >= start && slot.start < end)
-      .map((slot) => slot.held);
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map(toHeldSlot);
   }
 
-  /** The month's held slots, from the copy made under `stamp` or read (and kept) now. */
-  private async heldInMonth(bucket: string, stamp: number): Promise<StartedSlot[]> {
-    const copy = this.heldMonths.get(bucket);
-    if (copy && copy.stamp === stamp) return copy.slots;
-    const slots = await this.slotsIn({ hostMonth: bucket });
+  /**
+   * The occupied time (as `[from, until, …]` pairs) of the claims whose start lies in
+   * `[from, to)`, for listings. A month read before is answered from its copy while the host's
+   * stamp is unchanged, so a listing costs one `_id` lookup however many bookings the host has.
+   * Every settle and release changes the stamp before the change is answered, so a copy is
+   * never older than the last change a client was told of; only claims still being made may be
+   * missing from it (see {@link touch}).
+   */
+  async busy(hostId: string, from: Date, to: Date): Promise<number[]> {
+    const stamp = await this.stampOf(hostId);
+    const months = await Promise.all(
+      hostMonthsTouched(hostId, from, to).map((bucket) => this.busyInMonth(bucket, stamp)),
+    );
+    const [start, end] = [from.getTime(), to.getTime()];
+    const busy: number[] = [];
+    // Months come in order and each is sorted by start, so the result is too.
+    for (const month of months) {
+      for (let i = 0; i < month.length; i += 3) {
+        if (month[i] >= start && month[i] < end) busy.push(month[i + 1], month[i + 2]);
+      }
+    }
+    return busy;
+  }
+
+  /** `[start, from, until, …]` of the month's claims by start, from the copy made under `stamp`. */
+  private async busyInMonth(bucket: string, stamp: number): Promise<number[]> {
+    const copy = this.busyMonths.get(bucket);
+    if (copy && copy.stamp === stamp) return copy.busy;
+    const held = (await this.claimsIn({ hostMonth: bucket })).map(toHeldSlot);
+    held.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+    const busy = held.flatMap((slot) => [
+      Date.parse(slot.startTime),
+      Date.parse(slot.occupiedFrom),
+      Date.parse(slot.occupiedUntil),
+    ]);
     // Only a copy made under the newest stamp seen is kept: an older one could miss a change.
-    const kept = this.heldMonths.get(bucket);
-    if (!kept || kept.stamp <= stamp) this.heldMonths.set(bucket, { stamp, slots });
-    return slots;
+    const kept = this.busyMonths.get(bucket);
+    if (!kept || kept.stamp <= stamp) this.busyMonths.set(bucket, { stamp, busy });
+    return busy;
   }
 
-  /** The held slots of the claims matching `filter`, ascending by start. */
-  private async slotsIn(filter: Record<string, unknown>): Promise<StartedSlot[]> {
-    const claims = await this.model
+  private claimsIn(filter: Record<string, unknown>): Promise<HeldClaim[]> {
+    return this.model
       .find(filter, { startTime: 1, endTime: 1, occupiedFrom: 1, occupiedUntil: 1, eventTypeId: 1 })
       .lean<HeldClaim[]>()
       .exec();
-    return claims
-      .map((claim) => ({ start: claim.startTime.getTime(), held: toHeldSlot(claim) }))
-      .sort((a, b) => a.start - b.start);
   }
 
   private async stampOf(hostId: string): Promise<number> {

@@ -7,8 +7,8 @@ import {
   BookableRanges,
   BookingCommand,
   DomainError,
+  BusyTime,
   ErrorCode,
-  HeldSlots,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import {
@@ -87,16 +87,17 @@ export class FreeSlotsFinder {
   /** The host time occupied by bookings that can reach a slot starting in `window`. */
   private async busy(hostId: string, window: Interval): Promise<Interval[]> {
     const starts = heldStartsAround(window);
-    const reply = await this.bus.send(BOOKING_QUEUE, BookingCommand.ListHeldSlots, {
+    const reply = await this.bus.send(BOOKING_QUEUE, BookingCommand.ListBusyTime, {
       hostId,
       from: new Date(starts.start),
       to: new Date(starts.end),
-      cached: true,
     });
-    return parse(HeldSlots, reply).data.map((held) => ({
-      start: Date.parse(held.occupiedFrom),
-      end: Date.parse(held.occupiedUntil),
-    }));
+    const { busy } = parse(BusyTime, reply);
+    const intervals: Interval[] = new Array(busy.length / 2);
+    for (let i = 0; i < intervals.length; i += 1) {
+      intervals[i] = { start: busy[2 * i], end: busy[2 * i + 1] };
+    }
+    return intervals;
   }
 }
 

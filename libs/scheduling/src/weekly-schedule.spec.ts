@@ -368,6 +368,22 @@ describe('weekly schedule slots against an Intl oracle', () => {
       { numRuns: 100 },
     );
   });
+
+  it('tile adjacent windows: [a, b) then [b, c) list exactly [a, c), nothing twice or skipped', () => {
+    fc.assert(
+      fc.property(arbCase, fc.double({ min: 0, max: 1, noNaN: true }), (c, split) => {
+        const { schedule: s, shape, window, bounds } = c;
+        const cut =
+          window.start + Math.floor(((window.end - window.start) * split) / MINUTE_MS) * MINUTE_MS;
+        const slotsIn = (w: Interval) => eventTypeSlots(scheduleIntervals(s, w), shape, w, bounds);
+        expect([
+          ...slotsIn({ start: window.start, end: cut }),
+          ...slotsIn({ start: cut, end: window.end }),
+        ]).toEqual(slotsIn(window));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('whether one instant starts a slot of an event type', () => {

@@ -15,3 +15,4 @@ export * from './booking';
 export * from './asyncapi';
 export * from './event-catalog';
 export * from './retry-safe-commands';
+export * from './webhooks';

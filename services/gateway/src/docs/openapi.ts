@@ -29,6 +29,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('admin', 'user administration and the audit trail (ADMIN)')
     .addTag('availability', "hosts' availability ranges and their free slots")
     .addTag('bookings', 'booking slots, and what guests and hosts do with bookings')
+    .addTag('webhooks', 'signed HTTPS deliveries of events, and the event feed (HOST, ADMIN)')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });
 }

@@ -10,3 +10,4 @@ export * from './booking-fixtures';
 export * from './problem-assertions';
 export * from './broker-faults';
 export * from './eventually';
+export * from './webhook-receiver';

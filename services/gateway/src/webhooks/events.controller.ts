@@ -1,9 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { WEBHOOKS_QUEUE, WebhooksCommand, type Actor, type FeedPage } from '@slotbook/contracts';
+import {
+  DomainError,
+  WEBHOOKS_QUEUE,
+  WebhooksCommand,
+  type Actor,
+  type FeedPage,
+} from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
-import { PageCursors } from '../pagination/page-cursors';
+import { PageCursors, type CursorScope } from '../pagination/page-cursors';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { FeedPageDto, FeedQueryDto } from './webhooks.dtos';
 
@@ -34,11 +40,21 @@ export class EventsController {
   async read(@CurrentActor() actor: Actor, @Query() query: FeedQueryDto): Promise<FeedPage> {
     // A feed position is bound to the reader, not to `types`: one position serves any filter.
     const scope = { route: 'GET /events', actor, filter: {} };
-    const after = query.after === undefined ? undefined : this.cursors.open(scope, query.after);
+    const after = query.after === undefined ? undefined : this.openCursor(scope, query.after);
     const page = await this.bus.send<FeedPage>(WEBHOOKS_QUEUE, WebhooksCommand.ReadFeed, {
       actor,
       query: { after, types: query.types, limit: query.limit },
     });
     return { ...page, nextCursor: this.cursors.seal(scope, page.nextCursor) };
+  }
+
+  private openCursor(scope: CursorScope, after: string): string {
+    try {
+      return this.cursors.open(scope, after);
+    } catch {
+      throw DomainError.validation('the cursor is invalid', [
+        { path: 'after', message: 'is not a cursor this feed issued to you' },
+      ]);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventEnvelope } from '../common/event-envelope';
 import { PageQuery, pageOf } from '../common/pagination';
 import { InstantOut } from '../common/timestamp';
 import { EVENT_CATALOG } from '../event-catalog';
@@ -8,6 +9,11 @@ export const SUBSCRIBABLE_EVENT_TYPES = EVENT_CATALOG.map((entry) => entry.type)
 
 /** The type of the test event `POST /webhooks/:id/ping` delivers (never recorded in the feed). */
 export const PING_EVENT_TYPE = 'ping';
+
+export const PingEvent = eventEnvelope(
+  PING_EVENT_TYPE,
+  z.object({ webhookId: z.string().describe('the webhook that was pinged') }),
+);
 
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
 export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 500;

@@ -80,10 +80,12 @@ async function main(): Promise<void> {
       const made = new Set<string>();
       const started = Date.now();
       let failures = 0;
+      let requested = 0;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async (_, worker) => {
           for (;;) {
-            if (made.size + failures >= BOOKINGS) return;
+            if (requested >= BOOKINGS) return;
+            requested += 1;
             const { host, index } = takeSlot();
             const answer = await api.post('/bookings', {
               token: guests[worker % guests.length],
@@ -138,6 +140,9 @@ async function main(): Promise<void> {
     const results = [await run('10 answering receivers', false)];
     results.push(await run('1 receiver never answers, 9 answer', true));
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  } catch (error) {
+    process.stderr.write(`webhooks service log:\n${platform.logs('webhooks')}\n`);
+    throw error;
   } finally {
     await platform.stop();
   }

@@ -28,6 +28,7 @@ import {
 import { FeedHandlers } from './feed/feed.handlers';
 import { FeedRepository } from './feed/feed.repository';
 import { FeedService } from './feed/feed.service';
+import { SubscriptionCache } from './subscriptions/subscription-cache';
 import { SubscriptionDocument, SubscriptionSchema } from './subscriptions/subscription.schema';
 import { SubscriptionsHandlers } from './subscriptions/subscriptions.handlers';
 import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
@@ -93,6 +94,7 @@ export class WebhooksModule {
           ],
         },
         SubscriptionsRepository,
+        SubscriptionCache,
         SubscriptionsService,
         DeliveriesRepository,
         DeliveriesService,

@@ -28,14 +28,18 @@ export class DeliveriesRepository {
     @InjectModel(DeliveryDocument.name) private readonly model: Model<DeliveryDocument>,
   ) {}
 
-  /** Inserts a delivery; false when it exists already (the event was fanned out before). */
-  async insert(doc: DeliveryDocument): Promise<boolean> {
+  /**
+   * Inserts deliveries in one unordered write; answers, for each, whether this write inserted
+   * it (false: it existed already, the event was fanned out before).
+   */
+  async insertAll(docs: DeliveryDocument[]): Promise<boolean[]> {
     try {
-      await this.model.insertMany([doc], { lean: true });
-      return true;
+      await this.model.insertMany(docs, { lean: true, ordered: false });
+      return docs.map(() => true);
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+      const failed = duplicateIndexes(error);
+      if (!failed) throw error;
+      return docs.map((_, i) => !failed.has(i));
     }
   }
 
@@ -200,4 +204,26 @@ function decodeLogCursor(cursor: string): { createdAt: Date; id: string } {
       { path: 'cursor', message: 'is not a cursor this list issued' },
     ]);
   }
+}
+
+/**
+ * The positions an unordered insert refused as duplicates, or null when it failed otherwise
+ * (or the error does not say which).
+ */
+function duplicateIndexes(error: unknown): Set<number> | null {
+  if (!isDuplicateKeyError(error)) return null;
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  const indexes = new Set<number>();
+  for (const entry of list as Array<{
+    code?: unknown;
+    index?: unknown;
+    err?: { code?: unknown; index?: unknown };
+  }>) {
+    const code = entry?.code ?? entry?.err?.code;
+    const index = typeof entry?.index === 'number' ? entry.index : entry?.err?.index;
+    if (code !== 11000 || typeof index !== 'number') return null;
+    indexes.add(index);
+  }
+  return indexes;
 }

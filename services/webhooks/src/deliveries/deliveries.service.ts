@@ -53,16 +53,14 @@ export class DeliveriesService {
   /** One delivery of `event` per subscription; an event fanned out again adds none. */
   async fanOut(event: AnyEventEnvelope, subscriptions: SubscriptionDocument[]): Promise<void> {
     const body = JSON.stringify(event);
-    await Promise.all(
-      subscriptions.map((subscription) =>
-        this.dispatcher.deliverNew({
-          _id: deliveryIdOf(subscription._id, event.id),
-          subscriptionId: subscription._id,
-          eventId: event.id,
-          type: event.type,
-          body,
-        }),
-      ),
+    await this.dispatcher.deliverNew(
+      subscriptions.map((subscription) => ({
+        _id: deliveryIdOf(subscription._id, event.id),
+        subscriptionId: subscription._id,
+        eventId: event.id,
+        type: event.type,
+        body,
+      })),
     );
   }
 
@@ -109,13 +107,15 @@ export class DeliveriesService {
       data: { webhookId },
     };
     const deliveryId = deliveryIdOf(webhookId, event.id);
-    await this.dispatcher.deliverNew({
-      _id: deliveryId,
-      subscriptionId: webhookId,
-      eventId: event.id,
-      type: event.type,
-      body: JSON.stringify(event),
-    });
+    await this.dispatcher.deliverNew([
+      {
+        _id: deliveryId,
+        subscriptionId: webhookId,
+        eventId: event.id,
+        type: event.type,
+        body: JSON.stringify(event),
+      },
+    ]);
     return { deliveryId };
   }
 

@@ -3,6 +3,7 @@ import { WebhookHeader, signatureHeader } from '@slotbook/contracts';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { WebhookSender } from '../endpoints/webhook-sender';
 import { liveSecrets } from '../subscriptions/secret-rules';
+import { SubscriptionCache } from '../subscriptions/subscription-cache';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import {
   DeliveriesRepository,
@@ -15,6 +16,8 @@ import type { DeliveryDocument } from './delivery.schema';
 
 /** Claims made at once while a poll pass works through a bucket. */
 const CLAIM_BATCH = 32;
+/** The least pause between two poll passes asked for by kicks. */
+const MIN_PASS_GAP_MS = 50;
 
 /**
  * Runs delivery attempts. Each attempt is its own promise: nothing waits for a receiver but
@@ -44,6 +47,7 @@ export class DeliveryDispatcher {
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly subscriptions: SubscriptionsRepository,
+    private readonly cache: SubscriptionCache,
     private readonly sender: WebhookSender,
   ) {}
 
@@ -73,38 +77,44 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Stores a new delivery and attempts it at once when its subscription has room, else leaves
-   * it due now for the poller. A delivery that exists already (an event fanned out again) is
-   * left as it is.
+   * Stores new deliveries (one write for all) and attempts each at once when its subscription
+   * has room, else leaves it due now for the poller. A delivery that exists already (an event
+   * fanned out again) is left as it is.
    */
   async deliverNew(
-    fields: Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'>,
+    fields: Array<Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'>>,
   ): Promise<void> {
+    if (fields.length === 0) return;
     const now = new Date();
-    const claimed = !this.stopped && this.reserve(fields.subscriptionId);
-    const due = claimed ? new Date(now.getTime() + this.leaseMs) : now;
-    const delivery: DeliveryDocument = {
-      ...fields,
-      status: 'pending',
-      attempts: 0,
-      version: 0,
-      nextAttemptAt: due,
-      dueBucket: dueBucketOf(due),
-      retryUntil: new Date(now.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS),
-      lastResponseStatus: null,
-      lastError: null,
-      lastResponseBody: null,
-      createdAt: now,
-      createdDay: dayOf(now),
-      deliveredAt: null,
-    };
-    let inserted = false;
+    const claimed = fields.map((field) => !this.stopped && this.reserve(field.subscriptionId));
+    const deliveries = fields.map((field, i): DeliveryDocument => {
+      const due = claimed[i] ? new Date(now.getTime() + this.leaseMs) : now;
+      return {
+        ...field,
+        status: 'pending',
+        attempts: 0,
+        version: 0,
+        nextAttemptAt: due,
+        dueBucket: dueBucketOf(due),
+        retryUntil: new Date(now.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS),
+        lastResponseStatus: null,
+        lastError: null,
+        lastResponseBody: null,
+        createdAt: now,
+        createdDay: dayOf(now),
+        deliveredAt: null,
+      };
+    });
+    let inserted: boolean[] = deliveries.map(() => false);
     try {
-      inserted = await this.deliveries.insert(delivery);
+      inserted = await this.deliveries.insertAll(deliveries);
     } finally {
-      if (claimed && inserted) void this.attempt(delivery);
-      else if (claimed) this.release(fields.subscriptionId);
-      if (inserted && !claimed) this.kick();
+      deliveries.forEach((delivery, i) => {
+        if (claimed[i] && inserted[i]) void this.attempt(delivery);
+        else if (claimed[i]) this.release(delivery.subscriptionId);
+      });
+      // Due now (no room), or found already there: possibly claimed by this very write.
+      if (deliveries.some((_, i) => !claimed[i] || !inserted[i])) this.kick();
     }
   }
 
@@ -131,7 +141,7 @@ export class DeliveryDispatcher {
   /** One attempt of a delivery this replica has claimed; never throws. */
   private async attempt(delivery: DeliveryDocument): Promise<void> {
     try {
-      const subscription = await this.subscriptions.findById(delivery.subscriptionId);
+      const subscription = await this.cache.get(delivery.subscriptionId);
       if (!subscription || !subscription.active) {
         await this.deliveries.abandon(
           delivery,
@@ -168,6 +178,7 @@ export class DeliveryDispatcher {
       } else if (meaning === 'gone') {
         record = { status: 'failed', nextAttemptAt: null, ...answer };
         await this.subscriptions.deactivate(subscription._id);
+        this.cache.forget(subscription._id);
         this.logger.warn(
           { subscriptionId: subscription._id },
           'receiver answered 410 Gone: subscription deactivated',
@@ -208,6 +219,8 @@ export class DeliveryDispatcher {
         do {
           this.pollAgain = false;
           await this.pass();
+          // Asked again meanwhile: a short pause, so releases cannot drive passes back to back.
+          if (this.pollAgain) await new Promise((resolve) => setTimeout(resolve, MIN_PASS_GAP_MS));
         } while (this.pollAgain && !this.stopped);
       } catch (error) {
         this.logger.error({ err: error }, 'a delivery poll failed');

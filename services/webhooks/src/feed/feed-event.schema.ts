@@ -14,7 +14,7 @@ export class FeedEventDocument {
   @Prop({ type: Number, required: true, unique: true })
   seq!: number;
 
-  /** `floor(seq / 1000)`: a stretch of the feed is one equality. */
+  /** `floor(seq / 100)`: a stretch of the feed is one equality. */
   @Prop({ type: Number, required: true, index: true })
   seqBlock!: number;
 

@@ -76,7 +76,7 @@ describe('the settled end of the feed', () => {
     }
   });
 
-  it('groups positions in blocks of 1000', () => {
-    expect([0, 999, 1000, 2500].map(blockOf)).toEqual([0, 0, 1, 2]);
+  it('groups positions in blocks of 100', () => {
+    expect([0, 99, 100, 250].map(blockOf)).toEqual([0, 0, 1, 2]);
   });
 });

@@ -9,8 +9,11 @@
  * nothing ever appears below the settled position once a reader may have walked past it.
  */
 
-/** Positions are grouped in blocks so that reading a stretch of the feed is one equality. */
-export const FEED_BLOCK_SIZE = 1000;
+/**
+ * Positions are grouped in blocks so that reading a stretch of the feed is one equality with
+ * few matches (a page holds at most 100 events, so it reads one or two blocks).
+ */
+export const FEED_BLOCK_SIZE = 100;
 
 export function blockOf(seq: number): number {
   return Math.floor(seq / FEED_BLOCK_SIZE);

@@ -45,13 +45,12 @@ export class FeedRepository {
   }
 
   /**
-   * Records an event once, at the next position. A redelivered event is found by its id and
-   * not recorded again. A position this writer took but could not use (two replicas recorded
-   * the event at once) is closed at once; one that was closed while this writer stalled makes
+   * Records an event once, at the next position: two writes (take a position, insert). A
+   * redelivered event collides on its id and is not recorded again; the position its writer
+   * took for it is closed at once. A position that was closed while this writer stalled makes
    * it take another.
    */
   async record(event: AnyEventEnvelope, ownerId: string | null, now = new Date()): Promise<void> {
-    if (await this.isRecorded(event.id)) return;
     for (;;) {
       const seq = await this.reserve();
       try {
@@ -104,18 +103,15 @@ export class FeedRepository {
     }
   }
 
-  /** The written positions in `(after, upTo]`, read block by block. */
-  async writtenBetween(after: number, upTo: number): Promise<Set<number>> {
-    const written = new Set<number>();
-    for (let block = blockOf(after + 1); block <= blockOf(upTo); block += 1) {
-      const docs = await this.events
-        .find({ seqBlock: block })
-        .select({ seq: 1 })
-        .lean<Array<{ seq: number }>>()
-        .exec();
-      for (const doc of docs) if (doc.seq > after && doc.seq <= upTo) written.add(doc.seq);
-    }
-    return written;
+  /**
+   * Which of `positions` are written: one indexed equality on the unique `seq` per position
+   * (never a range, which devdb would answer by reading every event).
+   */
+  async writtenAmong(positions: number[]): Promise<Set<number>> {
+    const found = await Promise.all(
+      positions.map(async (seq) => ((await this.events.exists({ seq })) === null ? null : seq)),
+    );
+    return new Set(found.filter((seq): seq is number => seq !== null));
   }
 
   /** Moves the settled end from `from` to `to`; false when another replica moved it first. */

@@ -15,8 +15,8 @@ import { FeedRepository } from './feed.repository';
 
 /** How many blocks one page may look through (a rare `types` filter over a long stretch). */
 const MAX_BLOCKS_PER_PAGE = 20;
-/** How far one settle pass looks ahead of the settled end. */
-const MAX_SETTLE_SPAN = 5 * FEED_BLOCK_SIZE;
+/** How many positions past the settled end one settle pass looks at. */
+const MAX_SETTLE_SPAN = 200;
 
 /**
  * The event feed (SPEC §6a): readers page through it in the order the platform recorded the
@@ -41,10 +41,14 @@ export class FeedService {
       const state = await this.repository.state();
       if (state.reserved <= state.settled) return;
       const upTo = Math.min(state.reserved, state.settled + MAX_SETTLE_SPAN);
+      const positions = Array.from(
+        { length: upTo - state.settled },
+        (_, i) => state.settled + 1 + i,
+      );
       const step = settleStep({
         settled: state.settled,
         reserved: upTo,
-        written: await this.repository.writtenBetween(state.settled, upTo),
+        written: await this.repository.writtenAmong(positions),
         firstSeenEmpty: this.firstSeenEmpty,
         now: Date.now(),
         holeTimeoutMs: this.config.FEED_HOLE_TIMEOUT_MS,

@@ -15,6 +15,7 @@ import { backoff } from '@slotbook/runtime';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { UrlRefused, checkWebhookUrl } from '../endpoints/url-guard';
 import { audienceOf, mayManage, requireSubscriber } from './audience-rules';
+import { SubscriptionCache } from './subscription-cache';
 import { toWebhook, withSecret } from './subscription.mapper';
 import type { SubscriptionDocument } from './subscription.schema';
 import { SubscriptionsRepository } from './subscriptions.repository';
@@ -28,6 +29,7 @@ export class SubscriptionsService {
   constructor(
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly repository: SubscriptionsRepository,
+    private readonly cache: SubscriptionCache,
   ) {}
 
   async create(command: CreateWebhookCommand): Promise<WebhookWithSecret> {
@@ -96,6 +98,7 @@ export class SubscriptionsService {
   async delete(actor: Actor, id: string): Promise<void> {
     await this.load(actor, id);
     await this.repository.delete(id);
+    this.cache.forget(id);
   }
 
   /** Read, decide, compare-and-set; again when another writer changed it meanwhile. */
@@ -107,7 +110,10 @@ export class SubscriptionsService {
     for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt += 1) {
       const current = await this.load(actor, id);
       const updated = await this.repository.replace(current, decide(current));
-      if (updated) return updated;
+      if (updated) {
+        this.cache.forget(id);
+        return updated;
+      }
       await backoff(attempt);
     }
     throw new DomainError(

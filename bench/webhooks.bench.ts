@@ -9,7 +9,10 @@
  *   AMQP_URL=... REDIS_URL=... MONGO_URL=... npm run bench:webhooks
  *   BENCH_BOOKINGS=200 BENCH_CONCURRENCY=16 npm run bench:webhooks
  */
+import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BOOKING_EXCHANGE } from '@slotbook/contracts';
 import {
   ApiClient,
   Platform,
@@ -36,16 +39,48 @@ interface RunResult {
   /** Per answering receiver: events received (distinct) out of the bookings made. */
   completeness: number[];
   delayMs: { p50: number; p95: number; p99: number; max: number };
+  /** From `occurredAt` to the event's arrival at a plain AMQP subscriber (upstream of webhooks). */
+  brokerDelayMs: { p50: number; p95: number; p99: number; max: number };
+  /** From the event's arrival at that subscriber to its webhook receipt (the webhooks service). */
+  webhooksDelayMs: { p50: number; p95: number; p99: number; max: number };
+  /** CPU seconds the webhooks service spent during the run (user + system). */
+  webhooksCpuSeconds: number;
   lastReceiptAfterCreatesMs: number;
   deadReceiverAttempts?: number;
+}
+
+/** User + system CPU seconds of a process so far, from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function main(): Promise<void> {
   const platform = await new Platform({
     replicas: { webhooks: 1 },
-    env: { webhooks: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', LOG_LEVEL: 'warn' } },
+    env: {
+      webhooks: {
+        WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+        LOG_LEVEL: 'warn',
+        SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '',
+      },
+    },
   }).start();
   const api = new ApiClient(platform.gatewayUrl);
+  // A plain AMQP subscriber beside the webhooks service: when each event left the broker.
+  const brokerSeenAt = new Map<string, number>();
+  const amqp = await amqplib.connect(process.env.AMQP_URL ?? '');
+  const channel = await amqp.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+  await channel.bindQueue(queue, BOOKING_EXCHANGE, 'booking.created');
+  await channel.consume(
+    queue,
+    (message) => {
+      if (message) brokerSeenAt.set(String(message.properties.messageId), Date.now());
+    },
+    { noAck: true },
+  );
   try {
     const admin = await api.login(platform.adminEmail, platform.adminPassword);
     const hosts: HostFixture[] = [];
@@ -78,6 +113,7 @@ async function main(): Promise<void> {
       }
       const answering = deadReceiver ? receivers.slice(1) : receivers;
       const made = new Set<string>();
+      const cpuAtRunStart = cpuSeconds(platform.replicas.webhooks[0].pid);
       const started = Date.now();
       let failures = 0;
       let requested = 0;
@@ -98,6 +134,7 @@ async function main(): Promise<void> {
         }),
       );
       const createSeconds = (Date.now() - started) / 1000;
+      const cpuAtStart = cpuAtRunStart;
       const createsDone = Date.now();
       const distinct = (receiver: WebhookReceiver) =>
         new Set(receiver.ofType('booking.created').map((d) => d.event.data.id as string));
@@ -107,7 +144,10 @@ async function main(): Promise<void> {
         Date.now() < deadline
       )
         await new Promise((resolve) => setTimeout(resolve, 250));
+      const webhooksCpu = cpuSeconds(platform.replicas.webhooks[0].pid) - cpuAtStart;
       const delays: number[] = [];
+      const brokerDelays: number[] = [];
+      const serviceDelays: number[] = [];
       let lastReceipt = 0;
       for (const receiver of answering) {
         const first = new Map<string, number>();
@@ -115,6 +155,11 @@ async function main(): Promise<void> {
           const id = delivery.event.id as string;
           if (!made.has(delivery.event.data.id) || first.has(id)) continue;
           first.set(id, delivery.receivedAt - Date.parse(delivery.event.occurredAt));
+          const seen = brokerSeenAt.get(id);
+          if (seen !== undefined) {
+            brokerDelays.push(seen - Date.parse(delivery.event.occurredAt));
+            serviceDelays.push(delivery.receivedAt - seen);
+          }
           lastReceipt = Math.max(lastReceipt, delivery.receivedAt);
         }
         delays.push(...first.values());
@@ -128,6 +173,9 @@ async function main(): Promise<void> {
           (receiver) => [...made].filter((id) => distinct(receiver).has(id)).length,
         ),
         delayMs: percentiles(delays),
+        brokerDelayMs: percentiles(brokerDelays),
+        webhooksDelayMs: percentiles(serviceDelays),
+        webhooksCpuSeconds: Math.round(webhooksCpu * 10) / 10,
         lastReceiptAfterCreatesMs: lastReceipt - createsDone,
         ...(deadReceiver ? { deadReceiverAttempts: receivers[0].received.length } : {}),
       };
@@ -140,10 +188,13 @@ async function main(): Promise<void> {
     const results = [await run('10 answering receivers', false)];
     results.push(await run('1 receiver never answers, 9 answer', true));
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    if (process.env.BENCH_SHOW_LOGS === '1')
+      process.stderr.write(`webhooks service log:\n${platform.logs('webhooks').slice(-6000)}\n`);
   } catch (error) {
     process.stderr.write(`webhooks service log:\n${platform.logs('webhooks')}\n`);
     throw error;
   } finally {
+    await amqp.close().catch(() => undefined);
     await platform.stop();
   }
 }

@@ -26,6 +26,8 @@ const MAX_SETTLE_SPAN = 200;
 export class FeedService {
   private readonly logger = new Logger(FeedService.name);
   private readonly firstSeenEmpty = new Map<number, number>();
+  /** Positions above the settled end already seen written: not looked up again. */
+  private readonly seenWritten = new Set<number>();
   private settling = false;
 
   constructor(
@@ -44,11 +46,12 @@ export class FeedService {
       const positions = Array.from(
         { length: upTo - state.settled },
         (_, i) => state.settled + 1 + i,
-      );
+      ).filter((seq) => !this.seenWritten.has(seq));
+      for (const seq of await this.repository.writtenAmong(positions)) this.seenWritten.add(seq);
       const step = settleStep({
         settled: state.settled,
         reserved: upTo,
-        written: await this.repository.writtenAmong(positions),
+        written: this.seenWritten,
         firstSeenEmpty: this.firstSeenEmpty,
         now: Date.now(),
         holeTimeoutMs: this.config.FEED_HOLE_TIMEOUT_MS,
@@ -59,6 +62,7 @@ export class FeedService {
       }
       if (step.settled > state.settled)
         await this.repository.advanceSettled(state.settled, step.settled);
+      for (const seq of this.seenWritten) if (seq <= step.settled) this.seenWritten.delete(seq);
     } finally {
       this.settling = false;
     }

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image recipe for the four services (SPEC §7); pick one with the SERVICE build argument:
+# One image recipe for the five services (SPEC §7); pick one with the SERVICE build argument:
 #   docker build --build-arg SERVICE=booking -t slotbook-booking .
 # docker-compose.yml builds it once per service.
 
@@ -27,7 +27,7 @@ RUN npm prune --omit=dev --no-audit --no-fund \
 # ---- runtime: node:20-slim, production dependencies, one service ----
 FROM node:${NODE_VERSION}-slim AS runtime
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=identity|availability|booking|gateway' >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=identity|availability|booking|webhooks|gateway' >&2; exit 1; }
 ENV NODE_ENV=production \
     SERVICE=${SERVICE}
 WORKDIR /app

@@ -12,10 +12,11 @@
 #     there with its data in the PostgreSQL database slotbook_devdb, kept across runs, on
 #     DEVDB_POSTGRESQL_URL's server when set, else 127.0.0.1:5432 (started with pg_ctlcluster
 #     when installed);
-#   - the four services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid.
+#   - the five services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid.
 # Running it again restarts the services it started before. Other knobs:
 #   ADMIN_EMAIL / ADMIN_PASSWORD   the seeded admin (default admin@slotbook.local / change-me-admin-password)
-#   SLOTBOOK_SERVICES              which services to start (default: all four)
+#   SLOTBOOK_SERVICES              which services to start (default: all five)
+#   WEBHOOK_ALLOW_PRIVATE_URLS     `true` lets webhooks go to http and local addresses (development only)
 #   SLOTBOOK_SKIP_BUILD=1          start from the existing dist/ without compiling
 set -euo pipefail
 
@@ -23,7 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 cd "$SLOTBOOK_ROOT"
 
-ALL_SERVICES=(identity availability booking gateway)
+ALL_SERVICES=(identity availability booking webhooks gateway)
 read -r -a SERVICES <<<"${SLOTBOOK_SERVICES:-${ALL_SERVICES[*]}}"
 GATEWAY_URL="http://127.0.0.1:3000"
 READY_TIMEOUT=60
@@ -31,6 +32,7 @@ READY_TIMEOUT=60
 service_port() {
   case "$1" in
     gateway) echo 3000 ;; identity) echo 3001 ;; availability) echo 3002 ;; booking) echo 3003 ;;
+    webhooks) echo 3004 ;;
     *) die "unknown service '$1' (expected one of: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -39,6 +41,7 @@ service_port() {
 service_metrics_port() {
   case "$1" in
     gateway) echo 9300 ;; identity) echo 9301 ;; availability) echo 9302 ;; booking) echo 9303 ;;
+    webhooks) echo 9304 ;;
     *) die "unknown service '$1' (expected one of: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -58,7 +61,7 @@ if [[ "${SLOTBOOK_LOCAL:-0}" != 1 ]] && docker_available; then
 fi
 
 # 1. Our own processes from a previous run go first, so this can be run again at any time.
-for service in gateway booking availability identity; do
+for service in gateway webhooks booking availability identity; do
   stop_pidfile "$service" "$RUN_DIR/$service.pid" "services/$service/dist/main.js"
 done
 
@@ -112,6 +115,10 @@ start_service() {
         ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD")
       ;;
     availability | booking) env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" "$service")") ;;
+    webhooks)
+      env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" webhooks)"
+        WEBHOOK_ALLOW_PRIVATE_URLS="${WEBHOOK_ALLOW_PRIVATE_URLS:-false}")
+      ;;
     gateway) env+=(JWT_PUBLIC_KEY="$JWT_PUBLIC_KEY") ;;
   esac
   log "starting $service on :$port, metrics on :$metrics_port (log: .run/$service.log)"

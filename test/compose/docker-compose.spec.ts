@@ -40,27 +40,32 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
 }) as ComposeFile;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
-const APP_SERVICES = ['identity', 'availability', 'booking', 'gateway'] as const;
-const SERVICES_WITH_DATABASE = ['identity', 'availability', 'booking'] as const;
-const SCALABLE_SERVICES = ['availability', 'booking'] as const;
+const APP_SERVICES = ['identity', 'availability', 'booking', 'webhooks', 'gateway'] as const;
+const SERVICES_WITH_DATABASE = ['identity', 'availability', 'booking', 'webhooks'] as const;
+/** The services that keep something in Redis (webhooks keeps nothing there). */
+const SERVICES_WITH_REDIS = ['identity', 'availability', 'booking', 'gateway'] as const;
+const SCALABLE_SERVICES = ['availability', 'booking', 'webhooks'] as const;
 const INFRA_SERVICES = [
   'rabbitmq',
   'redis',
   'mongo-identity',
   'mongo-availability',
   'mongo-booking',
+  'mongo-webhooks',
 ] as const;
 const PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   gateway: 3000,
   identity: 3001,
   availability: 3002,
   booking: 3003,
+  webhooks: 3004,
 };
 const METRICS_PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   gateway: 9300,
   identity: 9301,
   availability: 9302,
   booking: 9303,
+  webhooks: 9304,
 };
 
 function service(name: string): ComposeService {
@@ -113,12 +118,12 @@ describe('docker-compose.yml', () => {
   it('runs RabbitMQ with the management UI, Redis 7 and one MongoDB 7 per service', () => {
     expect(service('rabbitmq').image).toMatch(/^rabbitmq:3\.13-management/);
     expect(service('redis').image).toMatch(/^redis:7/);
-    for (const db of ['mongo-identity', 'mongo-availability', 'mongo-booking']) {
+    for (const db of ['mongo-identity', 'mongo-availability', 'mongo-booking', 'mongo-webhooks']) {
       expect(service(db).image).toMatch(/^mongo:7/);
     }
   });
 
-  it('runs the four services, each built from the one Dockerfile with its SERVICE build argument', () => {
+  it('runs the five services, each built from the one Dockerfile with its SERVICE build argument', () => {
     for (const name of APP_SERVICES) {
       const build = service(name).build;
       expect(build).toBeDefined();
@@ -129,7 +134,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('defines no services beyond the infrastructure and the four application services', () => {
+  it('defines no services beyond the infrastructure and the five application services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [...INFRA_SERVICES, ...APP_SERVICES].sort(),
     );
@@ -158,7 +163,7 @@ describe('docker-compose.yml', () => {
     expect(healthcheckCommand('redis')).toMatch(/redis-cli.*ping/);
   });
 
-  it.each(['mongo-identity', 'mongo-availability', 'mongo-booking'])(
+  it.each(['mongo-identity', 'mongo-availability', 'mongo-booking', 'mongo-webhooks'])(
     'checks %s with a mongosh ping and keeps its data in its own volume',
     (name) => {
       expect(healthcheckCommand(name)).toMatch(/mongosh.*ping/);
@@ -175,12 +180,13 @@ describe('docker-compose.yml', () => {
     expect(environment(name).PORT).toBe(String(PORTS[name]));
   });
 
-  it.each(APP_SERVICES)('starts %s only once RabbitMQ and Redis are healthy', (name) => {
-    expect(dependencies(name)).toMatchObject({
-      rabbitmq: 'service_healthy',
-      redis: 'service_healthy',
-    });
+  it.each(APP_SERVICES)('starts %s only once RabbitMQ is healthy', (name) => {
+    expect(dependencies(name)).toMatchObject({ rabbitmq: 'service_healthy' });
     expect(environment(name).AMQP_URL).toMatch(/^amqp:\/\/([^@]+@)?rabbitmq:5672/);
+  });
+
+  it.each(SERVICES_WITH_REDIS)('starts %s only once Redis is healthy', (name) => {
+    expect(dependencies(name)).toMatchObject({ redis: 'service_healthy' });
     expect(environment(name).REDIS_URL).toMatch(/^redis:\/\/redis:6379/);
   });
 

@@ -16,3 +16,4 @@ export * from './booking';
 export * from './asyncapi';
 export * from './event-catalog';
 export * from './retry-safe-commands';
+export * from './webhooks';

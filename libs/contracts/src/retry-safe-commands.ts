@@ -1,6 +1,7 @@
 import { AvailabilityCommand } from './availability/commands';
 import { BookingCommand } from './booking/commands';
 import { IdentityCommand } from './identity/commands';
+import { WebhooksCommand } from './webhooks/commands';
 
 /**
  * Commands the gateway may send again when the first attempt's answer was lost (a broker
@@ -26,6 +27,10 @@ export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   BookingCommand.ListHeldSlots,
   BookingCommand.ListBusyTime,
   BookingCommand.CreateBooking,
+  WebhooksCommand.ListWebhooks,
+  WebhooksCommand.GetWebhook,
+  WebhooksCommand.ListDeliveries,
+  WebhooksCommand.ReadFeed,
 ]);
 
 export function isRetrySafe(pattern: string): boolean {

@@ -11,3 +11,4 @@ export * from './problem-assertions';
 export * from './broker-faults';
 export * from './eventually';
 export * from './event-type-fixtures';
+export * from './webhook-receiver';

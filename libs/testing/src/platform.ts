@@ -3,6 +3,7 @@ import { infra, mongoUrlFor, uniqueDatabase } from './infra';
 import { ServiceProcess, type ServiceName } from './service-process';
 
 export interface PlatformOptions {
+  /** One replica of each service by default; webhooks (SPEC §6a) only when asked for. */
   replicas?: Partial<Record<ServiceName, number>>;
   /** Extra environment per service (e.g. a disposable Redis for one of them). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -22,6 +23,7 @@ export class Platform {
     identity: [],
     availability: [],
     booking: [],
+    webhooks: [],
     gateway: [],
   };
 
@@ -32,6 +34,7 @@ export class Platform {
       identity: uniqueDatabase('identity'),
       availability: uniqueDatabase('availability'),
       booking: uniqueDatabase('booking'),
+      webhooks: uniqueDatabase('webhooks'),
     };
     const keys = generateJwtKeys();
     const common = { AMQP_URL: infra.amqpUrl, REDIS_URL: infra.redisUrl, NODE_ENV: 'test' };
@@ -45,6 +48,7 @@ export class Platform {
       },
       availability: { ...common, MONGO_URL: mongoUrlFor(this.databases.availability) },
       booking: { ...common, MONGO_URL: mongoUrlFor(this.databases.booking) },
+      webhooks: { ...common, MONGO_URL: mongoUrlFor(this.databases.webhooks) },
       // Every platform counts its own logins: suites never throttle each other.
       gateway: {
         ...common,
@@ -53,7 +57,7 @@ export class Platform {
       },
     };
     for (const name of Object.keys(envOf) as ServiceName[]) {
-      const count = options.replicas?.[name] ?? 1;
+      const count = options.replicas?.[name] ?? (name === 'webhooks' ? 0 : 1);
       for (let i = 0; i < count; i += 1) {
         this.replicas[name].push(
           new ServiceProcess(name, { ...envOf[name], ...(options.env?.[name] ?? {}) }),
@@ -68,7 +72,7 @@ export class Platform {
 
   /** Gateways are started last, once the services behind them consume their queues. */
   async start(): Promise<this> {
-    const order: ServiceName[] = ['identity', 'availability', 'booking'];
+    const order: ServiceName[] = ['identity', 'availability', 'booking', 'webhooks'];
     await Promise.all(
       order.flatMap((name) => this.replicas[name].map((replica) => replica.start())),
     );

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './ports';
 
-export type ServiceName = 'identity' | 'availability' | 'booking' | 'gateway';
+export type ServiceName = 'identity' | 'availability' | 'booking' | 'webhooks' | 'gateway';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 

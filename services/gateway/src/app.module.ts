@@ -31,6 +31,7 @@ import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RequestIdMiddleware } from './http/request-id.middleware';
 import { IdentityRoutesModule } from './identity/identity-routes.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { WebhooksRoutesModule } from './webhooks/webhooks-routes.module';
 
 /** Every body, query and path parameter is validated by its zod schema; failures are 422. */
 const ValidationPipe = createZodValidationPipe({
@@ -50,6 +51,7 @@ export class GatewayModule implements NestModule {
         IdentityRoutesModule,
         AvailabilityRoutesModule,
         BookingRoutesModule,
+        WebhooksRoutesModule,
       ],
       controllers: [HealthController],
       providers: [

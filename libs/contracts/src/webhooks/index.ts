@@ -1,0 +1,3 @@
+export * from './commands';
+export * from './rest';
+export * from './signature';

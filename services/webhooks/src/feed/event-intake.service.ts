@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { AnyEventEnvelope } from '@slotbook/contracts';
+import { DeliveriesService } from '../deliveries/deliveries.service';
+import { ownerOfEvent } from '../subscriptions/audience-rules';
+import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
+import { FeedRepository } from './feed.repository';
+
+/** The queue the service takes every domain event from (all three exchanges, every type). */
+export const WEBHOOKS_EVENTS_QUEUE = 'webhooks.events';
+
+/**
+ * Every domain event, as it arrives: recorded in the feed once, then one delivery per matching
+ * subscription. Both steps are idempotent, so a redelivered event (or one that arrived while
+ * this replica died between the steps) completes what is missing and duplicates nothing; the
+ * event is acknowledged only after both.
+ */
+@Injectable()
+export class EventIntakeService {
+  constructor(
+    private readonly feed: FeedRepository,
+    private readonly subscriptions: SubscriptionsRepository,
+    private readonly deliveries: DeliveriesService,
+  ) {}
+
+  async take(event: AnyEventEnvelope): Promise<void> {
+    const ownerId = ownerOfEvent(event);
+    await this.feed.record(event, ownerId);
+    const matching = await this.subscriptions.matching(event.type, ownerId);
+    await this.deliveries.fanOut(event, matching);
+  }
+}

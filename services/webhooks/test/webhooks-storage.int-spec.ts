@@ -1,0 +1,163 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import type { AnyEventEnvelope } from '@slotbook/contracts';
+import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
+import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
+import { dayOf, dueBucketOf } from '../src/deliveries/delivery-rules';
+import { DeliveryDocument, DeliverySchema } from '../src/deliveries/delivery.schema';
+import {
+  FeedCounterDocument,
+  FeedCounterSchema,
+  FeedEventDocument,
+  FeedEventSchema,
+} from '../src/feed/feed-event.schema';
+import { FeedRepository } from '../src/feed/feed.repository';
+import { FeedService } from '../src/feed/feed.service';
+import type { WebhooksConfig } from '../src/config';
+
+/**
+ * The webhooks service's storage against the real database (devdb in CI): what its guarantees
+ * rest on, with competing writers and no transactions.
+ */
+describe('webhooks storage', () => {
+  let connection: Connection;
+  let deliveryModel: Model<DeliveryDocument>;
+  let feedModel: Model<FeedEventDocument>;
+  let deliveries: DeliveriesRepository;
+  let feed: FeedRepository;
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(mongoUrlFor(uniqueDatabase('webhooks_storage')))
+      .asPromise();
+    deliveryModel = connection.model(DeliveryDocument.name, DeliverySchema);
+    feedModel = connection.model(FeedEventDocument.name, FeedEventSchema);
+    const counterModel = connection.model(FeedCounterDocument.name, FeedCounterSchema);
+    await Promise.all([deliveryModel.init(), feedModel.init(), counterModel.init()]);
+    deliveries = new DeliveriesRepository(deliveryModel);
+    feed = new FeedRepository(feedModel, counterModel);
+    await feed.ensureCounter();
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  function delivery(id = randomUUID()): DeliveryDocument {
+    const now = new Date();
+    return {
+      _id: id,
+      subscriptionId: 'sub-1',
+      eventId: randomUUID(),
+      type: 'booking.created',
+      body: '{}',
+      status: 'pending',
+      attempts: 0,
+      version: 0,
+      nextAttemptAt: now,
+      dueBucket: dueBucketOf(now),
+      retryUntil: new Date(now.getTime() + 60_000),
+      lastResponseStatus: null,
+      lastError: null,
+      lastResponseBody: null,
+      createdAt: now,
+      createdDay: dayOf(now),
+      deliveredAt: null,
+    };
+  }
+
+  function envelope(): AnyEventEnvelope {
+    return {
+      id: randomUUID(),
+      type: 'booking.created',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: randomUUID(),
+      actorId: null,
+      data: { id: randomUUID(), hostId: 'host-1' },
+    };
+  }
+
+  it('inserts an event’s deliveries once, however often it is fanned out', async () => {
+    const first = delivery();
+    expect(await deliveries.insertAll([first])).toEqual([true]);
+    const second = delivery();
+    expect(await deliveries.insertAll([{ ...first }, second])).toEqual([false, true]);
+    expect(await deliveryModel.countDocuments({ _id: { $in: [first._id, second._id] } })).toBe(2);
+  });
+
+  it('lets exactly one of many competing replicas claim a due delivery', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const due = delivery();
+      await deliveries.insertAll([due]);
+      const seen = (await deliveries.inBucket(due.dueBucket as number)).find(
+        (d) => d._id === due._id,
+      );
+      expect(seen).toBeDefined();
+      const leaseEnd = new Date(Date.now() + 15_000);
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, () => deliveries.claim(seen!, leaseEnd)),
+      );
+      const winners = claims.filter((claim) => claim !== null);
+      expect(winners).toHaveLength(1);
+      // The claim moved it to the end of its lease: no longer in the bucket it was due in.
+      expect(winners[0]).toMatchObject({ version: 1, dueBucket: dueBucketOf(leaseEnd) });
+    }
+  });
+
+  it('never resends a delivery recorded as succeeded: it leaves the due buckets', async () => {
+    const due = delivery();
+    await deliveries.insertAll([due]);
+    const claimed = await deliveries.claim(due, new Date(Date.now() + 15_000));
+    expect(claimed).not.toBeNull();
+    expect(
+      await deliveries.recordAttempt(claimed!, {
+        status: 'succeeded',
+        nextAttemptAt: null,
+        lastResponseStatus: 200,
+        lastError: null,
+        lastResponseBody: 'ok',
+        deliveredAt: new Date(),
+      }),
+    ).toBe(true);
+    const stored = await deliveries.findById(due._id);
+    expect(stored).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(stored?.dueBucket).toBeUndefined();
+    // A stale holder of the old version can no longer write.
+    expect(await deliveries.claim(due, new Date())).toBeNull();
+  });
+
+  it('records an event in the feed once, whatever the redeliveries and competing writers', async () => {
+    const event = envelope();
+    await Promise.all(Array.from({ length: 4 }, () => feed.record(event, 'host-1')));
+    expect(await feedModel.countDocuments({ _id: event.id })).toBe(1);
+  });
+
+  it('settles the feed over every position, closing one nobody wrote after the timeout', async () => {
+    const service = new FeedService(
+      { FEED_HOLE_TIMEOUT_MS: 1_000, FEED_RETENTION_DAYS: 30 } as WebhooksConfig,
+      feed,
+    );
+    const events = Array.from({ length: 30 }, envelope);
+    await Promise.all(events.map((event) => feed.record(event, 'host-2')));
+    // A writer that took a position and died before writing it.
+    await connection
+      .collection('feed_counters')
+      .updateOne({ _id: 'feed' as never }, { $inc: { reserved: 1 } });
+    const stalled = envelope();
+    await feed.record(stalled, 'host-2');
+    await service.settle();
+    const before = await feed.state();
+    expect(before.settled).toBe(before.reserved - 2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await service.settle();
+    const after = await feed.state();
+    expect(after.settled).toBe(after.reserved);
+    const page = await service.read({ id: 'host-2', role: 'HOST' }, { limit: 100 });
+    expect(page.data.map((e) => e.id)).toEqual(
+      expect.arrayContaining([...events.map((e) => e.id), stalled.id]),
+    );
+    expect(page.data).toHaveLength(31);
+  });
+});

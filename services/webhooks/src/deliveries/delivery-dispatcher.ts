@@ -131,7 +131,15 @@ export class DeliveryDispatcher {
   }
 
   private release(subscriptionId: string): void {
+    this.releaseSubscription(subscriptionId);
     this.inFlight -= 1;
+  }
+
+  /**
+   * Gives back a subscription's slot: once its receiver has answered, not after the outcome is
+   * written, so a slow database does not throttle how fast one subscription is served.
+   */
+  private releaseSubscription(subscriptionId: string): void {
     const held = (this.perSubscription.get(subscriptionId) ?? 1) - 1;
     if (held <= 0) this.perSubscription.delete(subscriptionId);
     else this.perSubscription.set(subscriptionId, held);
@@ -140,6 +148,7 @@ export class DeliveryDispatcher {
 
   /** One attempt of a delivery this replica has claimed; never throws. */
   private async attempt(delivery: DeliveryDocument): Promise<void> {
+    let holdsSubscriptionSlot = true;
     try {
       const subscription = await this.cache.get(delivery.subscriptionId);
       if (!subscription || !subscription.active) {
@@ -162,6 +171,8 @@ export class DeliveryDispatcher {
           delivery.body,
         ),
       });
+      holdsSubscriptionSlot = false;
+      this.releaseSubscription(delivery.subscriptionId);
       const finished = new Date();
       webhookAttemptSeconds.observe((finished.getTime() - started.getTime()) / 1000);
       const meaning = meaningOf(outcome.status);
@@ -203,7 +214,8 @@ export class DeliveryDispatcher {
       // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');
     } finally {
-      this.release(delivery.subscriptionId);
+      if (holdsSubscriptionSlot) this.releaseSubscription(delivery.subscriptionId);
+      this.inFlight -= 1;
     }
   }
 

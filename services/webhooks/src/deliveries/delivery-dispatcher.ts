@@ -25,8 +25,10 @@ const MIN_PASS_GAP_MS = 50;
  * replica's WEBHOOK_CONCURRENCY attempts, so a slow or dead receiver never holds up another.
  *
  * A new delivery is attempted at once when its subscription has room (it is inserted already
- * claimed); otherwise, and for every retry, it waits in the database, due at `nextAttemptAt`,
- * and a poll finds it by its due bucket and claims it by compare-and-set. A claim moves the next
+ * claimed); otherwise it is stored due now and waits in this replica's line for its
+ * subscription, claimed by compare-and-set when a slot frees up. Every retry, and whatever a
+ * replica left behind when it died, waits in the database, due at `nextAttemptAt`, and a poll
+ * finds it by its due bucket and claims it by compare-and-set. A claim moves the next
  * attempt to the end of a lease (the attempt's timeout and a margin), so the delivery of a
  * replica that dies mid-attempt is due again then, and competing replicas never both attempt
  * one delivery in one lease.
@@ -36,6 +38,12 @@ export class DeliveryDispatcher {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly perSubscription = new Map<string, number>();
   private readonly blocked = new Set<string>();
+  /**
+   * New deliveries that found no room, per subscription, oldest first: attempted here as its
+   * slots free up, rather than found again by the poller (a scan of the due bucket each time).
+   */
+  private readonly waiting = new Map<string, DueDelivery[]>();
+  private readonly waitingIds = new Set<string>();
   private inFlight = 0;
   private cursor: number | null = null;
   private timer?: NodeJS.Timeout;
@@ -112,10 +120,37 @@ export class DeliveryDispatcher {
       deliveries.forEach((delivery, i) => {
         if (claimed[i] && inserted[i]) void this.attempt(delivery);
         else if (claimed[i]) this.release(delivery.subscriptionId);
+        else if (inserted[i]) this.enqueue(delivery);
       });
-      // Due now (no room), or found already there: possibly claimed by this very write.
-      if (deliveries.some((_, i) => !claimed[i] || !inserted[i])) this.kick();
     }
+  }
+
+  /** A new delivery due now, whose subscription has no room yet: next in its line. */
+  private enqueue(delivery: DueDelivery): void {
+    if (this.stopped) return;
+    const line = this.waiting.get(delivery.subscriptionId) ?? [];
+    line.push({
+      _id: delivery._id,
+      subscriptionId: delivery.subscriptionId,
+      nextAttemptAt: delivery.nextAttemptAt,
+      version: delivery.version,
+    });
+    this.waiting.set(delivery.subscriptionId, line);
+    this.waitingIds.add(delivery._id);
+    this.drain(delivery.subscriptionId);
+  }
+
+  /** Starts the waiting deliveries of a subscription while it has room (each claimed first). */
+  private drain(subscriptionId: string): void {
+    const line = this.waiting.get(subscriptionId);
+    while (line && line.length > 0 && !this.stopped && this.reserve(subscriptionId)) {
+      const next = line.shift() as DueDelivery;
+      this.waitingIds.delete(next._id);
+      void this.claimAndAttempt(next).catch((error: unknown) =>
+        this.logger.warn({ err: error, deliveryId: next._id }, 'could not claim a delivery'),
+      );
+    }
+    if (line && line.length === 0) this.waiting.delete(subscriptionId);
   }
 
   private reserve(subscriptionId: string): boolean {
@@ -131,15 +166,25 @@ export class DeliveryDispatcher {
   }
 
   private release(subscriptionId: string): void {
+    this.releaseSubscription(subscriptionId);
     this.inFlight -= 1;
+  }
+
+  /**
+   * Gives back a subscription's slot: once its receiver has answered, not after the outcome is
+   * written, so a slow database does not throttle how fast one subscription is served.
+   */
+  private releaseSubscription(subscriptionId: string): void {
     const held = (this.perSubscription.get(subscriptionId) ?? 1) - 1;
     if (held <= 0) this.perSubscription.delete(subscriptionId);
     else this.perSubscription.set(subscriptionId, held);
-    if (this.blocked.has(subscriptionId)) this.kick();
+    if (this.waiting.has(subscriptionId)) this.drain(subscriptionId);
+    else if (this.blocked.has(subscriptionId)) this.kick();
   }
 
   /** One attempt of a delivery this replica has claimed; never throws. */
   private async attempt(delivery: DeliveryDocument): Promise<void> {
+    let holdsSubscriptionSlot = true;
     try {
       const subscription = await this.cache.get(delivery.subscriptionId);
       if (!subscription || !subscription.active) {
@@ -162,6 +207,8 @@ export class DeliveryDispatcher {
           delivery.body,
         ),
       });
+      holdsSubscriptionSlot = false;
+      this.releaseSubscription(delivery.subscriptionId);
       const finished = new Date();
       webhookAttemptSeconds.observe((finished.getTime() - started.getTime()) / 1000);
       const meaning = meaningOf(outcome.status);
@@ -203,7 +250,8 @@ export class DeliveryDispatcher {
       // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');
     } finally {
-      this.release(delivery.subscriptionId);
+      if (holdsSubscriptionSlot) this.releaseSubscription(delivery.subscriptionId);
+      this.inFlight -= 1;
     }
   }
 
@@ -243,13 +291,14 @@ export class DeliveryDispatcher {
     this.blocked.clear();
     let drained = true;
     for (let bucket = this.cursor; bucket <= current && !this.stopped; bucket += 1) {
-      const waiting = await this.deliveries.inBucket(bucket);
-      const due = waiting
+      const pending = await this.deliveries.inBucket(bucket);
+      const due = pending
+        .filter((delivery) => !this.waitingIds.has(delivery._id))
         .filter(
           (delivery) => delivery.nextAttemptAt !== null && delivery.nextAttemptAt.getTime() <= now,
         )
         .sort((a, b) => (a.nextAttemptAt as Date).getTime() - (b.nextAttemptAt as Date).getTime());
-      let complete = due.length === waiting.length;
+      let complete = due.length === pending.length;
       for (let i = 0; i < due.length; i += CLAIM_BATCH) {
         const batch = due.slice(i, i + CLAIM_BATCH).filter((delivery) => {
           if (this.reserve(delivery.subscriptionId)) return true;

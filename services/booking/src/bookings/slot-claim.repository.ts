@@ -22,8 +22,8 @@ export const SLOT_TAKEN = 'the slot is already booked';
 /** A claim inserted or marked less than this long ago may belong to a change still under way. */
 export const CLAIM_GRACE_MS = 30_000;
 
-/** How long a cached copy of a month of held slots may be used, should a stamp be lost. */
-export const HELD_CACHE_TTL_MS = 30_000;
+/** How long a cached copy of a month of busy time may be used, should a stamp be lost. */
+export const BUSY_CACHE_TTL_MS = 30_000;
 
 type HeldClaim = Pick<
   SlotClaimDocument,
@@ -38,7 +38,7 @@ export class SlotClaimRepository {
    */
   private readonly busyMonths = new LRUCache<string, { stamp: number; busy: number[] }>({
     max: 5_000,
-    ttl: HELD_CACHE_TTL_MS,
+    ttl: BUSY_CACHE_TTL_MS,
   });
 
   constructor(
@@ -174,13 +174,12 @@ export class SlotClaimRepository {
   private async busyInMonth(bucket: string, stamp: number): Promise<number[]> {
     const copy = this.busyMonths.get(bucket);
     if (copy && copy.stamp === stamp) return copy.busy;
-    const held = (await this.claimsIn({ hostMonth: bucket })).map(toHeldSlot);
-    held.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
-    const busy = held.flatMap((slot) => [
-      Date.parse(slot.startTime),
-      Date.parse(slot.occupiedFrom),
-      Date.parse(slot.occupiedUntil),
-    ]);
+    const claims = await this.claimsIn({ hostMonth: bucket });
+    claims.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const busy = claims.flatMap((claim) => {
+      const { start, end } = occupiedOf(claim);
+      return [claim.startTime.getTime(), start, end];
+    });
     // Only a copy made under the newest stamp seen is kept: an older one could miss a change.
     const kept = this.busyMonths.get(bucket);
     if (!kept || kept.stamp <= stamp) this.busyMonths.set(bucket, { stamp, busy });
@@ -202,7 +201,7 @@ export class SlotClaimRepository {
   /**
    * The host's held time changed: copies of it made before are stale. Called after the change
    * is written and before it is answered. A stamp lost to a crash in between leaves copies at
-   * most HELD_CACHE_TTL_MS old.
+   * most BUSY_CACHE_TTL_MS old.
    */
   private async touch(hostId: string): Promise<void> {
     try {
@@ -263,14 +262,26 @@ export class SlotClaimRepository {
   }
 }
 
-function toHeldSlot(claim: HeldClaim): HeldSlot {
+/**
+ * The time a claim holds: its occupied time once known; before that (a range booking being
+ * made) its slot if its end is known, else its start alone (one millisecond).
+ */
+function occupiedOf(claim: HeldClaim): Interval {
   const start = claim.startTime.getTime();
   const end = claim.endTime?.getTime() ?? start;
   return {
-    startTime: new Date(start).toISOString(),
-    endTime: new Date(end).toISOString(),
-    occupiedFrom: (claim.occupiedFrom ?? claim.startTime).toISOString(),
-    occupiedUntil: (claim.occupiedUntil ?? new Date(Math.max(end, start + 1))).toISOString(),
+    start: claim.occupiedFrom?.getTime() ?? start,
+    end: claim.occupiedUntil?.getTime() ?? Math.max(end, start + 1),
+  };
+}
+
+function toHeldSlot(claim: HeldClaim): HeldSlot {
+  const occupied = occupiedOf(claim);
+  return {
+    startTime: claim.startTime.toISOString(),
+    endTime: (claim.endTime ?? claim.startTime).toISOString(),
+    occupiedFrom: new Date(occupied.start).toISOString(),
+    occupiedUntil: new Date(occupied.end).toISOString(),
     eventTypeId: claim.eventTypeId ?? null,
   };
 }

@@ -16,7 +16,8 @@ import (
 type front struct {
 	dial    func(ctx context.Context) (net.Conn, error) // a new connection to FerretDB
 	locks   writeLocks
-	indexer *indexer // may be nil (tests)
+	slots   writeSlots // nil: unbounded (tests)
+	indexer *indexer   // may be nil (tests)
 }
 
 func (f *front) serve(ctx context.Context, ln net.Listener) error {
@@ -88,7 +89,12 @@ func (f *front) exchange(cr io.Reader, cw io.Writer, ur io.Reader, uw io.Writer)
 		cmd := parseCommand(req)
 		noReply := moreToCome(req)
 
-		release := f.locks.acquire(cmd)
+		releaseLocks := f.locks.acquire(cmd)
+		releaseSlot := f.slots.acquire(cmd)
+		release := func() {
+			releaseSlot()
+			releaseLocks()
+		}
 		var last []byte
 		if _, err = uw.Write(req); err == nil {
 			for {

@@ -60,7 +60,9 @@ type writeLocks struct {
 	ids   keyedLocks
 }
 
-// needsLock: the commands FerretDB runs as a query then a blind write.
+// needsLock: the commands FerretDB runs as a query then a blind write. These also hold two of
+// FerretDB's PostgreSQL connections at once: the query's rows stay open while each matched
+// document is written in a transaction of its own.
 func needsLock(name string) bool {
 	switch name {
 	case "update", "delete", "findAndModify", "findandmodify":
@@ -88,4 +90,24 @@ func (w *writeLocks) acquire(c command) (release func()) {
 		releaseID()
 		releaseColl()
 	}
+}
+
+// writeSlots bounds how many query-then-write commands are forwarded to FerretDB at once. Each
+// holds one connection of FerretDB's pool (its open query) while it waits for a second (its
+// write); with as many of them in flight as the pool has connections, every connection is
+// held by one waiting for another and none ever finishes. Fewer slots than connections leave
+// the rest to commands that need one connection and give it back, so a write that holds one
+// always gets its second. A command takes its slot after its locks, so a slot is only ever
+// held by a command that can go on.
+type writeSlots chan struct{}
+
+func newWriteSlots(n int) writeSlots { return make(writeSlots, n) }
+
+// acquire takes a slot for c when it needs one and returns its release.
+func (s writeSlots) acquire(c command) (release func()) {
+	if s == nil || !needsLock(c.name) {
+		return func() {}
+	}
+	s <- struct{}{}
+	return func() { <-s }
 }

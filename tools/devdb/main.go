@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -50,7 +51,7 @@ func run(ctx context.Context, addr, pgURL string) error {
 	if err := createDatabase(ctx, pgURL); err != nil {
 		return err
 	}
-	ferretURL, err := withCustomPlans(pgURL)
+	ferretURL, err := ferretDBURL(pgURL)
 	if err != nil {
 		return err
 	}
@@ -91,6 +92,7 @@ func run(ctx context.Context, addr, pgURL string) error {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", socket)
 		},
+		slots:   newWriteSlots(ferretPoolSize / 2),
 		indexer: newIndexer(pool),
 	}
 	frontDone := make(chan error, 1)
@@ -111,18 +113,23 @@ func run(ctx context.Context, addr, pgURL string) error {
 	return err
 }
 
-// withCustomPlans returns the URL FerretDB connects with: plan_cache_mode=force_custom_plan
-// as a runtime parameter of every connection. FerretDB filters by `_jsonb->$1 @> $2` and pgx
+// ferretPoolSize is how many PostgreSQL connections FerretDB may open (its own default, stated
+// here because devdb's writeSlots are sized from it).
+const ferretPoolSize = 50
+
+// ferretDBURL returns the URL FerretDB connects with: a pool of ferretPoolSize connections, and
+// plan_cache_mode=force_custom_plan as a runtime parameter of every connection. FerretDB filters by `_jsonb->$1 @> $2` and pgx
 // caches prepared statements; after five executions PostgreSQL may switch such a statement to
 // a generic plan, in which the key is an unknown parameter and no expression index applies.
 // A custom plan sees the key as a constant, so the GIN indexes keep serving.
-func withCustomPlans(pgURL string) (string, error) {
+func ferretDBURL(pgURL string) (string, error) {
 	u, err := url.Parse(pgURL)
 	if err != nil {
 		return "", fmt.Errorf("bad -postgresql-url: %w", err)
 	}
 	q := u.Query()
 	q.Set("plan_cache_mode", "force_custom_plan")
+	q.Set("pool_max_conns", strconv.Itoa(ferretPoolSize))
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

@@ -267,6 +267,43 @@ func TestWriteLocksExclude(t *testing.T) {
 	}
 }
 
+// TestWriteSlotsBound: at most n query-then-write commands hold a slot at once; other
+// commands never wait for one.
+func TestWriteSlotsBound(t *testing.T) {
+	slots := newWriteSlots(2)
+	doc := func(name string) command {
+		return parseCommand(buildMsg(t, 1, 0, bson.D{{Key: name, Value: "c"}, {Key: "$db", Value: "d"}}, nil))
+	}
+	releaseA := slots.acquire(doc("update"))
+	releaseB := slots.acquire(doc("delete"))
+	third := make(chan struct{})
+	go func() { slots.acquire(doc("findAndModify"))(); close(third) }()
+	select {
+	case <-third:
+		t.Fatal("a third write took a slot while two were held")
+	case <-time.After(50 * time.Millisecond):
+	}
+	for _, name := range []string{"find", "insert", "aggregate"} {
+		done := make(chan struct{})
+		go func() { slots.acquire(doc(name))(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			t.Errorf("%s waited for a write slot", name)
+		}
+	}
+	releaseA()
+	select {
+	case <-third:
+	case <-time.After(time.Second):
+		t.Error("the third write did not get the freed slot")
+	}
+	releaseB()
+	if len(slots) != 0 {
+		t.Errorf("%d slots left held", len(slots))
+	}
+}
+
 // TestExchange relays through the front with a fake FerretDB that answers every request, as
 // FerretDB does, and checks that the client gets no reply to a moreToCome request.
 func TestExchange(t *testing.T) {

@@ -100,6 +100,53 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
     });
   });
 
+  /**
+   * MongoDB serves as many concurrent writes as its clients open connections for. FerretDB 1.24
+   * runs an update, findAndModify or delete on two PostgreSQL connections at once (the query's
+   * open rows and the write's transaction) from a pool of 50; once more than 50 are in flight,
+   * each holding one connection and waiting for a second, none ever finishes (seen as a whole
+   * platform that stopped answering under webhook load).
+   */
+  describe('many concurrent writes on many connections', () => {
+    it('300 connections, each doing 20 compare-and-set updates, findOneAndUpdates and deletes of its own documents, all complete', async () => {
+      const CONNECTIONS = 300;
+      const ROUNDS = 20;
+      const wide = await mongo.MongoClient.connect(process.env.MONGO_URL ?? '', {
+        maxPoolSize: CONNECTIONS,
+      });
+      try {
+        const docs = wide.db(db.databaseName).collection<Doc>('wide_writes');
+        await docs.insertMany(
+          Array.from({ length: CONNECTIONS }, (_, i) => ({ _id: `w${i}`, v: 0 })),
+        );
+        // every connection open first, so that the writes below are in flight all at once
+        await Promise.all(Array.from({ length: CONNECTIONS }, () => docs.findOne({ _id: 'w0' })));
+        const worker = async (i: number): Promise<void> => {
+          for (let v = 0; v < ROUNDS; v += 1) {
+            if (v % 2 === 0) await docs.updateOne({ _id: `w${i}`, v }, { $set: { v: v + 1 } });
+            else await docs.findOneAndUpdate({ _id: `w${i}`, v }, { $inc: { v: 1 } });
+            await docs.deleteOne({ _id: `gone${i}-${v}` });
+          }
+        };
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the writes did not complete in 90 s')), 90_000);
+        });
+        try {
+          await Promise.race([
+            Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(i))),
+            deadline,
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
+        expect(await docs.countDocuments({ v: ROUNDS })).toBe(CONNECTIONS);
+      } finally {
+        await wide.close(true);
+      }
+    }, 120_000);
+  });
+
   describe('unique indexes', () => {
     async function insertError(promise: Promise<unknown>): Promise<unknown> {
       return promise.then(

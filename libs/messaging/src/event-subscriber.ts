@@ -12,6 +12,12 @@ export interface EventBinding {
   pattern: string;
 }
 
+/** What the broker says of a message beside its event. */
+export interface EventDelivery {
+  /** The broker gave it out before (a consumer died or gave it back): it may have been handled. */
+  redelivered: boolean;
+}
+
 export interface EventSubscriberOptions {
   amqpUrl: string;
   queue: string;
@@ -36,7 +42,7 @@ export class EventSubscriber {
 
   constructor(
     private readonly options: EventSubscriberOptions,
-    private readonly handle: (event: AnyEventEnvelope) => Promise<void>,
+    private readonly handle: (event: AnyEventEnvelope, delivery: EventDelivery) => Promise<void>,
   ) {
     this.connection = amqp.connect([options.amqpUrl], {
       heartbeatIntervalInSeconds: 10,
@@ -90,7 +96,8 @@ export class EventSubscriber {
         return;
       }
       try {
-        await RequestContext.run(envelope.correlationId, () => this.handle(envelope));
+        const delivery = { redelivered: message.fields.redelivered };
+        await RequestContext.run(envelope.correlationId, () => this.handle(envelope, delivery));
         channel.ack(message);
       } catch (error) {
         if (error instanceof UnusableEvent) {

@@ -82,7 +82,7 @@ export class WebhooksModule {
                   (exchange) => ({ exchange, pattern: '#' }),
                 ),
               },
-              (event) => intake.take(event),
+              (event, delivery) => intake.take(event, delivery),
             ),
         },
         {

@@ -119,6 +119,7 @@ describe('webhooks storage', () => {
         lastError: null,
         lastResponseBody: 'ok',
         deliveredAt: new Date(),
+        attempted: true,
       }),
     ).toBe(true);
     const stored = await deliveries.findById(due._id);

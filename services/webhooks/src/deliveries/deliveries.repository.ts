@@ -20,6 +20,8 @@ export interface AttemptRecord {
   lastError: string | null;
   lastResponseBody: string | null;
   deliveredAt?: Date;
+  /** false: the receiver was not asked (the subscription is gone or inactive). */
+  attempted: boolean;
 }
 
 @Injectable()
@@ -41,6 +43,10 @@ export class DeliveriesRepository {
       if (!failed) throw error;
       return docs.map((_, i) => !failed.has(i));
     }
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.model.exists({ _id: id })) !== null;
   }
 
   findById(id: string): Promise<DeliveryDocument | null> {
@@ -107,26 +113,7 @@ export class DeliveriesRepository {
             ...(pending ? { dueBucket: dueBucketOf(record.nextAttemptAt as Date) } : {}),
           },
           ...(pending ? {} : { $unset: { dueBucket: '' } }),
-          $inc: { attempts: 1 },
-        },
-      )
-      .exec();
-    return result.modifiedCount === 1;
-  }
-
-  /** Ends a delivery without an attempt (its subscription is gone or inactive). */
-  async abandon(delivery: DeliveryDocument, reason: string): Promise<boolean> {
-    const result = await this.model
-      .updateOne(
-        { _id: delivery._id, version: delivery.version },
-        {
-          $set: {
-            status: 'failed',
-            nextAttemptAt: null,
-            lastError: reason,
-            version: delivery.version + 1,
-          },
-          $unset: { dueBucket: '' },
+          $inc: { attempts: record.attempted ? 1 : 0 },
         },
       )
       .exec();

@@ -50,8 +50,15 @@ export class DeliveriesService {
     private readonly subscriptions: SubscriptionsService,
   ) {}
 
-  /** One delivery of `event` per subscription; an event fanned out again adds none. */
-  async fanOut(event: AnyEventEnvelope, subscriptions: SubscriptionDocument[]): Promise<void> {
+  /**
+   * One delivery of `event` per subscription; an event fanned out again (`redelivered`) adds
+   * and sends none that was stored before.
+   */
+  async fanOut(
+    event: AnyEventEnvelope,
+    subscriptions: SubscriptionDocument[],
+    { redelivered }: { redelivered: boolean },
+  ): Promise<void> {
     const body = JSON.stringify(event);
     await this.dispatcher.deliverNew(
       subscriptions.map((subscription) => ({
@@ -61,6 +68,7 @@ export class DeliveriesService {
         type: event.type,
         body,
       })),
+      { redelivered },
     );
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WebhookHeader, signatureHeader } from '@slotbook/contracts';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
-import { WebhookSender } from '../endpoints/webhook-sender';
+import { WebhookSender, type SendOutcome } from '../endpoints/webhook-sender';
 import { liveSecrets } from '../subscriptions/secret-rules';
 import { SubscriptionCache } from '../subscriptions/subscription-cache';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
@@ -18,15 +18,36 @@ import type { DeliveryDocument } from './delivery.schema';
 const CLAIM_BATCH = 32;
 /** The least pause between two poll passes asked for by kicks. */
 const MIN_PASS_GAP_MS = 50;
+/**
+ * How long a new event's deliveries wait for their first answers before they are stored: the
+ * answers that came in time are stored with the deliveries (one write for all), the others are
+ * stored leased and written when they come.
+ */
+const FIRST_ANSWER_WAIT_MS = 1_000;
+
+/**
+ * How one attempt went: the receiver's answer, why none was asked for, or that the attempt
+ * could not be made (the database failed us: nothing is recorded, the lease runs out and the
+ * delivery is due again then).
+ */
+type Attempted =
+  | { kind: 'answered'; outcome: SendOutcome; started: Date; finished: Date }
+  | { kind: 'abandoned'; reason: string }
+  | { kind: 'unknown' };
+
+type NewDelivery = Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'>;
 
 /**
  * Runs delivery attempts. Each attempt is its own promise: nothing waits for a receiver but
  * that attempt, and a subscription may hold at most WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION of a
  * replica's WEBHOOK_CONCURRENCY attempts, so a slow or dead receiver never holds up another.
  *
- * A new delivery is attempted at once when its subscription has room (it is inserted already
- * claimed); otherwise it is stored due now and waits in this replica's line for its
- * subscription, claimed by compare-and-set when a slot frees up. Every retry, and whatever a
+ * A new delivery is attempted at once when its subscription has room, before it is stored: an
+ * event's deliveries are inserted in one write once their first answers are in (or after
+ * FIRST_ANSWER_WAIT_MS, leased, for those still waiting), and the event is acknowledged only
+ * then, so one that is lost before is fanned out again and none that was stored is sent twice.
+ * A delivery whose subscription has no room is stored due now and waits in this replica's line
+ * for its subscription, claimed by compare-and-set when a slot frees up. Every retry, and whatever a
  * replica left behind when it died, waits in the database, due at `nextAttemptAt`, and a poll
  * finds it by its due bucket and claims it by compare-and-set. A claim moves the next
  * attempt to the end of a lease (the attempt's timeout and a margin), so the delivery of a
@@ -85,44 +106,70 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Stores new deliveries (one write for all) and attempts each at once when its subscription
-   * has room, else leaves it due now for the poller. A delivery that exists already (an event
-   * fanned out again) is left as it is.
+   * Attempts new deliveries at once where their subscriptions have room, then stores them all
+   * in one write with the answers that came within FIRST_ANSWER_WAIT_MS; a delivery still
+   * waiting for its answer is stored leased and its outcome written when the answer comes, one
+   * without room is stored due now for this replica's line. An event fanned out again
+   * (`redelivered`) sends only the deliveries not stored yet.
    */
-  async deliverNew(
-    fields: Array<Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'>>,
-  ): Promise<void> {
-    if (fields.length === 0) return;
+  async deliverNew(fields: NewDelivery[], { redelivered = false } = {}): Promise<void> {
+    const fresh = redelivered ? await this.notStored(fields) : fields;
+    if (fresh.length === 0) return;
     const now = new Date();
-    const claimed = fields.map((field) => !this.stopped && this.reserve(field.subscriptionId));
-    const deliveries = fields.map((field, i): DeliveryDocument => {
-      const due = claimed[i] ? new Date(now.getTime() + this.leaseMs) : now;
-      return {
-        ...field,
-        status: 'pending',
-        attempts: 0,
-        version: 0,
-        nextAttemptAt: due,
-        dueBucket: dueBucketOf(due),
-        retryUntil: new Date(now.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS),
-        lastResponseStatus: null,
-        lastError: null,
-        lastResponseBody: null,
-        createdAt: now,
-        createdDay: dayOf(now),
-        deliveredAt: null,
-      };
+    const deliveries = fresh.map((field) => this.newDelivery(field, now));
+    const sends = deliveries.map((delivery) =>
+      !this.stopped && this.reserve(delivery.subscriptionId) ? this.send(delivery) : null,
+    );
+    const answers = await answeredWithin(sends, FIRST_ANSWER_WAIT_MS);
+    const records = await Promise.all(
+      deliveries.map((delivery, i) => {
+        const answer = answers[i];
+        // a record that cannot be made now is made when the attempt is finished below
+        return answer ? this.recordOf(delivery, answer).catch(() => null) : null;
+      }),
+    );
+    const leaseEnd = new Date(Date.now() + this.leaseMs);
+    const stored = deliveries.map((delivery, i): DeliveryDocument => {
+      const record = records[i];
+      if (record) return withRecord(delivery, record);
+      if (sends[i]) return { ...delivery, nextAttemptAt: leaseEnd, dueBucket: dueBucketOf(leaseEnd) };
+      return delivery;
     });
-    let inserted: boolean[] = deliveries.map(() => false);
+    let inserted: boolean[] = stored.map(() => false);
     try {
-      inserted = await this.deliveries.insertAll(deliveries);
+      inserted = await this.deliveries.insertAll(stored);
     } finally {
-      deliveries.forEach((delivery, i) => {
-        if (claimed[i] && inserted[i]) void this.attempt(delivery);
-        else if (claimed[i]) this.release(delivery.subscriptionId);
+      stored.forEach((delivery, i) => {
+        const send = sends[i];
+        if (send && !records[i]) void this.finishAttempt(delivery, send, inserted[i]);
+        else if (send) this.inFlight -= 1;
         else if (inserted[i]) this.enqueue(delivery);
       });
     }
+  }
+
+  /** The deliveries not stored yet (one indexed lookup by id each). */
+  private async notStored(fields: NewDelivery[]): Promise<NewDelivery[]> {
+    const stored = await Promise.all(fields.map((field) => this.deliveries.exists(field._id)));
+    return fields.filter((_, i) => !stored[i]);
+  }
+
+  private newDelivery(field: NewDelivery, now: Date): DeliveryDocument {
+    return {
+      ...field,
+      status: 'pending',
+      attempts: 0,
+      version: 0,
+      nextAttemptAt: now,
+      dueBucket: dueBucketOf(now),
+      retryUntil: new Date(now.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS),
+      lastResponseStatus: null,
+      lastError: null,
+      lastResponseBody: null,
+      createdAt: now,
+      createdDay: dayOf(now),
+      deliveredAt: null,
+    };
   }
 
   /** A new delivery due now, whose subscription has no room yet: next in its line. */
@@ -182,19 +229,51 @@ export class DeliveryDispatcher {
     else if (this.blocked.has(subscriptionId)) this.kick();
   }
 
-  /** One attempt of a delivery this replica has claimed; never throws. */
+  /** One attempt of a stored delivery this replica has claimed; never throws. */
   private async attempt(delivery: DeliveryDocument): Promise<void> {
-    let holdsSubscriptionSlot = true;
+    await this.finishAttempt(delivery, this.send(delivery), true);
+  }
+
+  /**
+   * Writes the outcome of an attempt once it is known, by compare-and-set on the version the
+   * delivery was claimed (or stored) with; `stored` false: it was never stored, nothing to
+   * write. Never throws; frees the attempt's place in WEBHOOK_CONCURRENCY.
+   */
+  private async finishAttempt(
+    delivery: DeliveryDocument,
+    send: Promise<Attempted>,
+    stored: boolean,
+  ): Promise<void> {
+    try {
+      const attempted = await send;
+      if (!stored) return;
+      const record = await this.recordOf(delivery, attempted);
+      if (record && !(await this.deliveries.recordAttempt(delivery, record)))
+        this.logger.warn(
+          { deliveryId: delivery._id },
+          'an attempt outlived its lease; its outcome is not recorded (the delivery is at least once)',
+        );
+    } catch (error) {
+      // The database failed us: the lease runs out and the delivery is due again then.
+      this.logger.error({ err: error, deliveryId: delivery._id }, 'could not record an attempt');
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /**
+   * Sends one attempt to the subscription's receiver, signed with its live secrets, and gives
+   * the subscription's slot back once answered (not after the outcome is written, so a slow
+   * database does not throttle how fast one subscription is served). Never throws.
+   */
+  private async send(delivery: DeliveryDocument): Promise<Attempted> {
     try {
       const subscription = await this.cache.get(delivery.subscriptionId);
-      if (!subscription || !subscription.active) {
-        await this.deliveries.abandon(
-          delivery,
-          subscription ? 'the subscription is inactive' : 'the subscription was deleted',
-        );
-        webhookAttemptsTotal.inc({ outcome: 'failed' });
-        return;
-      }
+      if (!subscription || !subscription.active)
+        return {
+          kind: 'abandoned',
+          reason: subscription ? 'the subscription is inactive' : 'the subscription was deleted',
+        };
       const started = new Date();
       const timestamp = Math.floor(started.getTime() / 1000);
       const outcome = await this.sender.send(subscription.url, delivery.body, {
@@ -207,52 +286,67 @@ export class DeliveryDispatcher {
           delivery.body,
         ),
       });
-      holdsSubscriptionSlot = false;
-      this.releaseSubscription(delivery.subscriptionId);
-      const finished = new Date();
-      webhookAttemptSeconds.observe((finished.getTime() - started.getTime()) / 1000);
-      const meaning = meaningOf(outcome.status);
-      const answer = {
-        lastResponseStatus: outcome.status,
-        lastResponseBody: outcome.body,
-        lastError:
-          outcome.error ??
-          (meaning === 'succeeded' ? null : `the receiver answered ${outcome.status}`),
-      };
-      let record: AttemptRecord;
-      if (meaning === 'succeeded') {
-        record = { status: 'succeeded', nextAttemptAt: null, deliveredAt: finished, ...answer };
-      } else if (meaning === 'gone') {
-        record = { status: 'failed', nextAttemptAt: null, ...answer };
-        await this.subscriptions.deactivate(subscription._id);
-        this.cache.forget(subscription._id);
-        this.logger.warn(
-          { subscriptionId: subscription._id },
-          'receiver answered 410 Gone: subscription deactivated',
-        );
-      } else {
-        const next = nextAttemptAt(delivery.attempts + 1, finished, delivery.retryUntil, {
-          scheduleMs: this.config.WEBHOOK_RETRY_SCHEDULE_MS,
-          jitter: RETRY_JITTER,
-        });
-        record = { status: next ? 'pending' : 'failed', nextAttemptAt: next, ...answer };
-      }
-      webhookAttemptsTotal.inc({
-        outcome:
-          record.status === 'pending' ? 'retry' : meaning === 'gone' ? 'gone' : record.status,
-      });
-      if (!(await this.deliveries.recordAttempt(delivery, record)))
-        this.logger.warn(
-          { deliveryId: delivery._id },
-          'an attempt outlived its lease; its outcome is not recorded (the delivery is at least once)',
-        );
+      return { kind: 'answered', outcome, started, finished: new Date() };
     } catch (error) {
-      // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');
+      return { kind: 'unknown' };
     } finally {
-      if (holdsSubscriptionSlot) this.releaseSubscription(delivery.subscriptionId);
-      this.inFlight -= 1;
+      this.releaseSubscription(delivery.subscriptionId);
     }
+  }
+
+  /**
+   * What an attempt makes of its delivery (null: nothing to record); a 410 deactivates the
+   * subscription.
+   */
+  private async recordOf(
+    delivery: DeliveryDocument,
+    attempted: Attempted,
+  ): Promise<AttemptRecord | null> {
+    if (attempted.kind === 'unknown') return null;
+    if (attempted.kind === 'abandoned') {
+      webhookAttemptsTotal.inc({ outcome: 'failed' });
+      return {
+        status: 'failed',
+        nextAttemptAt: null,
+        lastResponseStatus: null,
+        lastError: attempted.reason,
+        lastResponseBody: null,
+        attempted: false,
+      };
+    }
+    const { outcome, started, finished } = attempted;
+    webhookAttemptSeconds.observe((finished.getTime() - started.getTime()) / 1000);
+    const meaning = meaningOf(outcome.status);
+    const answer = {
+      lastResponseStatus: outcome.status,
+      lastResponseBody: outcome.body,
+      lastError:
+        outcome.error ?? (meaning === 'succeeded' ? null : `the receiver answered ${outcome.status}`),
+      attempted: true,
+    };
+    let record: AttemptRecord;
+    if (meaning === 'succeeded') {
+      record = { status: 'succeeded', nextAttemptAt: null, deliveredAt: finished, ...answer };
+    } else if (meaning === 'gone') {
+      record = { status: 'failed', nextAttemptAt: null, ...answer };
+      await this.subscriptions.deactivate(delivery.subscriptionId);
+      this.cache.forget(delivery.subscriptionId);
+      this.logger.warn(
+        { subscriptionId: delivery.subscriptionId },
+        'receiver answered 410 Gone: subscription deactivated',
+      );
+    } else {
+      const next = nextAttemptAt(delivery.attempts + 1, finished, delivery.retryUntil, {
+        scheduleMs: this.config.WEBHOOK_RETRY_SCHEDULE_MS,
+        jitter: RETRY_JITTER,
+      });
+      record = { status: next ? 'pending' : 'failed', nextAttemptAt: next, ...answer };
+    }
+    webhookAttemptsTotal.inc({
+      outcome: record.status === 'pending' ? 'retry' : meaning === 'gone' ? 'gone' : record.status,
+    });
+    return record;
   }
 
   private poll(): void {
@@ -322,4 +416,39 @@ export class DeliveryDispatcher {
       else this.release(delivery.subscriptionId);
     }
   }
+}
+
+/** A new delivery as its first attempt left it (stored with the outcome in one write). */
+function withRecord(delivery: DeliveryDocument, record: AttemptRecord): DeliveryDocument {
+  const pending = record.status === 'pending' && record.nextAttemptAt !== null;
+  const { dueBucket: _due, ...rest } = delivery;
+  return {
+    ...rest,
+    status: record.status,
+    nextAttemptAt: record.nextAttemptAt,
+    ...(pending ? { dueBucket: dueBucketOf(record.nextAttemptAt as Date) } : {}),
+    lastResponseStatus: record.lastResponseStatus,
+    lastError: record.lastError,
+    lastResponseBody: record.lastResponseBody,
+    attempts: delivery.attempts + (record.attempted ? 1 : 0),
+    deliveredAt: record.deliveredAt ?? null,
+  };
+}
+
+/**
+ * The values of those promises that settle within `ms`, as they were then: undefined for one
+ * still waiting, null where there was no promise.
+ */
+async function answeredWithin<T>(
+  promises: Array<Promise<T> | null>,
+  ms: number,
+): Promise<Array<T | undefined | null>> {
+  const values: Array<T | undefined | null> = promises.map((p) => (p === null ? null : undefined));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(promises.map((p, i) => p?.then((value) => (values[i] = value)))),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+  return [...values];
 }

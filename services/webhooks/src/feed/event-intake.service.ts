@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AnyEventEnvelope } from '@slotbook/contracts';
+import type { EventDelivery } from '@slotbook/messaging';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { ownerOfEvent } from '../subscriptions/audience-rules';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
@@ -22,10 +23,10 @@ export class EventIntakeService {
     private readonly deliveries: DeliveriesService,
   ) {}
 
-  async take(event: AnyEventEnvelope): Promise<void> {
+  async take(event: AnyEventEnvelope, { redelivered }: EventDelivery): Promise<void> {
     const ownerId = ownerOfEvent(event);
     await this.feed.record(event, ownerId);
     const matching = await this.subscriptions.matching(event.type, ownerId);
-    await this.deliveries.fanOut(event, matching);
+    await this.deliveries.fanOut(event, matching, { redelivered });
   }
 }

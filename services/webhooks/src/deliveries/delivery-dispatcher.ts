@@ -16,6 +16,11 @@ import type { DeliveryDocument } from './delivery.schema';
 
 /** Claims made at once while a poll pass works through a bucket. */
 const CLAIM_BATCH = 32;
+/**
+ * How often a poll pass starts again from the earliest pending delivery: what was lined up here
+ * and then dropped (its claim failed on the database) is found again then.
+ */
+const RESCAN_MS = 60_000;
 /** The least pause between two poll passes asked for by kicks. */
 const MIN_PASS_GAP_MS = 50;
 /**
@@ -24,6 +29,8 @@ const MIN_PASS_GAP_MS = 50;
  * stored leased and written when they come.
  */
 const FIRST_ANSWER_WAIT_MS = 1_000;
+/** How long a new delivery waits for a slot of its subscription before it is stored due now. */
+const SLOT_WAIT_MS = FIRST_ANSWER_WAIT_MS / 2;
 
 /**
  * How one attempt went: the receiver's answer, why none was asked for, or that the attempt
@@ -58,15 +65,20 @@ type NewDelivery = Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' |
 export class DeliveryDispatcher {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly perSubscription = new Map<string, number>();
-  private readonly blocked = new Set<string>();
   /**
-   * New deliveries that found no room, per subscription, oldest first: attempted here as its
-   * slots free up, rather than found again by the poller (a scan of the due bucket each time).
+   * Stored due deliveries that found no room, per subscription, oldest first (new ones, and
+   * those a poll pass found): attempted here as its slots free up, rather than found again by
+   * every poll pass.
    */
   private readonly waiting = new Map<string, DueDelivery[]>();
   private readonly waitingIds = new Set<string>();
+  /** When each subscription's receiver last answered an attempt of this replica. */
+  private readonly lastAnsweredAt = new Map<string, number>();
+  /** New deliveries waiting in memory for a slot of their subscription (see slotWithin). */
+  private readonly slotWaiters = new Map<string, Array<() => void>>();
   private inFlight = 0;
   private cursor: number | null = null;
+  private cursorSetAt = 0;
   private timer?: NodeJS.Timeout;
   private polling = false;
   private pollAgain = false;
@@ -117,10 +129,12 @@ export class DeliveryDispatcher {
     if (fresh.length === 0) return;
     const now = new Date();
     const deliveries = fresh.map((field) => this.newDelivery(field, now));
-    const sends = deliveries.map((delivery) =>
-      !this.stopped && this.reserve(delivery.subscriptionId) ? this.send(delivery) : null,
+    const slots = deliveries.map((delivery) => this.slotWithin(delivery.subscriptionId));
+    const sends = deliveries.map((delivery, i) =>
+      slots[i].then((slot) => (slot ? this.send(delivery) : null)),
     );
     const answers = await answeredWithin(sends, FIRST_ANSWER_WAIT_MS);
+    const slotted = await Promise.all(slots); // every wait for a slot is over by now
     const records = await Promise.all(
       deliveries.map((delivery, i) => {
         const answer = answers[i];
@@ -132,7 +146,8 @@ export class DeliveryDispatcher {
     const stored = deliveries.map((delivery, i): DeliveryDocument => {
       const record = records[i];
       if (record) return withRecord(delivery, record);
-      if (sends[i]) return { ...delivery, nextAttemptAt: leaseEnd, dueBucket: dueBucketOf(leaseEnd) };
+      if (slotted[i])
+        return { ...delivery, nextAttemptAt: leaseEnd, dueBucket: dueBucketOf(leaseEnd) };
       return delivery;
     });
     let inserted: boolean[] = stored.map(() => false);
@@ -140,12 +155,63 @@ export class DeliveryDispatcher {
       inserted = await this.deliveries.insertAll(stored);
     } finally {
       stored.forEach((delivery, i) => {
-        const send = sends[i];
-        if (send && !records[i]) void this.finishAttempt(delivery, send, inserted[i]);
-        else if (send) this.inFlight -= 1;
-        else if (inserted[i]) this.enqueue(delivery);
+        if (!slotted[i]) {
+          if (inserted[i]) this.enqueue(delivery);
+        } else if (records[i]) {
+          this.attemptEnded();
+        } else {
+          const attempted = sends[i].then((answer) => answer ?? { kind: 'unknown' as const });
+          void this.finishAttempt(delivery, attempted, inserted[i]);
+        }
       });
     }
+  }
+
+  /**
+   * A slot for one attempt for the subscription: at once when it has room, else the first one
+   * to free up within SLOT_WAIT_MS (new deliveries come in bursts of an event per message the
+   * broker hands over, and waiting a moment is cheaper than storing one to claim it later);
+   * false when none did, or at once when its receiver has not answered within SLOT_WAIT_MS.
+   */
+  private slotWithin(subscriptionId: string): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(false);
+    if (this.reserve(subscriptionId)) return Promise.resolve(true);
+    // A receiver that has not answered for a while frees no slot soon: no use waiting.
+    const answered = this.lastAnsweredAt.get(subscriptionId);
+    if (answered === undefined || Date.now() - answered > SLOT_WAIT_MS)
+      return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const line = this.slotWaiters.get(subscriptionId) ?? [];
+      this.slotWaiters.set(subscriptionId, line);
+      const waiter = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const at = line.indexOf(waiter);
+        if (at >= 0) line.splice(at, 1);
+        if (line.length === 0 && this.slotWaiters.get(subscriptionId) === line)
+          this.slotWaiters.delete(subscriptionId);
+        resolve(false);
+      }, SLOT_WAIT_MS);
+      line.push(waiter);
+    });
+  }
+
+  /** Hands free slots of a subscription to the new deliveries waiting for one, oldest first. */
+  private wakeSlotWaiters(subscriptionId: string): void {
+    const line = this.slotWaiters.get(subscriptionId);
+    while (line && line.length > 0 && this.reserve(subscriptionId)) (line.shift() as () => void)();
+    if (line && line.length === 0) this.slotWaiters.delete(subscriptionId);
+  }
+
+  /** An attempt is over (its outcome written or given up): its place in WEBHOOK_CONCURRENCY frees. */
+  private attemptEnded(): void {
+    const wasFull = this.inFlight >= this.config.WEBHOOK_CONCURRENCY;
+    this.inFlight -= 1;
+    if (wasFull)
+      for (const subscriptionId of [...this.slotWaiters.keys()])
+        this.wakeSlotWaiters(subscriptionId);
   }
 
   /** The deliveries not stored yet (one indexed lookup by id each). */
@@ -175,6 +241,12 @@ export class DeliveryDispatcher {
   /** A new delivery due now, whose subscription has no room yet: next in its line. */
   private enqueue(delivery: DueDelivery): void {
     if (this.stopped) return;
+    this.lineUp(delivery);
+    this.drain(delivery.subscriptionId);
+  }
+
+  /** Puts a due delivery in its subscription's line, to be claimed when a slot frees up. */
+  private lineUp(delivery: DueDelivery): void {
     const line = this.waiting.get(delivery.subscriptionId) ?? [];
     line.push({
       _id: delivery._id,
@@ -184,7 +256,6 @@ export class DeliveryDispatcher {
     });
     this.waiting.set(delivery.subscriptionId, line);
     this.waitingIds.add(delivery._id);
-    this.drain(delivery.subscriptionId);
   }
 
   /** Starts the waiting deliveries of a subscription while it has room (each claimed first). */
@@ -214,7 +285,7 @@ export class DeliveryDispatcher {
 
   private release(subscriptionId: string): void {
     this.releaseSubscription(subscriptionId);
-    this.inFlight -= 1;
+    this.attemptEnded();
   }
 
   /**
@@ -226,7 +297,7 @@ export class DeliveryDispatcher {
     if (held <= 0) this.perSubscription.delete(subscriptionId);
     else this.perSubscription.set(subscriptionId, held);
     if (this.waiting.has(subscriptionId)) this.drain(subscriptionId);
-    else if (this.blocked.has(subscriptionId)) this.kick();
+    this.wakeSlotWaiters(subscriptionId);
   }
 
   /** One attempt of a stored delivery this replica has claimed; never throws. */
@@ -257,7 +328,7 @@ export class DeliveryDispatcher {
       // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'could not record an attempt');
     } finally {
-      this.inFlight -= 1;
+      this.attemptEnded();
     }
   }
 
@@ -286,7 +357,9 @@ export class DeliveryDispatcher {
           delivery.body,
         ),
       });
-      return { kind: 'answered', outcome, started, finished: new Date() };
+      const finished = new Date();
+      this.lastAnsweredAt.set(delivery.subscriptionId, finished.getTime());
+      return { kind: 'answered', outcome, started, finished };
     } catch (error) {
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');
       return { kind: 'unknown' };
@@ -322,7 +395,8 @@ export class DeliveryDispatcher {
       lastResponseStatus: outcome.status,
       lastResponseBody: outcome.body,
       lastError:
-        outcome.error ?? (meaning === 'succeeded' ? null : `the receiver answered ${outcome.status}`),
+        outcome.error ??
+        (meaning === 'succeeded' ? null : `the receiver answered ${outcome.status}`),
       attempted: true,
     };
     let record: AttemptRecord;
@@ -373,31 +447,32 @@ export class DeliveryDispatcher {
   }
 
   /**
-   * Claims what is due, bucket by bucket from the earliest that may still hold some. The
-   * start moves past a bucket once every delivery in it has been claimed (by this replica or
-   * another); a bucket whose subscriptions had no room stays for the next pass.
+   * Claims what is due, bucket by bucket from the earliest that may still hold some; a due
+   * delivery whose subscription has no room joins its line here. The start moves past a bucket
+   * once every delivery in it is due and claimed or lined up (a pass reads a bucket again only
+   * while it holds deliveries not yet due, or after RESCAN_MS).
    */
   private async pass(): Promise<void> {
     const now = Date.now();
     const current = dueBucketOf(new Date(now));
-    if (this.cursor === null)
+    if (this.cursor === null || now - this.cursorSetAt > RESCAN_MS) {
       this.cursor = Math.min(current, (await this.deliveries.earliestPendingBucket()) ?? current);
-    this.blocked.clear();
+      this.cursorSetAt = now;
+    }
     let drained = true;
     for (let bucket = this.cursor; bucket <= current && !this.stopped; bucket += 1) {
       const pending = await this.deliveries.inBucket(bucket);
       const due = pending
-        .filter((delivery) => !this.waitingIds.has(delivery._id))
         .filter(
           (delivery) => delivery.nextAttemptAt !== null && delivery.nextAttemptAt.getTime() <= now,
         )
         .sort((a, b) => (a.nextAttemptAt as Date).getTime() - (b.nextAttemptAt as Date).getTime());
-      let complete = due.length === pending.length;
-      for (let i = 0; i < due.length; i += CLAIM_BATCH) {
-        const batch = due.slice(i, i + CLAIM_BATCH).filter((delivery) => {
+      const complete = due.length === pending.length;
+      const unseen = due.filter((delivery) => !this.waitingIds.has(delivery._id));
+      for (let i = 0; i < unseen.length; i += CLAIM_BATCH) {
+        const batch = unseen.slice(i, i + CLAIM_BATCH).filter((delivery) => {
           if (this.reserve(delivery.subscriptionId)) return true;
-          this.blocked.add(delivery.subscriptionId);
-          complete = false;
+          this.lineUp(delivery);
           return false;
         });
         await Promise.all(batch.map((delivery) => this.claimAndAttempt(delivery)));

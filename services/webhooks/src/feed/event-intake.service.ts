@@ -10,10 +10,10 @@ import { FeedRepository } from './feed.repository';
 export const WEBHOOKS_EVENTS_QUEUE = 'webhooks.events';
 
 /**
- * Every domain event, as it arrives: recorded in the feed once, then one delivery per matching
- * subscription. Both steps are idempotent, so a redelivered event (or one that arrived while
- * this replica died between the steps) completes what is missing and duplicates nothing; the
- * event is acknowledged only after both.
+ * Every domain event, as it arrives: recorded in the feed once, and one delivery per matching
+ * subscription, side by side. Both are idempotent, so a redelivered event (one that arrived
+ * while this replica died before both were done) completes what is missing and duplicates
+ * nothing; the event is acknowledged only after both.
  */
 @Injectable()
 export class EventIntakeService {
@@ -25,8 +25,12 @@ export class EventIntakeService {
 
   async take(event: AnyEventEnvelope, { redelivered }: EventDelivery): Promise<void> {
     const ownerId = ownerOfEvent(event);
-    await this.feed.record(event, ownerId);
-    const matching = await this.subscriptions.matching(event.type, ownerId);
-    await this.deliveries.fanOut(event, matching, { redelivered });
+    // Side by side: a delivery does not wait for the event's place in the feed.
+    await Promise.all([
+      this.feed.record(event, ownerId),
+      this.subscriptions
+        .matching(event.type, ownerId)
+        .then((matching) => this.deliveries.fanOut(event, matching, { redelivered })),
+    ]);
   }
 }

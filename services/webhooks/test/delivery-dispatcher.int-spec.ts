@@ -1,0 +1,149 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { WebhookReceiver, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
+import { WebhooksEnv } from '../src/config';
+import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
+import { DeliveryDispatcher } from '../src/deliveries/delivery-dispatcher';
+import { DeliveryDocument, DeliverySchema } from '../src/deliveries/delivery.schema';
+import { WebhookSender } from '../src/endpoints/webhook-sender';
+import { SubscriptionCache } from '../src/subscriptions/subscription-cache';
+import { SubscriptionDocument, SubscriptionSchema } from '../src/subscriptions/subscription.schema';
+import { SubscriptionsRepository } from '../src/subscriptions/subscriptions.repository';
+
+/**
+ * A new event's deliveries against the real database and real HTTP receivers: attempted before
+ * they are stored, stored once with their first answers, and never sent again when the event
+ * comes back from the broker after they were stored.
+ */
+describe('delivering a new event', () => {
+  const TIMEOUT_MS = 2_500;
+  let connection: Connection;
+  let subscriptionModel: Model<SubscriptionDocument>;
+  let deliveries: DeliveriesRepository;
+  let dispatcher: DeliveryDispatcher;
+  const ok = new WebhookReceiver(() => 200);
+  const failing = new WebhookReceiver(() => 503);
+  const hanging = new WebhookReceiver(() => 'hang');
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(mongoUrlFor(uniqueDatabase('webhooks_dispatch')))
+      .asPromise();
+    subscriptionModel = connection.model(SubscriptionDocument.name, SubscriptionSchema);
+    const deliveryModel = connection.model(DeliveryDocument.name, DeliverySchema);
+    await Promise.all([subscriptionModel.init(), deliveryModel.init()]);
+    deliveries = new DeliveriesRepository(deliveryModel);
+    const subscriptions = new SubscriptionsRepository(subscriptionModel);
+    const config = WebhooksEnv.parse({
+      AMQP_URL: 'amqp://127.0.0.1',
+      MONGO_URL: 'mongodb://127.0.0.1',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+      WEBHOOK_RETRY_SCHEDULE_MS: '60000',
+    });
+    dispatcher = new DeliveryDispatcher(
+      config,
+      deliveries,
+      subscriptions,
+      new SubscriptionCache(subscriptions),
+      new WebhookSender({ allowPrivate: true, timeoutMs: TIMEOUT_MS }),
+    );
+    await Promise.all([ok.start(), failing.start(), hanging.start()]);
+  });
+
+  afterAll(async () => {
+    await dispatcher?.stop(TIMEOUT_MS + 1_000);
+    await Promise.all([ok.stop(), failing.stop(), hanging.stop()]);
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  async function subscribe(receiver: WebhookReceiver): Promise<string> {
+    const now = new Date();
+    const id = randomUUID();
+    await subscriptionModel.create({
+      _id: id,
+      ownerId: 'host-1',
+      audience: 'host-1',
+      url: receiver.url,
+      events: ['booking.created'],
+      description: null,
+      active: true,
+      secrets: [{ value: 'whsec_test', expiresAt: null }],
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return id;
+  }
+
+  function newDeliveries(eventId: string, subscriptionIds: string[]) {
+    const body = JSON.stringify({ id: eventId, type: 'booking.created', data: {} });
+    return subscriptionIds.map((subscriptionId) => ({
+      _id: `${subscriptionId}:${eventId}`,
+      subscriptionId,
+      eventId,
+      type: 'booking.created',
+      body,
+    }));
+  }
+
+  const receivedOf = (receiver: WebhookReceiver, eventId: string) =>
+    receiver.received.filter((delivery) => delivery.event?.id === eventId);
+
+  it('stores the deliveries once, with the first answers: a success with one attempt, a 503 waiting for its retry', async () => {
+    const [okId, failingId] = [await subscribe(ok), await subscribe(failing)];
+    const eventId = randomUUID();
+    await dispatcher.deliverNew(newDeliveries(eventId, [okId, failingId]));
+
+    expect(receivedOf(ok, eventId)).toHaveLength(1);
+    expect(receivedOf(failing, eventId)).toHaveLength(1);
+    const succeeded = await deliveries.findById(`${okId}:${eventId}`);
+    expect(succeeded).toMatchObject({ status: 'succeeded', attempts: 1, lastResponseStatus: 200 });
+    expect(succeeded?.deliveredAt).toBeInstanceOf(Date);
+    expect(succeeded?.dueBucket).toBeUndefined();
+    const retrying = await deliveries.findById(`${failingId}:${eventId}`);
+    expect(retrying).toMatchObject({ status: 'pending', attempts: 1, lastResponseStatus: 503 });
+    expect(retrying!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+  });
+
+  it('sends none of the deliveries already stored when the event comes back from the broker, and those not stored yet', async () => {
+    const [firstId, secondId] = [await subscribe(ok), await subscribe(ok)];
+    const eventId = randomUUID();
+    await dispatcher.deliverNew(newDeliveries(eventId, [firstId]));
+    expect(receivedOf(ok, eventId)).toHaveLength(1);
+
+    // The replica died after storing the first delivery, before the event was acknowledged.
+    await dispatcher.deliverNew(newDeliveries(eventId, [firstId, secondId]), { redelivered: true });
+    const received = receivedOf(ok, eventId).map((d) => d.headers['slotbook-delivery-id']);
+    expect(received.sort()).toEqual([`${firstId}:${eventId}`, `${secondId}:${eventId}`].sort());
+    expect(await deliveries.findById(`${secondId}:${eventId}`)).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+    });
+  });
+
+  it('does not wait for a receiver that hangs: its delivery is stored leased, and its outcome written when the attempt times out', async () => {
+    const [okId, hangingId] = [await subscribe(ok), await subscribe(hanging)];
+    const eventId = randomUUID();
+    const started = Date.now();
+    await dispatcher.deliverNew(newDeliveries(eventId, [okId, hangingId]));
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+
+    expect(await deliveries.findById(`${okId}:${eventId}`)).toMatchObject({ status: 'succeeded' });
+    const leased = await deliveries.findById(`${hangingId}:${eventId}`);
+    expect(leased).toMatchObject({ status: 'pending', attempts: 0, version: 0 });
+    // leased until the attempt's timeout and a margin: no poller takes it meanwhile
+    expect(leased!.nextAttemptAt!.getTime()).toBeGreaterThan(started + TIMEOUT_MS);
+
+    await hanging.waitFor(() => receivedOf(hanging, eventId).length === 1);
+    const deadline = Date.now() + TIMEOUT_MS + 5_000;
+    let recorded = leased;
+    while (recorded?.attempts === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      recorded = await deliveries.findById(`${hangingId}:${eventId}`);
+    }
+    expect(recorded).toMatchObject({ status: 'pending', attempts: 1, version: 1 });
+    expect(recorded?.lastError).toEqual(expect.stringMatching(/no answer within/));
+  }, 20_000);
+});

@@ -33,6 +33,11 @@ describe('delivering a new event', () => {
     const deliveryModel = connection.model(DeliveryDocument.name, DeliverySchema);
     await Promise.all([subscriptionModel.init(), deliveryModel.init()]);
     deliveries = new DeliveriesRepository(deliveryModel);
+    dispatcher = dispatcherWith({});
+    await Promise.all([ok.start(), failing.start(), hanging.start()]);
+  });
+
+  function dispatcherWith(env: Record<string, string>): DeliveryDispatcher {
     const subscriptions = new SubscriptionsRepository(subscriptionModel);
     const config = WebhooksEnv.parse({
       AMQP_URL: 'amqp://127.0.0.1',
@@ -40,16 +45,16 @@ describe('delivering a new event', () => {
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
       WEBHOOK_RETRY_SCHEDULE_MS: '60000',
+      ...env,
     });
-    dispatcher = new DeliveryDispatcher(
+    return new DeliveryDispatcher(
       config,
       deliveries,
       subscriptions,
       new SubscriptionCache(subscriptions),
       new WebhookSender({ allowPrivate: true, timeoutMs: TIMEOUT_MS }),
     );
-    await Promise.all([ok.start(), failing.start(), hanging.start()]);
-  });
+  }
 
   afterAll(async () => {
     await dispatcher?.stop(TIMEOUT_MS + 1_000);
@@ -145,5 +150,30 @@ describe('delivering a new event', () => {
     }
     expect(recorded).toMatchObject({ status: 'pending', attempts: 1, version: 1 });
     expect(recorded?.lastError).toEqual(expect.stringMatching(/no answer within/));
+  }, 20_000);
+
+  it('gives a place freed by one subscription to another that waits with nothing in flight (WEBHOOK_CONCURRENCY reached)', async () => {
+    const small = dispatcherWith({ WEBHOOK_CONCURRENCY: '2' });
+    try {
+      const [hangingId, okId] = [await subscribe(hanging), await subscribe(ok)];
+      const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+      // Both places go to a receiver that hangs until the attempts time out.
+      const hung = [
+        small.deliverNew(newDeliveries(first, [hangingId])),
+        small.deliverNew(newDeliveries(second, [hangingId])),
+      ];
+      await hanging.waitFor(
+        () => receivedOf(hanging, first).length + receivedOf(hanging, second).length === 2,
+      );
+      // No place left: the healthy subscription's delivery is stored and waits for one.
+      await small.deliverNew(newDeliveries(third, [okId]));
+      expect(receivedOf(ok, third)).toHaveLength(0);
+      expect(await deliveries.findById(`${okId}:${third}`)).toMatchObject({ status: 'pending' });
+      await Promise.all(hung);
+
+      await ok.waitFor(() => receivedOf(ok, third).length === 1, TIMEOUT_MS + 5_000);
+    } finally {
+      await small.stop(TIMEOUT_MS + 1_000);
+    }
   }, 20_000);
 });

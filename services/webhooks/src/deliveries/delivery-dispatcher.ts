@@ -99,6 +99,21 @@ export class DeliveryDispatcher {
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.poll(), this.config.WEBHOOK_POLL_INTERVAL_MS);
+    setInterval(
+      () =>
+        this.logger.warn(
+          {
+            inFlight: this.inFlight,
+            per: Object.fromEntries([...this.perSubscription].map(([k, v]) => [k.slice(0, 8), v])),
+            lines: Object.fromEntries([...this.waiting].map(([k, v]) => [k.slice(0, 8), v.length])),
+            waiters: Object.fromEntries(
+              [...this.slotWaiters].map(([k, v]) => [k.slice(0, 8), v.length]),
+            ),
+          },
+          'DEBUG',
+        ),
+      3000,
+    ).unref();
     this.poll();
   }
 
@@ -209,9 +224,13 @@ export class DeliveryDispatcher {
   private attemptEnded(): void {
     const wasFull = this.inFlight >= this.config.WEBHOOK_CONCURRENCY;
     this.inFlight -= 1;
-    if (wasFull)
-      for (const subscriptionId of [...this.slotWaiters.keys()])
-        this.wakeSlotWaiters(subscriptionId);
+    if (!wasFull) return;
+    // Any subscription may have been waiting for this place, not only the one it belonged to.
+    for (const subscriptionId of new Set([...this.waiting.keys(), ...this.slotWaiters.keys()])) {
+      if (this.inFlight >= this.config.WEBHOOK_CONCURRENCY) return;
+      this.drain(subscriptionId);
+      this.wakeSlotWaiters(subscriptionId);
+    }
   }
 
   /** The deliveries not stored yet (one indexed lookup by id each). */

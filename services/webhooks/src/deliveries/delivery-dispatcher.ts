@@ -76,7 +76,10 @@ export class DeliveryDispatcher {
   private readonly lastAnsweredAt = new Map<string, number>();
   /** New deliveries waiting in memory for a slot of their subscription (see slotWithin). */
   private readonly slotWaiters = new Map<string, Array<() => void>>();
+  /** Requests open to receivers (each holds a place of WEBHOOK_CONCURRENCY). */
   private inFlight = 0;
+  /** Outcomes being written. */
+  private recording = 0;
   private cursor: number | null = null;
   private cursorSetAt = 0;
   private timer?: NodeJS.Timeout;
@@ -99,21 +102,6 @@ export class DeliveryDispatcher {
   start(): void {
     this.stopped = false;
     this.timer = setInterval(() => this.poll(), this.config.WEBHOOK_POLL_INTERVAL_MS);
-    setInterval(
-      () =>
-        this.logger.warn(
-          {
-            inFlight: this.inFlight,
-            per: Object.fromEntries([...this.perSubscription].map(([k, v]) => [k.slice(0, 8), v])),
-            lines: Object.fromEntries([...this.waiting].map(([k, v]) => [k.slice(0, 8), v.length])),
-            waiters: Object.fromEntries(
-              [...this.slotWaiters].map(([k, v]) => [k.slice(0, 8), v.length]),
-            ),
-          },
-          'DEBUG',
-        ),
-      3000,
-    ).unref();
     this.poll();
   }
 
@@ -122,7 +110,7 @@ export class DeliveryDispatcher {
     this.stopped = true;
     clearInterval(this.timer);
     const deadline = Date.now() + timeoutMs;
-    while ((this.inFlight > 0 || this.polling) && Date.now() < deadline)
+    while ((this.inFlight > 0 || this.recording > 0 || this.polling) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
     this.sender.close();
   }
@@ -172,9 +160,7 @@ export class DeliveryDispatcher {
       stored.forEach((delivery, i) => {
         if (!slotted[i]) {
           if (inserted[i]) this.enqueue(delivery);
-        } else if (records[i]) {
-          this.attemptEnded();
-        } else {
+        } else if (!records[i]) {
           const attempted = sends[i].then((answer) => answer ?? { kind: 'unknown' as const });
           void this.finishAttempt(delivery, attempted, inserted[i]);
         }
@@ -218,19 +204,6 @@ export class DeliveryDispatcher {
     const line = this.slotWaiters.get(subscriptionId);
     while (line && line.length > 0 && this.reserve(subscriptionId)) (line.shift() as () => void)();
     if (line && line.length === 0) this.slotWaiters.delete(subscriptionId);
-  }
-
-  /** An attempt is over (its outcome written or given up): its place in WEBHOOK_CONCURRENCY frees. */
-  private attemptEnded(): void {
-    const wasFull = this.inFlight >= this.config.WEBHOOK_CONCURRENCY;
-    this.inFlight -= 1;
-    if (!wasFull) return;
-    // Any subscription may have been waiting for this place, not only the one it belonged to.
-    for (const subscriptionId of new Set([...this.waiting.keys(), ...this.slotWaiters.keys()])) {
-      if (this.inFlight >= this.config.WEBHOOK_CONCURRENCY) return;
-      this.drain(subscriptionId);
-      this.wakeSlotWaiters(subscriptionId);
-    }
   }
 
   /** The deliveries not stored yet (one indexed lookup by id each). */
@@ -302,21 +275,25 @@ export class DeliveryDispatcher {
     return true;
   }
 
-  private release(subscriptionId: string): void {
-    this.releaseSubscription(subscriptionId);
-    this.attemptEnded();
-  }
-
   /**
-   * Gives back a subscription's slot: once its receiver has answered, not after the outcome is
-   * written, so a slow database does not throttle how fast one subscription is served.
+   * A request is over (answered, or never sent): its places, the subscription's and
+   * WEBHOOK_CONCURRENCY's, go to what waits for them: this subscription's line and new
+   * deliveries, and when every place was taken, any other subscription's.
    */
-  private releaseSubscription(subscriptionId: string): void {
+  private release(subscriptionId: string): void {
     const held = (this.perSubscription.get(subscriptionId) ?? 1) - 1;
     if (held <= 0) this.perSubscription.delete(subscriptionId);
     else this.perSubscription.set(subscriptionId, held);
-    if (this.waiting.has(subscriptionId)) this.drain(subscriptionId);
-    this.wakeSlotWaiters(subscriptionId);
+    const wasFull = this.inFlight >= this.config.WEBHOOK_CONCURRENCY;
+    this.inFlight -= 1;
+    const waiting = wasFull
+      ? new Set([subscriptionId, ...this.waiting.keys(), ...this.slotWaiters.keys()])
+      : [subscriptionId];
+    for (const waitingId of waiting) {
+      if (this.inFlight >= this.config.WEBHOOK_CONCURRENCY) return;
+      this.drain(waitingId);
+      this.wakeSlotWaiters(waitingId);
+    }
   }
 
   /** One attempt of a stored delivery this replica has claimed; never throws. */
@@ -327,13 +304,14 @@ export class DeliveryDispatcher {
   /**
    * Writes the outcome of an attempt once it is known, by compare-and-set on the version the
    * delivery was claimed (or stored) with; `stored` false: it was never stored, nothing to
-   * write. Never throws; frees the attempt's place in WEBHOOK_CONCURRENCY.
+   * write. Never throws.
    */
   private async finishAttempt(
     delivery: DeliveryDocument,
     send: Promise<Attempted>,
     stored: boolean,
   ): Promise<void> {
+    this.recording += 1;
     try {
       const attempted = await send;
       if (!stored) return;
@@ -347,14 +325,15 @@ export class DeliveryDispatcher {
       // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'could not record an attempt');
     } finally {
-      this.attemptEnded();
+      this.recording -= 1;
     }
   }
 
   /**
    * Sends one attempt to the subscription's receiver, signed with its live secrets, and gives
-   * the subscription's slot back once answered (not after the outcome is written, so a slow
-   * database does not throttle how fast one subscription is served). Never throws.
+   * its places back (the subscription's and WEBHOOK_CONCURRENCY's) once answered, not after
+   * the outcome is written, so a slow database does not throttle how fast receivers are served.
+   * Never throws.
    */
   private async send(delivery: DeliveryDocument): Promise<Attempted> {
     try {
@@ -383,7 +362,7 @@ export class DeliveryDispatcher {
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');
       return { kind: 'unknown' };
     } finally {
-      this.releaseSubscription(delivery.subscriptionId);
+      this.release(delivery.subscriptionId);
     }
   }
 

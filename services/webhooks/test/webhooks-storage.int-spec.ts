@@ -161,4 +161,53 @@ describe('webhooks storage', () => {
     );
     expect(page.data).toHaveLength(31);
   });
+
+  it('prunes the feed and the finished deliveries older than the retention, and keeps the rest', async () => {
+    const DAY = 86_400_000;
+    const now = new Date();
+    const service = new FeedService(
+      { FEED_HOLE_TIMEOUT_MS: 1_000, FEED_RETENTION_DAYS: 30 } as WebhooksConfig,
+      feed,
+    );
+    const old = Array.from({ length: 3 }, envelope);
+    const kept = Array.from({ length: 3 }, envelope);
+    for (const event of old)
+      await feed.record(event, 'host-prune', new Date(now.getTime() - 32 * DAY));
+    for (const event of kept)
+      await feed.record(event, 'host-prune', new Date(now.getTime() - 29 * DAY));
+    await service.settle();
+    const reader = { id: 'host-prune', role: 'HOST' as const };
+    const before = await service.read(reader, { limit: 100 });
+    expect(before.data.map((e) => e.id)).toEqual([...old, ...kept].map((e) => e.id));
+
+    // a reader that had stopped inside what is about to be pruned
+    const cursorInPruned = (await service.read(reader, { limit: 2 })).nextCursor;
+
+    await service.prune(now);
+    const after = await service.read(reader, { limit: 100 });
+    expect(after.data.map((e) => e.id)).toEqual(kept.map((e) => e.id));
+    // goes on from there, past what is gone
+    const resumed = await service.read(reader, { limit: 100, after: cursorInPruned });
+    expect(resumed.data.map((e) => e.id)).toEqual(kept.map((e) => e.id));
+
+    const oldDay = dayOf(new Date(now.getTime() - 32 * DAY));
+    const ofOldDay = (status: DeliveryDocument['status']) => ({
+      ...delivery(),
+      status,
+      createdDay: oldDay,
+    });
+    const [succeeded, failed, pending] = [
+      ofOldDay('succeeded'),
+      ofOldDay('failed'),
+      ofOldDay('pending'),
+    ];
+    const recent = { ...delivery(), status: 'succeeded' as const };
+    await deliveries.insertAll([succeeded, failed, pending, recent]);
+    expect(await deliveries.deleteFinishedOfDay(oldDay)).toBe(2);
+    expect(await deliveries.findById(succeeded._id)).toBeNull();
+    expect(await deliveries.findById(failed._id)).toBeNull();
+    // one still being retried stays, whatever its age; so does a recent one
+    expect(await deliveries.findById(pending._id)).not.toBeNull();
+    expect(await deliveries.findById(recent._id)).not.toBeNull();
+  });
 });

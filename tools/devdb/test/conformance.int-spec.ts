@@ -130,7 +130,10 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
         };
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('the writes did not complete in 90 s')), 90_000);
+          timer = setTimeout(
+            () => reject(new Error('the writes did not complete in 90 s')),
+            90_000,
+          );
         });
         try {
           await Promise.race([

@@ -356,7 +356,9 @@ export class DeliveryDispatcher {
         ),
       });
       const finished = new Date();
-      this.lastAnsweredAt.set(delivery.subscriptionId, finished.getTime());
+      // a timeout or a refused connection is no sign of a receiver that frees its slots soon
+      if (outcome.status !== null)
+        this.lastAnsweredAt.set(delivery.subscriptionId, finished.getTime());
       return { kind: 'answered', outcome, started, finished };
     } catch (error) {
       this.logger.error({ err: error, deliveryId: delivery._id }, 'a delivery attempt failed');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyEventEnvelope } from '@slotbook/contracts';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
-import { dayOf, dueBucketOf } from '../src/deliveries/delivery-rules';
+import { dayOf, dueBucketOf, newDelivery } from '../src/deliveries/delivery-rules';
 import { DeliveryDocument, DeliverySchema } from '../src/deliveries/delivery.schema';
 import {
   FeedCounterDocument,
@@ -45,26 +45,14 @@ describe('webhooks storage', () => {
   });
 
   function delivery(id = randomUUID()): DeliveryDocument {
-    const now = new Date();
-    return {
+    const fields = {
       _id: id,
       subscriptionId: 'sub-1',
       eventId: randomUUID(),
       type: 'booking.created',
       body: '{}',
-      status: 'pending',
-      attempts: 0,
-      version: 0,
-      nextAttemptAt: now,
-      dueBucket: dueBucketOf(now),
-      retryUntil: new Date(now.getTime() + 60_000),
-      lastResponseStatus: null,
-      lastError: null,
-      lastResponseBody: null,
-      createdAt: now,
-      createdDay: dayOf(now),
-      deliveredAt: null,
     };
+    return newDelivery(fields, new Date(), 60_000);
   }
 
   function envelope(): AnyEventEnvelope {

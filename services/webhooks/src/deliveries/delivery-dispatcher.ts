@@ -11,7 +11,14 @@ import {
   type DueDelivery,
 } from './deliveries.repository';
 import { webhookAttemptSeconds, webhookAttemptsTotal } from './delivery-metrics';
-import { RETRY_JITTER, dayOf, dueBucketOf, meaningOf, nextAttemptAt } from './delivery-rules';
+import {
+  RETRY_JITTER,
+  dueBucketOf,
+  meaningOf,
+  newDelivery,
+  nextAttemptAt,
+  type NewDelivery,
+} from './delivery-rules';
 import type { DeliveryDocument } from './delivery.schema';
 
 /** Claims made at once while a poll pass works through a bucket. */
@@ -41,8 +48,6 @@ type Attempted =
   | { kind: 'answered'; outcome: SendOutcome; started: Date; finished: Date }
   | { kind: 'abandoned'; reason: string }
   | { kind: 'unknown' };
-
-type NewDelivery = Pick<DeliveryDocument, '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'>;
 
 /**
  * Runs delivery attempts. Each attempt is its own promise: nothing waits for a receiver but
@@ -131,7 +136,9 @@ export class DeliveryDispatcher {
     const fresh = redelivered ? await this.notStored(fields) : fields;
     if (fresh.length === 0) return;
     const now = new Date();
-    const deliveries = fresh.map((field) => this.newDelivery(field, now));
+    const deliveries = fresh.map((field) =>
+      newDelivery(field, now, this.config.WEBHOOK_RETRY_WINDOW_MS),
+    );
     const slots = deliveries.map((delivery) => this.slotWithin(delivery.subscriptionId));
     const sends = deliveries.map((delivery, i) =>
       slots[i].then((slot) => (slot ? this.send(delivery) : null)),
@@ -210,24 +217,6 @@ export class DeliveryDispatcher {
   private async notStored(fields: NewDelivery[]): Promise<NewDelivery[]> {
     const stored = await Promise.all(fields.map((field) => this.deliveries.exists(field._id)));
     return fields.filter((_, i) => !stored[i]);
-  }
-
-  private newDelivery(field: NewDelivery, now: Date): DeliveryDocument {
-    return {
-      ...field,
-      status: 'pending',
-      attempts: 0,
-      version: 0,
-      nextAttemptAt: now,
-      dueBucket: dueBucketOf(now),
-      retryUntil: new Date(now.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS),
-      lastResponseStatus: null,
-      lastError: null,
-      lastResponseBody: null,
-      createdAt: now,
-      createdDay: dayOf(now),
-      deliveredAt: null,
-    };
   }
 
   /** A new delivery due now, whose subscription has no room yet: next in its line. */

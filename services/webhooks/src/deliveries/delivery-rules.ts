@@ -1,3 +1,5 @@
+import type { DeliveryDocument } from './delivery.schema';
+
 /**
  * The pure rules of delivery (SPEC §6a): what an answer means, when the next attempt is, and
  * where a delivery waits for its turn.
@@ -60,4 +62,33 @@ export function dueBucketOf(at: Date): number {
 /** Days since the epoch: what deliveries and feed events are pruned by. */
 export function dayOf(at: Date): number {
   return Math.floor(at.getTime() / 86_400_000);
+}
+
+/** What a new delivery is made of: the event's body for one subscription. */
+export type NewDelivery = Pick<
+  DeliveryDocument,
+  '_id' | 'subscriptionId' | 'eventId' | 'type' | 'body'
+>;
+
+/** A delivery as it starts: pending, due now, retried for `retryWindowMs`. */
+export function newDelivery(
+  fields: NewDelivery,
+  now: Date,
+  retryWindowMs: number,
+): DeliveryDocument {
+  return {
+    ...fields,
+    status: 'pending',
+    attempts: 0,
+    version: 0,
+    nextAttemptAt: now,
+    dueBucket: dueBucketOf(now),
+    retryUntil: new Date(now.getTime() + retryWindowMs),
+    lastResponseStatus: null,
+    lastError: null,
+    lastResponseBody: null,
+    createdAt: now,
+    createdDay: dayOf(now),
+    deliveredAt: null,
+  };
 }

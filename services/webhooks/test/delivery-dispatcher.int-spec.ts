@@ -9,6 +9,17 @@ import { WebhookSender } from '../src/endpoints/webhook-sender';
 import { SubscriptionCache } from '../src/subscriptions/subscription-cache';
 import { SubscriptionDocument, SubscriptionSchema } from '../src/subscriptions/subscription.schema';
 import { SubscriptionsRepository } from '../src/subscriptions/subscriptions.repository';
+import { SubscriptionsService } from '../src/subscriptions/subscriptions.service';
+import { DeliveriesService } from '../src/deliveries/deliveries.service';
+import { EventIntakeService } from '../src/feed/event-intake.service';
+import {
+  FeedCounterDocument,
+  FeedCounterSchema,
+  FeedEventDocument,
+  FeedEventSchema,
+} from '../src/feed/feed-event.schema';
+import { FeedRepository } from '../src/feed/feed.repository';
+import type { AnyEventEnvelope } from '@slotbook/contracts';
 
 /**
  * A new event's deliveries against the real database and real HTTP receivers: attempted before
@@ -21,6 +32,7 @@ describe('delivering a new event', () => {
   let subscriptionModel: Model<SubscriptionDocument>;
   let deliveries: DeliveriesRepository;
   let dispatcher: DeliveryDispatcher;
+  let feed: FeedRepository;
   const ok = new WebhookReceiver(() => 200);
   const failing = new WebhookReceiver(() => 503);
   const hanging = new WebhookReceiver(() => 'hang');
@@ -31,15 +43,20 @@ describe('delivering a new event', () => {
       .asPromise();
     subscriptionModel = connection.model(SubscriptionDocument.name, SubscriptionSchema);
     const deliveryModel = connection.model(DeliveryDocument.name, DeliverySchema);
-    await Promise.all([subscriptionModel.init(), deliveryModel.init()]);
+    const feedModel = connection.model(FeedEventDocument.name, FeedEventSchema);
+    const counterModel = connection.model(FeedCounterDocument.name, FeedCounterSchema);
+    await Promise.all(
+      [subscriptionModel, deliveryModel, feedModel, counterModel].map((model) => model.init()),
+    );
     deliveries = new DeliveriesRepository(deliveryModel);
+    feed = new FeedRepository(feedModel, counterModel);
+    await feed.ensureCounter();
     dispatcher = dispatcherWith({});
     await Promise.all([ok.start(), failing.start(), hanging.start()]);
   });
 
-  function dispatcherWith(env: Record<string, string>): DeliveryDispatcher {
-    const subscriptions = new SubscriptionsRepository(subscriptionModel);
-    const config = WebhooksEnv.parse({
+  function configWith(env: Record<string, string>) {
+    return WebhooksEnv.parse({
       AMQP_URL: 'amqp://127.0.0.1',
       MONGO_URL: 'mongodb://127.0.0.1',
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
@@ -47,8 +64,12 @@ describe('delivering a new event', () => {
       WEBHOOK_RETRY_SCHEDULE_MS: '60000',
       ...env,
     });
+  }
+
+  function dispatcherWith(env: Record<string, string>): DeliveryDispatcher {
+    const subscriptions = new SubscriptionsRepository(subscriptionModel);
     return new DeliveryDispatcher(
-      config,
+      configWith(env),
       deliveries,
       subscriptions,
       new SubscriptionCache(subscriptions),
@@ -63,13 +84,13 @@ describe('delivering a new event', () => {
     await connection?.close();
   });
 
-  async function subscribe(receiver: WebhookReceiver): Promise<string> {
+  async function subscribe(receiver: WebhookReceiver, owner = 'host-1'): Promise<string> {
     const now = new Date();
     const id = randomUUID();
     await subscriptionModel.create({
       _id: id,
-      ownerId: 'host-1',
-      audience: 'host-1',
+      ownerId: owner,
+      audience: owner,
       url: receiver.url,
       events: ['booking.created'],
       description: null,
@@ -119,7 +140,7 @@ describe('delivering a new event', () => {
     expect(receivedOf(ok, eventId)).toHaveLength(1);
 
     // The replica died after storing the first delivery, before the event was acknowledged.
-    await dispatcher.deliverNew(newDeliveries(eventId, [firstId, secondId]), { redelivered: true });
+    await dispatcher.deliverNew(newDeliveries(eventId, [firstId, secondId]), { seenBefore: true });
     const received = receivedOf(ok, eventId).map((d) => d.headers['slotbook-delivery-id']);
     expect(received.sort()).toEqual([`${firstId}:${eventId}`, `${secondId}:${eventId}`].sort());
     expect(await deliveries.findById(`${secondId}:${eventId}`)).toMatchObject({
@@ -176,4 +197,59 @@ describe('delivering a new event', () => {
       await small.stop(TIMEOUT_MS + 1_000);
     }
   }, 20_000);
+
+  /** A replica's intake of domain events, with a dispatcher of its own. */
+  function replica(): { intake: EventIntakeService; dispatcher: DeliveryDispatcher } {
+    const config = configWith({});
+    const subscriptions = new SubscriptionsRepository(subscriptionModel);
+    const cache = new SubscriptionCache(subscriptions);
+    const own = dispatcherWith({});
+    const service = new DeliveriesService(
+      config,
+      deliveries,
+      own,
+      new SubscriptionsService(config, subscriptions, cache),
+    );
+    return { intake: new EventIntakeService(feed, subscriptions, service), dispatcher: own };
+  }
+
+  it('delivers an event published twice once, even when two replicas take the copies at the same time', async () => {
+    const replicas = [replica(), replica()];
+    try {
+      const subscriptionIds = [await subscribe(ok, 'host-dup'), await subscribe(ok, 'host-dup')];
+      const events: AnyEventEnvelope[] = Array.from({ length: 10 }, () => ({
+        id: randomUUID(),
+        type: 'booking.created',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        correlationId: randomUUID(),
+        actorId: null,
+        data: { id: randomUUID(), hostId: 'host-dup' },
+      }));
+      // Both copies of each event at once, one to each replica, as the broker hands them over.
+      await Promise.all(
+        events.flatMap((event) =>
+          replicas.map(({ intake }) => intake.take(event, { redelivered: false })),
+        ),
+      );
+      // And a third copy later.
+      await Promise.all(
+        events.map((event) => replicas[0].intake.take(event, { redelivered: false })),
+      );
+      for (const event of events) {
+        const receipts = receivedOf(ok, event.id).map((d) => d.headers['slotbook-delivery-id']);
+        expect(receipts.sort()).toEqual(subscriptionIds.map((id) => `${id}:${event.id}`).sort());
+      }
+
+      // A copy redelivered (its replica died after storing one delivery of two): the other only.
+      const event = { ...events[0], id: randomUUID() };
+      await replicas[0].dispatcher.deliverNew(newDeliveries(event.id, [subscriptionIds[0]]));
+      await feed.record(event, 'host-dup');
+      await replicas[1].intake.take(event, { redelivered: true });
+      const receipts = receivedOf(ok, event.id).map((d) => d.headers['slotbook-delivery-id']);
+      expect(receipts.sort()).toEqual(subscriptionIds.map((id) => `${id}:${event.id}`).sort());
+    } finally {
+      await Promise.all(replicas.map(({ dispatcher: own }) => own.stop(1_000)));
+    }
+  });
 });

@@ -51,13 +51,13 @@ export class DeliveriesService {
   ) {}
 
   /**
-   * One delivery of `event` per subscription; an event fanned out again (`redelivered`) adds
-   * and sends none that was stored before.
+   * One delivery of `event` per subscription; an event fanned out before (`seenBefore`) adds
+   * and sends none that was stored then.
    */
   async fanOut(
     event: AnyEventEnvelope,
     subscriptions: SubscriptionDocument[],
-    { redelivered }: { redelivered: boolean },
+    { seenBefore }: { seenBefore: boolean },
   ): Promise<void> {
     const body = JSON.stringify(event);
     await this.dispatcher.deliverNew(
@@ -68,7 +68,7 @@ export class DeliveriesService {
         type: event.type,
         body,
       })),
-      { redelivered },
+      { seenBefore },
     );
   }
 

@@ -57,7 +57,8 @@ type Attempted =
  * A new delivery is attempted at once when its subscription has room, before it is stored: an
  * event's deliveries are inserted in one write once their first answers are in (or after
  * FIRST_ANSWER_WAIT_MS, leased, for those still waiting), and the event is acknowledged only
- * then, so one that is lost before is fanned out again and none that was stored is sent twice.
+ * then, so one that is lost before is fanned out again and none that was stored is sent twice
+ * (see EventIntakeService).
  * A delivery whose subscription has no room is stored due now and waits in this replica's line
  * for its subscription, claimed by compare-and-set when a slot frees up. Every retry, and whatever a
  * replica left behind when it died, waits in the database, due at `nextAttemptAt`, and a poll
@@ -129,11 +130,11 @@ export class DeliveryDispatcher {
    * Attempts new deliveries at once where their subscriptions have room, then stores them all
    * in one write with the answers that came within FIRST_ANSWER_WAIT_MS; a delivery still
    * waiting for its answer is stored leased and its outcome written when the answer comes, one
-   * without room is stored due now for this replica's line. An event fanned out again
-   * (`redelivered`) sends only the deliveries not stored yet.
+   * without room is stored due now for this replica's line. An event fanned out before
+   * (`seenBefore`) sends only the deliveries not stored yet.
    */
-  async deliverNew(fields: NewDelivery[], { redelivered = false } = {}): Promise<void> {
-    const fresh = redelivered ? await this.notStored(fields) : fields;
+  async deliverNew(fields: NewDelivery[], { seenBefore = false } = {}): Promise<void> {
+    const fresh = seenBefore ? await this.notStored(fields) : fields;
     if (fresh.length === 0) return;
     const now = new Date();
     const deliveries = fresh.map((field) =>

@@ -10,10 +10,17 @@ import { FeedRepository } from './feed.repository';
 export const WEBHOOKS_EVENTS_QUEUE = 'webhooks.events';
 
 /**
- * Every domain event, as it arrives: recorded in the feed once, and one delivery per matching
- * subscription, side by side. Both are idempotent, so a redelivered event (one that arrived
- * while this replica died before both were done) completes what is missing and duplicates
- * nothing; the event is acknowledged only after both.
+ * Every domain event, as it arrives: recorded in the feed once, then one delivery per matching
+ * subscription. The feed is where a second copy of an event shows: the booking service
+ * publishes at least once, so one event may come twice, even to two replicas at once.
+ * - A copy recorded now: its deliveries are sent and stored (nothing can be stored before its
+ *   record).
+ * - A copy of an event recorded before that the broker gives out for the first time: dropped.
+ *   The copy that recorded it delivers it; its message stays unacknowledged until it has, and
+ *   comes back redelivered if its replica dies first.
+ * - A redelivered copy of an event recorded before: completes what is missing, sending only the
+ *   deliveries not stored yet.
+ * The event is acknowledged only after all of it.
  */
 @Injectable()
 export class EventIntakeService {
@@ -25,12 +32,9 @@ export class EventIntakeService {
 
   async take(event: AnyEventEnvelope, { redelivered }: EventDelivery): Promise<void> {
     const ownerId = ownerOfEvent(event);
-    // Side by side: a delivery does not wait for the event's place in the feed.
-    await Promise.all([
-      this.feed.record(event, ownerId),
-      this.subscriptions
-        .matching(event.type, ownerId)
-        .then((matching) => this.deliveries.fanOut(event, matching, { redelivered })),
-    ]);
+    const recordedNow = await this.feed.record(event, ownerId);
+    if (!recordedNow && !redelivered) return;
+    const matching = await this.subscriptions.matching(event.type, ownerId);
+    await this.deliveries.fanOut(event, matching, { seenBefore: !recordedNow });
   }
 }

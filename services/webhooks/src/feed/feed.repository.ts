@@ -48,9 +48,13 @@ export class FeedRepository {
    * Records an event once, at the next position: two writes (take a position, insert). A
    * redelivered event collides on its id and is not recorded again; the position its writer
    * took for it is closed at once. A position that was closed while this writer stalled makes
-   * it take another.
+   * it take another. Answers whether this call recorded it (false: it was recorded before).
    */
-  async record(event: AnyEventEnvelope, ownerId: string | null, now = new Date()): Promise<void> {
+  async record(
+    event: AnyEventEnvelope,
+    ownerId: string | null,
+    now = new Date(),
+  ): Promise<boolean> {
     for (;;) {
       const seq = await this.reserve();
       try {
@@ -69,7 +73,7 @@ export class FeedRepository {
           ],
           { lean: true },
         );
-        return;
+        return true;
       } catch (error) {
         if (!isDuplicateKeyError(error)) {
           await this.closeHole(seq).catch(() => undefined);
@@ -77,7 +81,7 @@ export class FeedRepository {
         }
         if (await this.isRecorded(event.id)) {
           await this.closeHole(seq);
-          return;
+          return false;
         }
       }
     }

@@ -139,13 +139,18 @@ export class OutboxRelay {
         const { recordId } = record;
         // Handed over by its writer: being relayed already.
         if (this.relaying.has(recordId) || this.written.has(recordId)) continue;
+        // Registered as being relayed, so that a writer handing it over meanwhile waits for
+        // this relay (and then finds its events confirmed) instead of publishing them too.
+        const relayed = this.store.relay(record, (events) => this.publishInOrder(recordId, events));
+        this.relaying.set(recordId, relayed);
         try {
-          published += await this.store.relay(record, (events) =>
-            this.publishInOrder(recordId, events),
-          );
+          published += await relayed;
         } catch (error) {
           // One record that cannot be relayed now must not hold up the others.
           this.logger.warn({ err: error, recordId }, 'record not relayed; will retry');
+        } finally {
+          this.relaying.delete(recordId);
+          if (!this.stopped) this.relayWritten();
         }
       }
       return published;

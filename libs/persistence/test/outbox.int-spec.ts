@@ -259,4 +259,42 @@ describe('outbox relay', () => {
     expect(seen).toEqual([first[0]!.id, later[0]!.id]);
     expect((await model.findById(id).lean())!).toMatchObject({ outbox: [], outboxPending: false });
   });
+
+  it('a record handed over by its writer while a timed pass relays it goes out once', async () => {
+    const id = randomUUID();
+    const events = eventsOf(id, 2);
+    await model.create({ _id: id, name: 'x', ...initialOutbox(events) });
+    const real = store();
+    // Every relay waits at the door of the broker until it is opened.
+    let open!: () => void;
+    const door = new Promise<void>((resolve) => (open = resolve));
+    let relays = 0;
+    const relay = new OutboxRelay(
+      {
+        pending: (limit) => real.pending(limit),
+        relay: (record, publish) => (
+          (relays += 1),
+          real.relay(record, async (toPublish) => {
+            await door;
+            return publish(toPublish);
+          })
+        ),
+      },
+      publisher,
+      { intervalMs: 60_000, batchSize: 10 },
+    );
+    const pass = relay.pass();
+    while (relays === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The writer hands the same record over while the pass is relaying it.
+    relay.kick({ recordId: id, version: 1, events });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    await pass;
+    await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === id).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await relay.stop();
+    const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
+    expect(seen).toEqual(events.map((event) => event.id));
+    expect((await model.findById(id).lean())!).toMatchObject({ outbox: [], outboxPending: false });
+  });
 });

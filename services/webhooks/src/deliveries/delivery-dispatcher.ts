@@ -59,10 +59,10 @@ type Attempted =
  * FIRST_ANSWER_WAIT_MS, leased, for those still waiting), and the event is acknowledged only
  * then, so one that is lost before is fanned out again and none that was stored is sent twice
  * (see EventIntakeService).
- * A delivery whose subscription has no room is stored due now and waits in this replica's line
- * for its subscription, claimed by compare-and-set when a slot frees up. Every retry, and whatever a
- * replica left behind when it died, waits in the database, due at `nextAttemptAt`, and a poll
- * finds it by its due bucket and claims it by compare-and-set. A claim moves the next
+ * A delivery whose subscription has no room is stored due now and waits in this replica's
+ * line for its subscription, claimed by compare-and-set when a slot frees up. Every retry, and
+ * whatever a replica left behind when it died, waits in the database, due at `nextAttemptAt`,
+ * and a poll finds it by its due bucket and claims it by compare-and-set. A claim moves the next
  * attempt to the end of a lease (the attempt's timeout and a margin), so the delivery of a
  * replica that dies mid-attempt is due again then, and competing replicas never both attempt
  * one delivery in one lease.
@@ -111,7 +111,7 @@ export class DeliveryDispatcher {
     this.poll();
   }
 
-  /** Stops polling and waits (up to `timeoutMs`) for the attempts in flight. */
+  /** Stops polling and waits (up to `timeoutMs`) for the attempts in flight and their records. */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);

@@ -19,7 +19,7 @@ import {
   FeedEventSchema,
 } from '../src/feed/feed-event.schema';
 import { FeedRepository } from '../src/feed/feed.repository';
-import type { AnyEventEnvelope } from '@slotbook/contracts';
+import { bookingCreated } from './events';
 
 /**
  * A new event's deliveries against the real database and real HTTP receivers: attempted before
@@ -217,15 +217,7 @@ describe('delivering a new event', () => {
     const replicas = [replica(), replica()];
     try {
       const subscriptionIds = [await subscribe(ok, 'host-dup'), await subscribe(ok, 'host-dup')];
-      const events: AnyEventEnvelope[] = Array.from({ length: 10 }, () => ({
-        id: randomUUID(),
-        type: 'booking.created',
-        version: 1,
-        occurredAt: new Date().toISOString(),
-        correlationId: randomUUID(),
-        actorId: null,
-        data: { id: randomUUID(), hostId: 'host-dup' },
-      }));
+      const events = Array.from({ length: 10 }, () => bookingCreated('host-dup'));
       // Both copies of each event at once, one to each replica, as the broker hands them over.
       await Promise.all(
         events.flatMap((event) =>

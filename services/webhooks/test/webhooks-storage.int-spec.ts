@@ -1,6 +1,5 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import type { AnyEventEnvelope } from '@slotbook/contracts';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
 import { dayOf, dueBucketOf, newDelivery } from '../src/deliveries/delivery-rules';
@@ -13,6 +12,7 @@ import {
 } from '../src/feed/feed-event.schema';
 import { FeedRepository } from '../src/feed/feed.repository';
 import { FeedService } from '../src/feed/feed.service';
+import { bookingCreated } from './events';
 import type { WebhooksConfig } from '../src/config';
 
 /**
@@ -55,17 +55,7 @@ describe('webhooks storage', () => {
     return newDelivery(fields, new Date(), 60_000);
   }
 
-  function envelope(): AnyEventEnvelope {
-    return {
-      id: randomUUID(),
-      type: 'booking.created',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      correlationId: randomUUID(),
-      actorId: null,
-      data: { id: randomUUID(), hostId: 'host-1' },
-    };
-  }
+  const envelope = () => bookingCreated('host-1');
 
   it('inserts an event’s deliveries once, however often it is fanned out', async () => {
     const first = delivery();

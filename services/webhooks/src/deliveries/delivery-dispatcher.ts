@@ -23,11 +23,6 @@ import type { DeliveryDocument } from './delivery.schema';
 
 /** Claims made at once while a poll pass works through a bucket. */
 const CLAIM_BATCH = 32;
-/**
- * How often a poll pass starts again from the earliest pending delivery: what was lined up here
- * and then dropped (its claim failed on the database) is found again then.
- */
-const RESCAN_MS = 60_000;
 /** The least pause between two poll passes asked for by kicks. */
 const MIN_PASS_GAP_MS = 50;
 /**
@@ -87,7 +82,8 @@ export class DeliveryDispatcher {
   /** Outcomes being written. */
   private recording = 0;
   private cursor: number | null = null;
-  private cursorSetAt = 0;
+  /** The earliest bucket of a delivery dropped from a line (its claim failed): read it again. */
+  private rewindTo: number | null = null;
   private timer?: NodeJS.Timeout;
   private polling = false;
   private pollAgain = false;
@@ -246,9 +242,14 @@ export class DeliveryDispatcher {
     while (line && line.length > 0 && !this.stopped && this.reserve(subscriptionId)) {
       const next = line.shift() as DueDelivery;
       this.waitingIds.delete(next._id);
-      void this.claimAndAttempt(next).catch((error: unknown) =>
-        this.logger.warn({ err: error, deliveryId: next._id }, 'could not claim a delivery'),
-      );
+      void this.claimAndAttempt(next).catch((error: unknown) => {
+        this.logger.warn({ err: error, deliveryId: next._id }, 'could not claim a delivery');
+        // Out of the line, still pending where it was stored: the next pass reads its bucket.
+        if (next.nextAttemptAt) {
+          const bucket = dueBucketOf(next.nextAttemptAt);
+          this.rewindTo = Math.min(this.rewindTo ?? bucket, bucket);
+        }
+      });
     }
     if (line && line.length === 0) this.waiting.delete(subscriptionId);
   }
@@ -440,14 +441,16 @@ export class DeliveryDispatcher {
    * Claims what is due, bucket by bucket from the earliest that may still hold some; a due
    * delivery whose subscription has no room joins its line here. The start moves past a bucket
    * once every delivery in it is due and claimed or lined up (a pass reads a bucket again only
-   * while it holds deliveries not yet due, or after RESCAN_MS).
+   * while it holds deliveries not yet due, or one dropped from a line asks for it).
    */
   private async pass(): Promise<void> {
     const now = Date.now();
     const current = dueBucketOf(new Date(now));
-    if (this.cursor === null || now - this.cursorSetAt > RESCAN_MS) {
+    if (this.cursor === null)
       this.cursor = Math.min(current, (await this.deliveries.earliestPendingBucket()) ?? current);
-      this.cursorSetAt = now;
+    if (this.rewindTo !== null) {
+      this.cursor = Math.min(this.cursor, this.rewindTo);
+      this.rewindTo = null;
     }
     let drained = true;
     for (let bucket = this.cursor; bucket <= current && !this.stopped; bucket += 1) {

@@ -274,7 +274,7 @@ function oracleSlots(
   bounds: { notBefore: number; notAfter: number },
 ): Interval[] {
   const dateOf = (instant: number) => Math.floor(wallOf(s.timeZone, instant) / DAY_MS) * DAY_MS;
-  const slots: Interval[] = [];
+  const stretches: Interval[] = [];
   for (
     let date = dateOf(window.start) - DAY_MS;
     date <= dateOf(window.end) + DAY_MS;
@@ -287,21 +287,34 @@ function oracleSlots(
     for (const local of hours) {
       const toWall = (time: string) =>
         date + (Number(time.slice(0, 2)) * 60 + Number(time.slice(3))) * MINUTE_MS;
-      const start = oracleInstant(s.timeZone, toWall(local.start));
-      const end = oracleInstant(s.timeZone, toWall(local.end));
-      for (
-        let slot = start;
-        slot + shape.duration * MINUTE_MS <= end;
-        slot += shape.slotInterval * MINUTE_MS
-      ) {
-        const inWindow = slot >= window.start && slot < window.end;
-        if (inWindow && slot >= bounds.notBefore && slot < bounds.notAfter) {
-          slots.push({ start: slot, end: slot + shape.duration * MINUTE_MS });
-        }
+      stretches.push({
+        start: oracleInstant(s.timeZone, toWall(local.start)),
+        end: oracleInstant(s.timeZone, toWall(local.end)),
+      });
+    }
+  }
+  // Hours that overlap once on the timeline (an end moved past a clocks-forward gap) are one.
+  stretches.sort((a, b) => a.start - b.start);
+  const joined: Interval[] = [];
+  for (const stretch of stretches) {
+    const last = joined[joined.length - 1];
+    if (last && stretch.start < last.end) last.end = Math.max(last.end, stretch.end);
+    else joined.push({ ...stretch });
+  }
+  const slots: Interval[] = [];
+  for (const { start, end } of joined) {
+    for (
+      let slot = start;
+      slot + shape.duration * MINUTE_MS <= end;
+      slot += shape.slotInterval * MINUTE_MS
+    ) {
+      const inWindow = slot >= window.start && slot < window.end;
+      if (inWindow && slot >= bounds.notBefore && slot < bounds.notAfter) {
+        slots.push({ start: slot, end: slot + shape.duration * MINUTE_MS });
       }
     }
   }
-  return slots.sort((a, b) => a.start - b.start);
+  return slots;
 }
 
 const hhmm = (fiveMinutes: number) =>
@@ -357,6 +370,35 @@ const arbCase = fc
   });
 
 describe('weekly schedule slots against an Intl oracle', () => {
+  it('makes hours that overlap once an end moves past a clocks-forward gap one stretch (fast-check seed 261752713)', () => {
+    const s: WeeklySchedule = {
+      timeZone: 'Europe/Berlin',
+      weekly: [
+        { day: 'SUN', start: '01:00', end: '02:05' },
+        { day: 'SUN', start: '03:00', end: '03:05' },
+      ],
+      overrides: [],
+    };
+    // 2026-03-29, Berlin's clocks-forward day: 02:05 does not exist and becomes 03:05 CEST.
+    const window = {
+      start: Date.parse('2026-03-29T00:00:00Z'),
+      end: Date.parse('2026-03-29T01:01:00Z'),
+    };
+    expect(scheduleIntervals(s, window)).toEqual([
+      { start: Date.parse('2026-03-29T00:00:00Z'), end: Date.parse('2026-03-29T01:05:00Z') },
+    ]);
+    const bounds = { notBefore: window.start, notAfter: window.end };
+    const slots = eventTypeSlots(
+      scheduleIntervals(s, window),
+      { duration: 5, slotInterval: 5 },
+      window,
+      bounds,
+    );
+    expect(slots).toHaveLength(13);
+    expect(new Set(slots.map((slot) => slot.start)).size).toBe(13);
+    expect(slots).toEqual(oracleSlots(s, { duration: 5, slotInterval: 5 }, window, bounds));
+  });
+
   it('are exactly the oracle slots: aligned, whole, sorted, without duplicates, across DST', () => {
     fc.assert(
       fc.property(arbCase, ({ schedule: s, shape, window, bounds }) => {

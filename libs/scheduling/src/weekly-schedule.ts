@@ -78,7 +78,24 @@ export function scheduleIntervals(schedule: WeeklySchedule, window: Interval): I
       if (start < end && end > window.start && start < window.end) intervals.push({ start, end });
     }
   }
-  return intervals.sort((a, b) => a.start - b.start || a.end - b.end);
+  intervals.sort((a, b) => a.start - b.start || a.end - b.end);
+  return mergeOverlapping(intervals);
+}
+
+/**
+ * Joins sorted intervals that overlap into one. A day's hours never overlap on the wall clock,
+ * but on a clocks-forward day an end inside the gap moves to the gap's end (02:05 in Berlin is
+ * 03:05) and may then overlap the next hours (03:00–03:05): one stretch, or its slots would
+ * come twice. Touching intervals stay apart (each keeps its own slot grid).
+ */
+function mergeOverlapping(sorted: Interval[]): Interval[] {
+  const merged: Interval[] = [];
+  for (const interval of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && interval.start < last.end) last.end = Math.max(last.end, interval.end);
+    else merged.push({ ...interval });
+  }
+  return merged;
 }
 
 /**

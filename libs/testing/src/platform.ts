@@ -70,13 +70,22 @@ export class Platform {
     return this.replicas.gateway[0].url;
   }
 
-  /** Gateways are started last, once the services behind them consume their queues. */
+  /**
+   * Gateways are started last, once the services behind them consume their queues. When any
+   * replica fails to start, every one is stopped before the error goes on: the caller never got
+   * the platform to stop, and a replica left running would take the next spec's commands.
+   */
   async start(): Promise<this> {
     const order: ServiceName[] = ['identity', 'availability', 'booking', 'webhooks'];
-    await Promise.all(
-      order.flatMap((name) => this.replicas[name].map((replica) => replica.start())),
-    );
-    await Promise.all(this.replicas.gateway.map((replica) => replica.start()));
+    try {
+      await settledAll(
+        order.flatMap((name) => this.replicas[name].map((replica) => replica.start())),
+      );
+      await settledAll(this.replicas.gateway.map((replica) => replica.start()));
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
     return this;
   }
 
@@ -88,4 +97,12 @@ export class Platform {
   logs(name: ServiceName): string {
     return this.replicas[name].map((replica) => replica.logs).join('\n');
   }
+}
+
+/** Waits for every promise; then throws the first rejection, if any. */
+async function settledAll(promises: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
 }

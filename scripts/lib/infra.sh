@@ -41,9 +41,18 @@ wait_port() {
   done
 }
 
-# free_port: prints a TCP port nobody listens on right now.
+# free_port: prints a TCP port nobody listens on right now, below the kernel's ephemeral range
+# (whose ports outgoing connections take at any moment), as libs/testing's freePort does.
 free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  node -e "
+    const net = require('net');
+    const tryPort = (n) => {
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      const s = net.createServer();
+      s.once('error', () => (n > 0 ? tryPort(n - 1) : process.exit(1)));
+      s.listen(port, () => s.close(() => console.log(port)));
+    };
+    tryPort(100);"
 }
 
 # url_host_port URL: prints "HOST PORT" for a single-host URL (default port per scheme), or

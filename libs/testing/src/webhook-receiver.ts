@@ -20,6 +20,19 @@ export interface ReceivedDelivery {
 export type Answering = (request: { n: number; event: any }) => number | 'hang';
 
 /**
+ * The webhooks service's env for specs with a `WebhookReceiver`: private URLs allowed (the
+ * receiver is on 127.0.0.1), a retry every `retryScheduleMs`, and due deliveries looked for
+ * every 100 ms, so a retry story fits in a test's seconds.
+ */
+export function webhooksEnvForReceivers(retryScheduleMs: number): Record<string, string> {
+  return {
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_RETRY_SCHEDULE_MS: String(retryScheduleMs),
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+  };
+}
+
+/**
  * A webhook endpoint for tests: an HTTP server on 127.0.0.1 that records every delivery and
  * answers as told (200 by default). The platform must run with WEBHOOK_ALLOW_PRIVATE_URLS=true
  * to send to it.

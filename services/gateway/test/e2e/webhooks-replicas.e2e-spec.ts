@@ -4,6 +4,7 @@ import {
   EventRecorder,
   Platform,
   WebhookReceiver,
+  webhooksEnvForReceivers,
   eventually,
   hostWithRange,
   slotAt,
@@ -56,13 +57,7 @@ describe('webhook deliveries with two competing replicas of the webhooks service
   beforeAll(async () => {
     platform = await new Platform({
       replicas: { webhooks: 2 },
-      env: {
-        webhooks: {
-          WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-          WEBHOOK_RETRY_SCHEDULE_MS: '1500',
-          WEBHOOK_POLL_INTERVAL_MS: '100',
-        },
-      },
+      env: { webhooks: webhooksEnvForReceivers(1500) },
     }).start();
     api = new ApiClient(platform.gatewayUrl);
     published = await new EventRecorder().start([

@@ -2,6 +2,7 @@ import {
   ApiClient,
   Platform,
   WebhookReceiver,
+  webhooksEnvForReceivers,
   eventually,
   hostWithRange,
   slotAt,
@@ -23,13 +24,7 @@ describe('webhook deliveries across a crash of the webhooks service', () => {
   beforeAll(async () => {
     platform = await new Platform({
       replicas: { webhooks: 1 },
-      env: {
-        webhooks: {
-          WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-          WEBHOOK_RETRY_SCHEDULE_MS: '1500',
-          WEBHOOK_POLL_INTERVAL_MS: '100',
-        },
-      },
+      env: { webhooks: webhooksEnvForReceivers(1500) },
     }).start();
     api = new ApiClient(platform.gatewayUrl);
     await healthy.start();

@@ -3,6 +3,7 @@ import {
   ApiClient,
   Platform,
   WebhookReceiver,
+  webhooksEnvForReceivers,
   eventually,
   expectProblem,
   hostWithRange,
@@ -51,13 +52,7 @@ describe('webhooks and the event feed', () => {
   beforeAll(async () => {
     platform = await new Platform({
       replicas: { webhooks: 1 },
-      env: {
-        webhooks: {
-          WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-          WEBHOOK_RETRY_SCHEDULE_MS: '300',
-          WEBHOOK_POLL_INTERVAL_MS: '100',
-        },
-      },
+      env: { webhooks: webhooksEnvForReceivers(300) },
     }).start();
     api = new ApiClient(platform.gatewayUrl);
     admin = await api.login(platform.adminEmail, platform.adminPassword);

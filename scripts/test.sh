@@ -5,8 +5,9 @@
 #
 # Infrastructure: AMQP_URL, REDIS_URL and MONGO_URL (a server URL without a database; tests
 # choose their own database names) are used when set. Otherwise:
-#   - RabbitMQ on 127.0.0.1:5672 (started if installed), in the vhost `slotbook-test` when
-#     rabbitmqctl works, so tests never collide with a platform started by scripts/up.sh;
+#   - RabbitMQ on 127.0.0.1:5672 (started if installed), in a vhost of this run's own
+#     (`slotbook-test-<pid>`, deleted at exit) when rabbitmqctl works, so tests never take the
+#     commands of a platform started by scripts/up.sh, nor of another test run;
 #   - Redis on 127.0.0.1:6379 (started if installed), database 15;
 #   - a fresh devdb (FerretDB on PostgreSQL, built from tools/devdb with Go) on a free port,
 #     keeping its data in a new PostgreSQL database of its own (slotbook_test_<time>_<pid>) on
@@ -22,7 +23,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 cd "$SLOTBOOK_ROOT"
 
-TEST_VHOST=slotbook-test
+TEST_VHOST="slotbook-test-$$"
+VHOST_CREATED=""
 DEVDB_PID=""
 DEVDB_TMP=""
 DEVDB_PG_URL=""
@@ -39,6 +41,9 @@ cleanup() {
     drop_devdb_database "$DEVDB_PG_URL" || log "could not drop devdb's PostgreSQL database (${DEVDB_PG_URL##*/})"
   fi
   if [[ -n "$DEVDB_TMP" ]]; then rm -rf "$DEVDB_TMP"; fi
+  if [[ -n "$VHOST_CREATED" ]]; then
+    timeout 30 rabbitmqctl -q delete_vhost "$TEST_VHOST" >/dev/null 2>&1 || log "could not delete the vhost $TEST_VHOST"
+  fi
   exit "$code"
 }
 trap cleanup EXIT
@@ -51,10 +56,8 @@ ensure_node_modules
 ensure_rabbitmq
 if [[ -z "${AMQP_URL:-}" ]]; then
   AMQP_URL="amqp://guest:guest@127.0.0.1:5672"
-  if command -v rabbitmqctl >/dev/null 2>&1 && vhosts=$(timeout 30 rabbitmqctl -q list_vhosts 2>/dev/null); then
-    if ! grep -qx "$TEST_VHOST" <<<"$vhosts"; then
-      timeout 30 rabbitmqctl -q add_vhost "$TEST_VHOST" >/dev/null
-    fi
+  if command -v rabbitmqctl >/dev/null 2>&1 && timeout 30 rabbitmqctl -q add_vhost "$TEST_VHOST" >/dev/null 2>&1; then
+    VHOST_CREATED=1
     timeout 30 rabbitmqctl -q set_permissions -p "$TEST_VHOST" guest '.*' '.*' '.*' >/dev/null
     AMQP_URL="amqp://guest:guest@127.0.0.1:5672/$TEST_VHOST"
   else

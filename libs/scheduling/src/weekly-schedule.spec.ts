@@ -457,6 +457,22 @@ describe('whether one instant starts a slot of an event type', () => {
     expect(at(s, shape, '2026-06-02T09:40:00Z')).toBeNull(); // a Tuesday: no hours
   });
 
+  it('judges a start by the joined stretch of hours that overlap past a clocks-forward gap (fast-check seed 1647743304)', () => {
+    // Berlin, 2026-03-29: 01:00–02:05 ends at 03:05 CEST and overlaps 03:00–03:10, one stretch
+    // 00:00Z–01:10Z. With 65-minute steps its slots start at 00:00Z and 01:05Z; the second
+    // starts where the first hours end, which a per-slot window must not cut off.
+    const s = schedule('Europe/Berlin', [
+      { day: 'SUN', start: '01:00', end: '02:05' },
+      { day: 'SUN', start: '03:00', end: '03:10' },
+    ]);
+    const shape = { duration: 5, slotInterval: 65 };
+    expect(at(s, shape, '2026-03-29T01:05:00Z')).toEqual([
+      '2026-03-29T01:05:00.000Z',
+      '2026-03-29T01:10:00.000Z',
+    ]);
+    expect(at(s, shape, '2026-03-29T01:00:00Z')).toBeNull(); // 03:00's own grid is gone
+  });
+
   it('refuses a slot across two touching intervals, and follows an override over the weekday', () => {
     const s = schedule(
       'UTC',

@@ -75,11 +75,14 @@ export function scheduleIntervals(schedule: WeeklySchedule, window: Interval): I
     for (const local of hours) {
       const start = instantOf(zone, date, local.start);
       const end = instantOf(zone, date, local.end);
-      if (start < end && end > window.start && start < window.end) intervals.push({ start, end });
+      if (start < end) intervals.push({ start, end });
     }
   }
   intervals.sort((a, b) => a.start - b.start || a.end - b.end);
-  return mergeOverlapping(intervals);
+  // Joined before the window cuts: hours ending at the window's start may join hours inside it.
+  return mergeOverlapping(intervals).filter(
+    (interval) => interval.end > window.start && interval.start < window.end,
+  );
 }
 
 /**

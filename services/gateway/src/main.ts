@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { mountOpenApi } from './docs/openapi';
+import { answerClientErrorsAsProblems } from './http/client-errors';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
   mountOpenApi(app);
+  answerClientErrorsAsProblems(app.getHttpServer());
   await app.listen(config.PORT);
 }
 

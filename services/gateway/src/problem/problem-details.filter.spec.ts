@@ -70,19 +70,31 @@ describe('problem details: every error leaves the gateway the same way', () => {
     expect(sent.headers['retry-after']).toBe('7');
   });
 
-  it('turns body-parser failures into 400 and 413', () => {
+  it('turns body-parser failures (http-errors: a client status, exposed) into 400, 413 and 415', () => {
+    const parserError = (error: Error, fields: { type?: string; status: number }) =>
+      Object.assign(error, { ...fields, expose: true });
     expect(
       capture(
-        Object.assign(new SyntaxError('Unexpected token'), {
+        parserError(new SyntaxError('Unexpected token'), {
           type: 'entity.parse.failed',
           status: 400,
         }),
       ).status,
     ).toBe(400);
     expect(
-      capture(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 }))
+      capture(parserError(new Error('too large'), { type: 'entity.too.large', status: 413 }))
         .status,
     ).toBe(413);
+    expect(
+      capture(parserError(new Error('unsupported'), { type: 'encoding.unsupported', status: 415 }))
+        .status,
+    ).toBe(415);
+    // A body that is not what its Content-Encoding says: zlib's error, with no `type`.
+    const corrupt = capture(parserError(new Error('incorrect header check'), { status: 400 }));
+    expect(corrupt.status).toBe(400);
+    expect(corrupt.problem.detail).toBe('the request body could not be read');
+    // Anything else that merely carries a status is not the client's fault.
+    expect(capture(Object.assign(new Error('upstream'), { status: 400 })).status).toBe(500);
   });
 
   it('answers an unknown route with a 404 problem', () => {

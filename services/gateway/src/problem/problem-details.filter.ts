@@ -39,19 +39,21 @@ const TITLES: Record<number, string> = {
 
 export const PROBLEM_TYPE_BASE = 'https://slotbook.dev/problems/';
 
-/** Errors from express's body parser, which reach us before any route runs. */
+/**
+ * Errors from express's body parser, which reach us before any route runs: http-errors with a
+ * client status, `expose` set, and a `type` for the parser's own checks (a decompression
+ * failure of a body that is not what its Content-Encoding says has none).
+ */
 interface BodyParserError {
-  type: string;
-  status?: number;
+  type?: string;
+  status: number;
+  expose: true;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as BodyParserError).type === 'string' &&
-    'status' in error
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, expose } = error as Partial<BodyParserError>;
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true;
 }
 
 /**
@@ -115,7 +117,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           detail: 'the request body is not valid JSON',
         };
       }
-      if (exception.type === 'encoding.unsupported' || exception.type === 'charset.unsupported') {
+      if (
+        exception.type === 'encoding.unsupported' ||
+        exception.type === 'charset.unsupported' ||
+        exception.status === 415
+      ) {
         return {
           status: 415,
           slug: 'unsupported-media-type',

@@ -119,6 +119,49 @@ describe('identity through the gateway', () => {
       expectProblem(response, 413);
     });
 
+    it('answers a body that is not what its Content-Encoding says with 400, an unknown encoding with 415', async () => {
+      const body = JSON.stringify({ email: uniqueEmail(), password: 'correct-horse', name: 'Zip' });
+      for (const encoding of ['gzip', 'deflate', 'br']) {
+        const response = await api.post('/auth/login', {
+          rawBody: body,
+          headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        });
+        expectProblem(response, 400);
+      }
+      const unknown = await api.post('/auth/login', {
+        rawBody: body,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      });
+      expectProblem(unknown, 415);
+    });
+
+    it('refuses the NUL character in any text of the body or the URL with 422, and writes nothing', async () => {
+      const email = uniqueEmail();
+      const withNul = await api.post('/auth/register', {
+        body: { email, password: 'correct-horse', name: 'Nul\u0000Name' },
+      });
+      expectProblem(withNul, 422, 'name');
+      expectProblem(
+        await api.post('/auth/login', { body: { email: `a\u0000${email}`, password: 'x' } }),
+        422,
+        'email',
+      );
+      expectProblem(await api.post('/auth/register', { body: { ['k\u0000']: 1 } }), 422, 'k\u0000');
+      // Nothing was written: the address is still free.
+      const registered = await api.post('/auth/register', {
+        body: { email, password: 'correct-horse', name: 'Clean' },
+      });
+      expect(registered.status).toBe(201);
+      const { accessToken } = await api.login(email, 'correct-horse');
+      expectProblem(await api.get('/webhooks/x%00', { token: accessToken }), 422);
+      expectProblem(await api.get('/bookings?status=%00', { token: accessToken }), 422);
+      expectProblem(
+        await api.patch('/users/me', { token: accessToken, body: { name: 'a\u0000b' } }),
+        422,
+        'name',
+      );
+    });
+
     it('publishes user.registered with the full record in a valid envelope', async () => {
       const email = uniqueEmail('evt');
       const response = await api.post('/auth/register', {
@@ -467,6 +510,11 @@ describe('identity through the gateway', () => {
       expect(given.headers.get('x-request-id')).toBe('my-request-42');
       const generated = await api.get('/users/me');
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('answers headers over the limit with a 431 problem, before any route runs', async () => {
+      const response = await api.get('/users/me', { headers: { 'x-big': 'a'.repeat(20_000) } });
+      expectProblem(response, 431);
     });
 
     it('answers an unknown route with a 404 problem', async () => {

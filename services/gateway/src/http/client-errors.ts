@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { PROBLEM_TYPE_BASE } from '../problem/problem-details.filter';
+
+const ANSWERS: Record<string, { status: number; title: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    title: 'Request Header Fields Too Large',
+    detail: 'the request line and headers are larger than allowed',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request Timeout',
+    detail: 'the request did not arrive in time',
+  },
+};
+
+const MALFORMED = { status: 400, title: 'Bad Request', detail: 'the request is not valid HTTP' };
+
+/**
+ * Requests that Node's HTTP parser refuses before any route runs (headers over the limit, bytes
+ * that are not HTTP) get a problem+json answer too, instead of Node's bare status line.
+ */
+export function answerClientErrorsAsProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const { status, title, detail } = ANSWERS[error.code ?? ''] ?? MALFORMED;
+    const body = JSON.stringify({
+      type: `${PROBLEM_TYPE_BASE}${title.toLowerCase().replace(/\s+/g, '-')}`,
+      title,
+      status,
+      detail,
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}

@@ -43,6 +43,11 @@ export const WebhooksEnv = BaseEnv.extend({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   /** Attempts in flight in one replica for one subscription: a slow receiver holds no more. */
   WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: z.coerce.number().int().min(1).max(1_000).default(16),
+  /**
+   * Subscriptions one account may have: each one is a request per matching event, so this
+   * bounds how much traffic one account can send out. Concurrent creates may pass it by a few.
+   */
+  WEBHOOK_MAX_PER_OWNER: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long events stay in the feed (at least the 30 days SPEC §6a promises). */
   FEED_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(30),
   /** How often the feed's visible end moves forward (how soon a recorded event is listed). */

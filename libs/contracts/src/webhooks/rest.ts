@@ -26,13 +26,20 @@ export const SubscribableEventType = z
   .meta({ enum: SUBSCRIBABLE_EVENT_TYPES });
 
 /**
- * The shape of an endpoint's URL: absolute, `http` or `https`, no credentials in it. Whether
- * `http` is allowed and where the host resolves to are the webhooks service's checks (they
- * depend on its settings and on DNS), answered as 422 on `url` as well.
+ * The shape of an endpoint's URL: absolute, `http` or `https`, no credentials in it, nothing a
+ * parser would drop or rewrite. Whether `http` is allowed and where the host resolves to are
+ * the webhooks service's checks (they depend on its settings and on DNS), answered as 422 on
+ * `url` as well.
  */
 export const WebhookUrl = z
   .string()
   .max(WEBHOOK_URL_MAX_LENGTH)
+  // A URL parser drops or rewrites these (tabs and newlines inside, spaces around, `\` as `/`):
+  // refused, so the URL stored and shown is the one requests go to.
+  .regex(/^[^\s\\\p{Cc}]*$/u, {
+    message: 'must not contain spaces, control characters or backslashes',
+    abort: true,
+  })
   .refine(
     (value) => {
       try {

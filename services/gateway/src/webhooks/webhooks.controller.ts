@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   HttpStatus,
   Param,
@@ -61,11 +62,13 @@ export class WebhooksController {
   ) {}
 
   @Post()
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Subscribe an HTTPS endpoint to events' })
   @ApiProblemResponses({
     400: true,
     401: true,
     403: 'a USER has no webhooks',
+    409: 'the account has as many webhooks as it may (`WEBHOOK_MAX_PER_OWNER`, 20 by default)',
     413: true,
     422: 'an unknown event type, or a URL that is not https or does not resolve to public addresses',
   })
@@ -140,6 +143,7 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Replace the signing secret; the old one keeps signing for 24 h' })
   @ApiProblemResponses({
     401: true,
@@ -197,7 +201,7 @@ export class WebhooksController {
     401: true,
     403: 'a USER has no webhooks',
     404: 'no such webhook or delivery, or not yours to see',
-    409: 'changed by another request meanwhile; retry',
+    409: 'the webhook is inactive, or the delivery changed meanwhile (retry)',
     422: true,
   })
   @ApiAcceptedResponse({ type: DeliveryAcceptedDto, description: 'the delivery is due again' })

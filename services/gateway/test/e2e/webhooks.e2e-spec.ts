@@ -241,6 +241,15 @@ describe('webhooks and the event feed', () => {
         attempts: 1,
         lastResponseStatus: 410,
       });
+      // Sending now to an inactive subscription is refused, and the log is left as it was.
+      const failed = log.body.data[0];
+      expectProblem(await api.post(`/webhooks/${id}/ping`, { token: host.token }), 409);
+      expectProblem(
+        await api.post(`/webhooks/${id}/deliveries/${failed.id}/redeliver`, { token: host.token }),
+        409,
+      );
+      const after = await api.get(`/webhooks/${id}/deliveries`, { token: host.token });
+      expect(after.body.data).toEqual(log.body.data);
       await book(host, 1);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(hook.received).toHaveLength(1);

@@ -36,6 +36,12 @@ function toWebhookDelivery(doc: DeliveryDocument): WebhookDelivery {
   };
 }
 
+/** Ping and redeliver send now: an inactive subscription is refused, not logged as failed. */
+function requireActive(subscription: SubscriptionDocument): void {
+  if (!subscription.active)
+    throw new DomainError(ErrorCode.Conflict, 'the webhook is inactive; activate it first');
+}
+
 /** The id of an event's delivery to one subscription: the same however often it is fanned out. */
 export function deliveryIdOf(subscriptionId: string, eventId: string): string {
   return `${subscriptionId}:${eventId}`;
@@ -84,7 +90,7 @@ export class DeliveriesService {
 
   /** A new round of attempts, the first one soon; its log entry shows how it goes. */
   async redeliver(actor: Actor, webhookId: string, deliveryId: string): Promise<DeliveryAccepted> {
-    await this.subscriptions.load(actor, webhookId);
+    requireActive(await this.subscriptions.load(actor, webhookId));
     for (let attempt = 0; attempt < 8; attempt += 1) {
       const delivery = await this.repository.findById(deliveryId);
       if (!delivery || delivery.subscriptionId !== webhookId)
@@ -102,9 +108,7 @@ export class DeliveriesService {
 
   /** Delivers a `ping` event to the subscription, whatever events it names. */
   async ping(actor: Actor, webhookId: string): Promise<DeliveryAccepted> {
-    const subscription = await this.subscriptions.load(actor, webhookId);
-    if (!subscription.active)
-      throw new DomainError(ErrorCode.Conflict, 'the webhook is inactive; activate it first');
+    requireActive(await this.subscriptions.load(actor, webhookId));
     const event = {
       id: randomUUID(),
       type: PING_EVENT_TYPE,

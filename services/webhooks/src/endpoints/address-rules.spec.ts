@@ -32,6 +32,13 @@ describe('which addresses a webhook may reach', () => {
     '::127.0.0.1',
     '2001:db8::1',
     '2002:7f00:1::',
+    // Outside global unicast (2000::/3): reserved, unassigned or special-purpose space.
+    '4000::1',
+    '5f00::1',
+    '8000::1',
+    'e000::1',
+    '100:0:0:1::1',
+    '100::1',
     'not-an-address',
     '',
   ])('refuses %s', (address) => {
@@ -44,6 +51,7 @@ describe('which addresses a webhook may reach', () => {
     '1.1.1.1',
     '172.32.0.1',
     '2606:4700::1111',
+    '2a00:1450:4001:82a::200e',
     '::ffff:8.8.8.8',
   ])('accepts the public address %s', (address) => {
     expect(isPublicAddress(address)).toBe(true);

@@ -3,9 +3,10 @@ import { isIP } from 'node:net';
 /**
  * Which IP addresses a webhook may be sent to: public unicast only. Loopback, private,
  * shared (CGNAT), link-local (and so the cloud metadata services at 169.254.169.254 and
- * fd00:ec2::254), documentation, benchmarking, multicast and reserved ranges are refused, and an
- * IPv6 address that embeds an IPv4 one (IPv4-mapped, NAT64) is judged by the IPv4 address it
- * carries. Anything that does not parse is refused.
+ * fd00:ec2::254), documentation, benchmarking, multicast and reserved IPv4 ranges are refused;
+ * of IPv6 only global unicast (2000::/3) passes, less its special blocks. An IPv6 address that
+ * embeds an IPv4 one (IPv4-mapped, NAT64) is judged by the IPv4 address it carries. Anything
+ * that does not parse is refused.
  */
 
 interface Block {
@@ -38,19 +39,15 @@ const REFUSED_V4 = [
   '240.0.0.0/4', // reserved, broadcast
 ].map(block);
 
+/** IPv6's global unicast space: every other IPv6 address is refused. */
+const GLOBAL_UNICAST_V6 = block('2000::/3');
+
+/** What global unicast holds that is not a public destination. */
 const REFUSED_V6 = [
-  '::/96', // unspecified, loopback, IPv4-compatible (deprecated)
-  '::ffff:0:0:0/96', // IPv4-translated
-  '64:ff9b:1::/48', // local-use NAT64
-  '100::/64', // discard
   '2001::/23', // IETF protocol assignments (Teredo, benchmarking, ORCHID)
   '2001:db8::/32', // documentation
   '2002::/16', // 6to4 (carries any IPv4 address)
   '3fff::/20', // documentation
-  'fc00::/7', // unique local (fd00:ec2::254 is AWS's metadata service)
-  'fe80::/10', // link-local
-  'fec0::/10', // site-local (deprecated)
-  'ff00::/8', // multicast
 ].map(block);
 
 /** IPv6 prefixes whose last 32 bits are an IPv4 address to judge instead. */
@@ -62,7 +59,9 @@ export function isPublicAddress(address: string): boolean {
   if (bytes.length === 4) return !REFUSED_V4.some((refused) => inBlock(bytes, refused));
   const embedding = EMBEDDING_V4.find((prefix) => inBlock(bytes, prefix));
   if (embedding) return isPublicAddress(bytes.slice(12).join('.'));
-  return !REFUSED_V6.some((refused) => inBlock(bytes, refused));
+  return (
+    inBlock(bytes, GLOBAL_UNICAST_V6) && !REFUSED_V6.some((refused) => inBlock(bytes, refused))
+  );
 }
 
 /** The address as 4 or 16 bytes, or null when it is not an IP address. A zone (`%eth0`) is ignored. */

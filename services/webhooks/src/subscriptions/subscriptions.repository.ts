@@ -16,6 +16,11 @@ export class SubscriptionsRepository {
     await this.model.insertMany([doc], { lean: true });
   }
 
+  /** How many subscriptions `ownerId` has (an equality on the indexed owner). */
+  countOwned(ownerId: string): Promise<number> {
+    return this.model.countDocuments({ ownerId }).exec();
+  }
+
   findById(id: string): Promise<SubscriptionDocument | null> {
     return this.model.findById(id).lean<SubscriptionDocument>().exec();
   }

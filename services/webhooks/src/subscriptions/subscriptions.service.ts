@@ -35,6 +35,12 @@ export class SubscriptionsService {
   async create(command: CreateWebhookCommand): Promise<WebhookWithSecret> {
     const audience = audienceOf(command.actor);
     await this.checkUrl(command.url);
+    const limit = this.config.WEBHOOK_MAX_PER_OWNER;
+    if ((await this.repository.countOwned(command.actor.id)) >= limit)
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `an account may have at most ${limit} webhooks; delete one first`,
+      );
     const secret = newSecret();
     const now = new Date();
     const doc: SubscriptionDocument = {

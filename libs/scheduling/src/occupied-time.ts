@@ -59,7 +59,7 @@ export function withoutOverlaps(slots: Interval[], buffers: Buffers, busy: Inter
   return free;
 }
 
-/** Busy intervals as disjoint runs, ascending (touching ones kept apart: touching is free). */
+/** Intervals as disjoint runs, ascending: overlapping ones joined, touching ones kept apart. */
 export function mergedRuns(busy: Interval[]): Interval[] {
   const sorted = busy.filter((b) => b.end > b.start).sort((a, b) => a.start - b.start);
   const runs: Interval[] = [];

@@ -9,6 +9,7 @@
  * written by hand.
  */
 import { IANAZone } from 'luxon';
+import { mergedRuns } from './occupied-time';
 import { MINUTE_MS, type Interval } from './slot-grid';
 
 export type Weekday = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
@@ -73,32 +74,20 @@ export function scheduleIntervals(schedule: WeeklySchedule, window: Interval): I
     const hours =
       overrides.get(key) ?? schedule.weekly.filter((interval) => interval.day === weekday);
     for (const local of hours) {
-      const start = instantOf(zone, date, local.start);
-      const end = instantOf(zone, date, local.end);
-      if (start < end) intervals.push({ start, end });
+      intervals.push({
+        start: instantOf(zone, date, local.start),
+        end: instantOf(zone, date, local.end),
+      });
     }
   }
-  intervals.sort((a, b) => a.start - b.start || a.end - b.end);
-  // Joined before the window cuts: hours ending at the window's start may join hours inside it.
-  return mergeOverlapping(intervals).filter(
+  // A day's hours never overlap on the wall clock, but on a clocks-forward day an end inside the
+  // gap moves to the gap's end (02:05 in Berlin is 03:05) and may then overlap the next hours
+  // (03:00–03:05): one stretch, or its slots would come twice. Touching hours stay apart (each
+  // keeps its own slot grid). Joined before the window cuts: hours ending at the window's start
+  // may join hours inside it.
+  return mergedRuns(intervals).filter(
     (interval) => interval.end > window.start && interval.start < window.end,
   );
-}
-
-/**
- * Joins sorted intervals that overlap into one. A day's hours never overlap on the wall clock,
- * but on a clocks-forward day an end inside the gap moves to the gap's end (02:05 in Berlin is
- * 03:05) and may then overlap the next hours (03:00–03:05): one stretch, or its slots would
- * come twice. Touching intervals stay apart (each keeps its own slot grid).
- */
-function mergeOverlapping(sorted: Interval[]): Interval[] {
-  const merged: Interval[] = [];
-  for (const interval of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && interval.start < last.end) last.end = Math.max(last.end, interval.end);
-    else merged.push({ ...interval });
-  }
-  return merged;
 }
 
 /**

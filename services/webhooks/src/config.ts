@@ -45,7 +45,7 @@ export const WebhooksEnv = BaseEnv.extend({
   WEBHOOK_CONCURRENCY_PER_SUBSCRIPTION: z.coerce.number().int().min(1).max(1_000).default(16),
   /**
    * Subscriptions one account may have: each one is a request per matching event, so this
-   * bounds how much traffic one account can send out. Concurrent creates may pass it by a few.
+   * bounds how much traffic one account can send out. Creates racing at the limit may all pass it.
    */
   WEBHOOK_MAX_PER_OWNER: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long events stay in the feed (at least the 30 days SPEC §6a promises). */

@@ -37,8 +37,8 @@ import {
   uniqueEmail,
   type HostFixture,
 } from '@slotbook/testing';
-import { hostMonth, slotKey } from '../services/booking/src/bookings/booking-rules';
-import { occupiedCells } from '../services/booking/src/bookings/occupied-cells';
+import { expectedRangeSlot, holdOf, newBooking } from '../services/booking/src/bookings/booking';
+import { holdDocuments } from '../services/booking/src/bookings/slot-hold';
 import { cpuPerUnit, platformClassifier, sampleCpu } from './process-cpu';
 import { percentiles, round } from './stats';
 
@@ -155,8 +155,7 @@ class Bench {
       for (let done = 0; done < amount;) {
         const size = Math.min(1_000, amount - done);
         const bookings: object[] = [];
-        const claims: object[] = [];
-        const cells: object[] = [];
+        const held: object[] = [];
         const audit: object[] = [];
         for (let i = 0; i < size; i += 1) {
           const { host, startTime: start, guest } = this.nextSlot();
@@ -164,50 +163,14 @@ class Bench {
           const endTime = new Date(startTime.getTime() + SLOT_MINUTES * 60_000);
           const now = new Date();
           const id = randomUUID();
-          const claimId = randomUUID();
-          const hostId = host.hostId;
-          claims.push({
-            _id: claimId,
-            slotKey: slotKey(hostId, startTime),
-            hostId,
-            hostMonth: hostMonth(hostId, startTime),
-            startTime,
-            endTime,
-            occupiedFrom: startTime,
-            occupiedUntil: endTime,
-            eventTypeId: null,
-            bookingId: id,
-            createdAt: now,
-            sweepPending: false,
-            marks: 0,
-            markedAt: now,
-          });
-          bookings.push({
-            _id: id,
-            hostId,
-            userId: guest.id,
-            startTime,
-            endTime,
-            status: 'confirmed',
-            notes: null,
-            cancellationReason: null,
-            claimId,
-            rangeId: host.rangeId,
-            eventTypeId: null,
-            bufferBefore: 0,
-            bufferAfter: 0,
-            createdAt: now,
-            updatedAt: now,
-            version: 1,
-            outbox: [],
-            outboxPending: false,
-          });
-          cells.push(
-            ...occupiedCells(hostId, claimId, {
-              start: startTime.getTime(),
-              end: endTime.getTime(),
-            }),
+          // Stored as booking stores a create: the booking (its event relayed), and its time.
+          const booking = newBooking(
+            { id, actor: { id: guest.id, role: 'USER' }, startTime, notes: null, commandId: id },
+            { ...expectedRangeSlot(host.hostId, endTime), rangeId: host.rangeId },
+            now,
           );
+          bookings.push({ ...booking, outbox: [], outboxPending: false });
+          held.push(...holdDocuments(holdOf(booking), now));
           audit.push({
             _id: randomUUID(),
             action: 'booking.created',
@@ -219,8 +182,7 @@ class Bench {
           });
         }
         await Promise.all([
-          bookingDb.collection('slot_claims').insertMany(claims as never[]),
-          bookingDb.collection('slot_cells').insertMany(cells as never[]),
+          bookingDb.collection('held_time').insertMany(held as never[]),
           bookingDb.collection('bookings').insertMany(bookings as never[]),
           identityDb.collection('audit').insertMany(audit as never[]),
         ]);

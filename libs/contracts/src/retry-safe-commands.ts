@@ -5,9 +5,9 @@ import { WebhooksCommand } from './webhooks/commands';
 
 /**
  * Commands the gateway may send again when the first attempt's answer was lost (a broker
- * drop): sending one twice has the effect of sending it once. The reads, and CreateBooking,
- * whose `commandId` makes a second run find the first one's booking. Any other write joins
- * this list once its handler is idempotent under redelivery, and not before.
+ * drop): sending one twice has the effect of sending it once. The reads, and booking's
+ * writes, whose `commandId` makes a second run find the first one's write and answer it. Any
+ * other write joins this list once its handler is idempotent under redelivery, and not before.
  */
 export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   IdentityCommand.GetUser,
@@ -27,6 +27,10 @@ export const RETRY_SAFE_COMMANDS: ReadonlySet<string> = new Set<string>([
   BookingCommand.ListHeldSlots,
   BookingCommand.ListBusyTime,
   BookingCommand.CreateBooking,
+  BookingCommand.ConfirmBooking,
+  BookingCommand.CancelBooking,
+  BookingCommand.CompleteBooking,
+  BookingCommand.RescheduleBooking,
   WebhooksCommand.ListWebhooks,
   WebhooksCommand.GetWebhook,
   WebhooksCommand.ListDeliveries,

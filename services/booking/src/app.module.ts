@@ -9,18 +9,12 @@ import { BookingDocument, BookingSchema } from './bookings/booking.schema';
 import { BookingsHandlers } from './bookings/bookings.handlers';
 import { BookingsRepository } from './bookings/bookings.repository';
 import { BookingsService } from './bookings/bookings.service';
-import { ClaimSweeper } from './bookings/claim-sweeper';
-import { ScheduleClient } from './bookings/schedule.client';
-import { SlotClaimRepository } from './bookings/slot-claim.repository';
-import {
-  HeldStampDocument,
-  HeldStampSchema,
-  SlotCellDocument,
-  SlotCellSchema,
-  SlotClaimDocument,
-  SlotClaimSchema,
-} from './bookings/slot-claim.schema';
+import { CreateBookingHandler } from './bookings/create-booking.handler';
+import { HeldTimeDocument, HeldTimeSchema } from './bookings/held-time.schema';
+import { RescheduleBookingHandler } from './bookings/reschedule-booking.handler';
+import { SlotHold } from './bookings/slot-hold';
 import { SlotLock } from './bookings/slot-lock';
+import { SlotTermsClient } from './bookings/slot-terms.client';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency/idempotency.schema';
 import { IdempotencyService } from './idempotency/idempotency.service';
@@ -36,9 +30,7 @@ export class BookingModule {
         MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
-          { name: SlotClaimDocument.name, schema: SlotClaimSchema },
-          { name: SlotCellDocument.name, schema: SlotCellSchema },
-          { name: HeldStampDocument.name, schema: HeldStampSchema },
+          { name: HeldTimeDocument.name, schema: HeldTimeSchema },
           { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
         ]),
       ],
@@ -68,9 +60,10 @@ export class BookingModule {
         },
         BookingsRepository,
         BookingsService,
-        ClaimSweeper,
-        ScheduleClient,
-        SlotClaimRepository,
+        CreateBookingHandler,
+        RescheduleBookingHandler,
+        SlotHold,
+        SlotTermsClient,
         IdempotencyService,
         BookingLifecycle,
       ],

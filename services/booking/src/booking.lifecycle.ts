@@ -13,10 +13,11 @@ import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotboo
 import { REDIS } from '@slotbook/persistence';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { BookingDocument } from './bookings/booking.schema';
-import { ClaimSweeper } from './bookings/claim-sweeper';
-import { SlotClaimDocument } from './bookings/slot-claim.schema';
+import { HeldTimeDocument } from './bookings/held-time.schema';
 import { IdempotencyRecord } from './idempotency/idempotency.schema';
 import { IdempotencyService } from './idempotency/idempotency.service';
+
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 60 * 60_000;
 
 /** Start-up and graceful shutdown of booking's moving parts, in order. */
 @Injectable()
@@ -24,37 +25,35 @@ export class BookingLifecycle
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger(BookingLifecycle.name);
-  private sweepTimer?: NodeJS.Timeout;
-  private sweeping?: Promise<unknown>;
+  private purgeTimer?: NodeJS.Timeout;
+  private purging?: Promise<unknown>;
 
   constructor(
     @Inject(BOOKING_CONFIG) private readonly config: BookingConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectModel(BookingDocument.name) private readonly bookingModel: Model<BookingDocument>,
-    @InjectModel(SlotClaimDocument.name) private readonly claimModel: Model<SlotClaimDocument>,
+    @InjectModel(HeldTimeDocument.name) private readonly heldModel: Model<HeldTimeDocument>,
     @InjectModel(IdempotencyRecord.name)
     private readonly idempotencyModel: Model<IdempotencyRecord>,
     private readonly runner: CommandRunner,
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly bus: CommandBus,
-    private readonly sweeper: ClaimSweeper,
     private readonly idempotency: IdempotencyService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // The unique index on slot claims is the double-booking guarantee: it exists before any write.
     await Promise.all(
-      [this.bookingModel, this.claimModel, this.idempotencyModel].map((model) => model.init()),
+      [this.bookingModel, this.heldModel, this.idempotencyModel].map((model) => model.init()),
     );
     this.relay.start();
-    this.scheduleSweep();
+    this.schedulePurge();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.sweepTimer);
+    clearTimeout(this.purgeTimer);
     await this.runner.drain(this.config.SHUTDOWN_TIMEOUT_MS);
-    await this.sweeping;
+    await this.purging;
     await this.relay.stop();
   }
 
@@ -64,11 +63,13 @@ export class BookingLifecycle
     this.redis.disconnect();
   }
 
-  private scheduleSweep(): void {
-    this.sweepTimer = setTimeout(() => {
-      this.sweeping = Promise.all([this.sweeper.sweep(), this.idempotency.purgeExpired()])
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'sweep failed; will retry'))
-        .finally(() => this.scheduleSweep());
-    }, this.config.SWEEP_INTERVAL_MS);
+  /** Expired Idempotency-Keys go a day at a time; a day already purged costs nothing. */
+  private schedulePurge(): void {
+    this.purgeTimer = setTimeout(() => {
+      this.purging = this.idempotency
+        .purgeExpired()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'purge failed; will retry'))
+        .finally(() => this.schedulePurge());
+    }, IDEMPOTENCY_PURGE_INTERVAL_MS);
   }
 }

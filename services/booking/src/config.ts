@@ -10,7 +10,6 @@ export const BookingEnv = CommandServiceEnv.extend({
   SLOT_LOCK: z.enum(['redlock', 'off']).default('redlock'),
   /** Long enough for check-and-write; a lock that expires early is harmless (the index decides). */
   SLOT_LOCK_TTL_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
-  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
 });
 export type BookingConfig = z.infer<typeof BookingEnv>;
 

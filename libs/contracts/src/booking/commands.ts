@@ -37,10 +37,18 @@ export type ListBookingsCommand = z.infer<typeof ListBookingsCommand>;
 export const BookingActionCommand = z.object({ actor: Actor, bookingId: z.string().min(1) });
 export type BookingActionCommand = z.infer<typeof BookingActionCommand>;
 
-export const CancelBookingCommand = BookingActionCommand.extend(CancelBookingBody.shape);
+/**
+ * A change of a booking. `commandId` is the gateway's id for this one request: the change
+ * carries it into the booking it writes, so the command run again (redelivered, or sent again
+ * after a broker drop) finds its own write and answers it instead of deciding again.
+ */
+export const ChangeBookingCommand = BookingActionCommand.extend({ commandId: z.uuid() });
+export type ChangeBookingCommand = z.infer<typeof ChangeBookingCommand>;
+
+export const CancelBookingCommand = ChangeBookingCommand.extend(CancelBookingBody.shape);
 export type CancelBookingCommand = z.infer<typeof CancelBookingCommand>;
 
-export const RescheduleBookingCommand = BookingActionCommand.extend({ startTime: Instant });
+export const RescheduleBookingCommand = ChangeBookingCommand.extend({ startTime: Instant });
 export type RescheduleBookingCommand = z.infer<typeof RescheduleBookingCommand>;
 
 export const ListHeldSlotsCommand = z.object({

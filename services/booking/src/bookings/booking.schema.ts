@@ -28,9 +28,16 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ type: String, default: null })
   cancellationReason!: string | null;
 
-  /** The slot claim this booking holds while pending or confirmed. */
+  /** `<hostId>|YYYY-MM` of the start (UTC): a host's bookings of a month are one lookup. */
   @Prop({ required: true })
-  claimId!: string;
+  hostMonth!: string;
+
+  /**
+   * The ids of the last commands that changed the booking (its create's first): a command run
+   * again finds its own write here and answers it, instead of deciding again on its result.
+   */
+  @Prop({ type: [String], default: [] })
+  commands!: string[];
 
   /** The range the slot belongs to; null for an event type's slot. */
   @Prop({ type: String, default: null })
@@ -52,4 +59,5 @@ export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 BookingSchema.index({ userId: 1, startTime: 1, _id: 1 });
 BookingSchema.index({ hostId: 1, startTime: 1, _id: 1 });
 BookingSchema.index({ startTime: 1, _id: 1 });
+BookingSchema.index({ hostMonth: 1 });
 indexOutbox(BookingSchema);

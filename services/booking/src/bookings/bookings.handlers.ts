@@ -4,6 +4,7 @@ import {
   BookingActionCommand,
   BookingCommand,
   CancelBookingCommand,
+  ChangeBookingCommand,
   CreateBookingCommand,
   ListBookingsCommand,
   ListBusyTimeCommand,
@@ -12,18 +13,22 @@ import {
 } from '@slotbook/contracts';
 import { CommandRunner } from '@slotbook/messaging';
 import { BookingsService } from './bookings.service';
+import { CreateBookingHandler } from './create-booking.handler';
+import { RescheduleBookingHandler } from './reschedule-booking.handler';
 
 @Controller()
 export class BookingsHandlers {
   constructor(
     private readonly runner: CommandRunner,
     private readonly bookings: BookingsService,
+    private readonly creates: CreateBookingHandler,
+    private readonly reschedules: RescheduleBookingHandler,
   ) {}
 
   @MessagePattern(BookingCommand.CreateBooking)
   create(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, CreateBookingCommand, (command, delivery) =>
-      this.bookings.create(command, delivery),
+      this.creates.handle(command, delivery),
     );
   }
 
@@ -43,7 +48,7 @@ export class BookingsHandlers {
 
   @MessagePattern(BookingCommand.ConfirmBooking)
   confirm(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, BookingActionCommand, (command) =>
+    return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
       this.bookings.confirm(command),
     );
   }
@@ -57,19 +62,15 @@ export class BookingsHandlers {
 
   @MessagePattern(BookingCommand.CompleteBooking)
   complete(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, BookingActionCommand, (command) =>
+    return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
       this.bookings.complete(command),
     );
   }
 
   @MessagePattern(BookingCommand.RescheduleBooking)
   reschedule(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(
-      context,
-      payload,
-      RescheduleBookingCommand,
-      (command) => this.bookings.reschedule(command),
-      { retry: false },
+    return this.runner.run(context, payload, RescheduleBookingCommand, (command) =>
+      this.reschedules.handle(command),
     );
   }
 

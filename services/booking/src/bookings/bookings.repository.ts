@@ -13,7 +13,7 @@ import { listScopes } from './booking-rules';
 import { toBooking } from './booking.mapper';
 import { BookingDocument } from './booking.schema';
 
-/** The status of a tombstone: an id the sweeper gave up on, never a booking. */
+/** The status of a tombstone: an id whose writer was fenced off, never a booking. */
 const ABANDONED = 'abandoned';
 type Tombstone = { _id: string; status: typeof ABANDONED };
 
@@ -23,12 +23,19 @@ export type BookingChanges = Partial<
     | 'status'
     | 'startTime'
     | 'endTime'
-    | 'claimId'
+    | 'hostMonth'
     | 'rangeId'
     | 'bufferBefore'
     | 'bufferAfter'
     | 'cancellationReason'
+    | 'commands'
   >
+>;
+
+/** What a month's listing needs of a booking. */
+export type BookingTimes = Pick<
+  BookingDocument,
+  '_id' | 'status' | 'startTime' | 'endTime' | 'bufferBefore' | 'bufferAfter'
 >;
 
 @Injectable()
@@ -54,12 +61,20 @@ export class BookingsRepository {
     return doc && doc.status !== ABANDONED ? doc : null;
   }
 
+  /** A host's bookings of one month (`hostMonth`), any status, with their times. */
+  inMonth(hostMonth: string): Promise<BookingTimes[]> {
+    return this.model
+      .find({ hostMonth }, { status: 1, startTime: 1, endTime: 1, bufferBefore: 1, bufferAfter: 1 })
+      .lean<BookingTimes[]>()
+      .exec();
+  }
+
   /**
-   * Makes sure a booking id will never be written: an insert of a tombstone under that id. The
-   * sweeper does this before it frees the claim of a booking that never appeared, so a writer
-   * that was merely slow finds its insert refused instead of booking a slot it no longer holds.
-   * Answers true when the id is buried (now, or already by another sweep that may have died
-   * before freeing the claim), false when the booking exists after all.
+   * Makes sure a booking id will never be written: an insert of a tombstone under that id.
+   * Whoever reclaims time a booking that never appeared was holding does this first, so a writer
+   * that was merely slow finds its insert refused instead of booking time it no longer holds.
+   * Answers true when the id is buried (now, or already by a reclaim that may have died before
+   * freeing the time), false when the booking exists after all.
    */
   async abandon(id: string): Promise<boolean> {
     try {

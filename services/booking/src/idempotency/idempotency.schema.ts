@@ -22,6 +22,10 @@ export class IdempotencyRecord {
   @Prop({ required: true })
   owner!: string;
 
+  /** The booking the first run makes: a run taking over the key works on the same one. */
+  @Prop({ type: String, default: null })
+  bookingId!: string | null;
+
   @Prop({ type: Object, default: null })
   reply!: Reply<unknown> | null;
 

@@ -32,7 +32,7 @@ export function expiredDays(now: Date, count = PURGE_DAYS): string[] {
   return Array.from({ length: count }, (_, i) => dayOf(new Date(newest - i * DAY_MS)));
 }
 
-type Begun = { owner: string } | { replay: Reply<unknown> };
+type Begun = { owner: string; bookingId: string; resumed: boolean } | { replay: Reply<unknown> };
 
 /**
  * Replays the first answer for a key instead of doing the work again. Typed refusals (409,
@@ -48,21 +48,39 @@ export class IdempotencyService {
     @InjectModel(IdempotencyRecord.name) private readonly model: Model<IdempotencyRecord>,
   ) {}
 
-  async run<T>(userId: string, key: string, hash: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once per key: its first run names the booking (`commandId`); a run that takes
+   * over a key whose first run died works on that same booking (`resumed`), so it finds what the
+   * first run wrote and answers it.
+   */
+  async run<T>(
+    userId: string,
+    key: string,
+    hash: string,
+    commandId: string,
+    work: (bookingId: string, resumed: boolean) => Promise<T>,
+  ): Promise<T> {
     const id = `${userId}|${key}`;
-    const begun = await this.begin(id, hash);
+    const begun = await this.begin(id, hash, commandId);
     if ('replay' in begun) {
       if (begun.replay.ok) return begun.replay.data as T;
       throw DomainError.fromBusError(begun.replay.error);
     }
     let data: T;
     try {
-      data = await work();
+      data = await work(begun.bookingId, begun.resumed);
     } catch (error) {
       if (error instanceof DomainError && error.code !== ErrorCode.Unavailable) {
         await this.finish(id, begun.owner, { ok: false, error: error.toBusError() });
       } else {
-        await this.model.deleteOne({ _id: id, state: 'pending', owner: begun.owner });
+        // The booking may be written or half made: the next request with this key takes over
+        // at once and finishes that same booking (its time and record are its own).
+        await this.model
+          .updateOne(
+            { _id: id, state: 'pending', owner: begun.owner },
+            { $set: { updatedAt: new Date(0) } },
+          )
+          .catch(() => undefined);
       }
       throw error;
     }
@@ -93,7 +111,7 @@ export class IdempotencyService {
   }
 
   /** Starts a keyed request as its owner, or answers the earlier reply to replay. */
-  private async begin(id: string, hash: string, attempt = 0): Promise<Begun> {
+  private async begin(id: string, hash: string, commandId: string, attempt = 0): Promise<Begun> {
     const now = new Date();
     const owner = randomUUID();
     try {
@@ -102,12 +120,13 @@ export class IdempotencyService {
         requestHash: hash,
         state: 'pending',
         owner,
+        bookingId: commandId,
         reply: null,
         createdAt: now,
         createdDay: dayOf(now),
         updatedAt: now,
       });
-      return { owner };
+      return { owner, bookingId: commandId, resumed: false };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
@@ -117,7 +136,7 @@ export class IdempotencyService {
       if (existing) await this.model.deleteOne({ _id: id, owner: existing.owner });
       if (attempt > 2)
         throw new DomainError(ErrorCode.Conflict, 'the Idempotency-Key is busy; retry');
-      return this.begin(id, hash, attempt + 1);
+      return this.begin(id, hash, commandId, attempt + 1);
     }
     if (existing.requestHash !== hash) {
       throw DomainError.validation(
@@ -136,7 +155,7 @@ export class IdempotencyService {
         )
         .lean<IdempotencyRecord>()
         .exec();
-      if (takenOver) return { owner };
+      if (takenOver) return { owner, bookingId: existing.bookingId ?? commandId, resumed: true };
     }
     throw new DomainError(
       ErrorCode.Conflict,

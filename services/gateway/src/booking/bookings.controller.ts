@@ -137,6 +137,7 @@ export class BookingsController {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.ConfirmBooking, {
       actor,
       bookingId: params.id,
+      commandId: randomUUID(),
     });
   }
 
@@ -163,6 +164,7 @@ export class BookingsController {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.CancelBooking, {
       actor,
       bookingId: params.id,
+      commandId: randomUUID(),
       ...body,
     });
   }
@@ -185,6 +187,7 @@ export class BookingsController {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.CompleteBooking, {
       actor,
       bookingId: params.id,
+      commandId: randomUUID(),
     });
   }
 
@@ -195,9 +198,7 @@ export class BookingsController {
     400: true,
     401: true,
     404: 'no such booking, or not yours to see',
-    409:
-      "the new slot's occupied time overlaps another booking (or this one's own), or the " +
-      'booking cannot move in its status',
+    409: "the new slot's occupied time overlaps another booking, or the booking cannot move in its status",
     413: true,
     422: "not a slot of the host or of the booking's event type, or in the past",
   })
@@ -213,6 +214,7 @@ export class BookingsController {
     return this.bus.send(BOOKING_QUEUE, BookingCommand.RescheduleBooking, {
       actor,
       bookingId: params.id,
+      commandId: randomUUID(),
       startTime: body.startTime,
     });
   }

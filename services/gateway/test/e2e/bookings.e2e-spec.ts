@@ -272,7 +272,7 @@ describe('bookings through the gateway', () => {
         status: 'confirmed',
         notes: null,
         cancellationReason: null,
-        claimId: `${hostUser.user.id}|${start.toISOString()}`,
+        hostMonth: `${hostUser.user.id}|${start.toISOString().slice(0, 7)}`,
         rangeId: 'r',
         createdAt: start,
         updatedAt: start,

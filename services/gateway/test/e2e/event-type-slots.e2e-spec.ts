@@ -285,6 +285,49 @@ describe('event type slots and bookings', () => {
     expectProblem(outside, 422);
   });
 
+  it('reschedules onto time that overlaps its own, and frees exactly what it left', async () => {
+    const host = await hostWithEventTypes(api, [
+      { duration: 60, slotInterval: 30, bufferAfter: 15, bookingHorizonDays: 365 },
+    ]);
+    const id = host.eventTypes[0].id;
+    const day = futureStart();
+    const at = (minutes: number) => new Date(day.getTime() + minutes * MINUTE).toISOString();
+    const booked = await api.post('/bookings', {
+      token: guest,
+      body: { eventTypeId: id, startTime: at(0) },
+    });
+    expect(booked.status).toBe(201);
+    // 00:00–01:15 (with its buffer) moves to 00:30–01:45: the overlap is its own time.
+    const moved = await api.post(`/bookings/${booked.body.id}/reschedule`, {
+      token: guest,
+      body: { startTime: at(30) },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ startTime: at(30), endTime: at(90) });
+    // What it left (00:00–00:30) is free; what it holds now is not.
+    const other = await api.signUp({ email: uniqueEmail('other') });
+    const starts = (
+      await api.get(`/event-types/${id}/slots?from=${at(-30)}&to=${at(180)}`, {
+        token: other.accessToken,
+      })
+    ).body.data.map((slot: { startTime: string }) => slot.startTime);
+    expect(starts).not.toContain(at(0));
+    expect(starts).not.toContain(at(30));
+    expect(starts).toContain(at(120));
+    expectProblem(
+      await api.post('/bookings', {
+        token: other.accessToken,
+        body: { eventTypeId: id, startTime: at(60) },
+      }),
+      409,
+    );
+    const before = await api.post('/bookings', {
+      token: other.accessToken,
+      body: { eventTypeId: id, startTime: at(-60) },
+    });
+    expect(before.status).toBe(201);
+  });
+
   it('refuses starts inside the minimum notice or beyond the horizon (422), an unknown event type (404), and a body naming both host and event type (422)', async () => {
     const host = await hostWithEventTypes(api, [
       { duration: 30, minimumNotice: 3 * 24 * 60, bookingHorizonDays: 10 },

@@ -23,6 +23,7 @@ import {
   uniqueEmail,
   type HostFixture,
 } from '@slotbook/testing';
+import { occupiedKeys } from '../../../booking/src/bookings/occupied-cells';
 
 /**
  * Issue 8, item 11: a CreateBooking that runs more than once (redelivered by the broker after
@@ -100,13 +101,15 @@ describe('CreateBooking run more than once', () => {
     });
   }
 
+  /** The bookings at the slot, and the holds of its time (one head document per hold). */
   async function stateOf(host: HostFixture, slot: number) {
     const startTime = new Date(slotAt(host, slot));
-    const [bookings, claims] = await Promise.all([
+    const hostMonth = `${host.hostId}|${startTime.toISOString().slice(0, 7)}`;
+    const [bookings, holds] = await Promise.all([
       db.collection('bookings').find({ hostId: host.hostId, startTime }).toArray(),
-      db.collection('slot_claims').find({ hostId: host.hostId, startTime }).toArray(),
+      db.collection('held_time').find({ hostMonth, startTime }).toArray(),
     ]);
-    return { bookings: bookings.map((b) => b._id), claims: claims.length };
+    return { bookings: bookings.map((b) => b._id), holds: holds.length };
   }
 
   /** The distinct booking.created events of a booking (delivery is at least once). */
@@ -118,14 +121,14 @@ describe('CreateBooking run more than once', () => {
     return new Set(events.map((event) => event.envelope.id)).size;
   }
 
-  it('run twice, one after the other: the same booking both times, one claim, one booking.created', async () => {
+  it('run twice, one after the other: the same booking both times, one hold, one booking.created', async () => {
     const host = await hostWithRange(api, { slots: 2 });
     const commandId = randomUUID();
     const first = await create(host, 0, commandId);
     const second = await create(host, 0, commandId);
     expect(first).toMatchObject({ id: commandId, status: 'confirmed' });
     expect(second).toEqual(first);
-    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], claims: 1 });
+    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], holds: 1 });
     await recorder.waitFor(() => createdEventsOf(commandId) >= 1);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(createdEventsOf(commandId)).toBe(1);
@@ -147,33 +150,38 @@ describe('CreateBooking run more than once', () => {
       ]);
       expect(again).toEqual({ ok: true, data: first });
       expect(first.id).toBe(commandId);
-      expect(await stateOf(host, slot)).toEqual({ bookings: [commandId], claims: 1 });
+      expect(await stateOf(host, slot)).toEqual({ bookings: [commandId], holds: 1 });
     }
   });
 
-  it('after a first run that died holding its claim: the next run books the slot instead of 409', async () => {
+  it('after a first run that died holding its time: the next run books the slot instead of 409', async () => {
     const host = await hostWithRange(api, { slots: 1 });
     const commandId = randomUUID();
     const startTime = new Date(slotAt(host, 0));
-    // What a replica killed right after its claim insert leaves behind.
-    await db.collection('slot_claims').insertOne({
-      _id: randomUUID(),
-      slotKey: `${host.hostId}|${startTime.toISOString()}`,
-      hostId: host.hostId,
-      hostMonth: `${host.hostId}|${startTime.toISOString().slice(0, 7)}`,
-      startTime,
-      endTime: null,
-      bookingId: commandId,
-      createdAt: new Date(),
-      sweepPending: true,
-      marks: 0,
-      markedAt: new Date(),
-    } as never);
+    const endTime = new Date(slotAt(host, 1));
+    // What a replica killed right after holding the slot's time leaves behind.
+    const heldAt = new Date();
+    const keys = occupiedKeys(host.hostId, { start: startTime.getTime(), end: endTime.getTime() });
+    await db.collection('held_time').insertMany([
+      ...keys.map((key) => ({ _id: key, bookingId: commandId, heldAt })),
+      {
+        _id: `${commandId}@${startTime.getTime()}`,
+        bookingId: commandId,
+        heldAt,
+        hostMonth: `${host.hostId}|${startTime.toISOString().slice(0, 7)}`,
+        startTime,
+        endTime,
+        occupiedFrom: startTime,
+        occupiedUntil: endTime,
+        eventTypeId: null,
+      },
+    ] as never[]);
     const booked = await create(host, 0, commandId);
     expect(booked).toMatchObject({ id: commandId, status: 'confirmed' });
-    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], claims: 1 });
-    const claim = await db.collection('slot_claims').findOne({ bookingId: commandId });
-    expect(claim).toMatchObject({ sweepPending: false, endTime: new Date(booked.endTime) });
+    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], holds: 1 });
+    expect(await db.collection('held_time').countDocuments({ bookingId: commandId })).toBe(
+      keys.length + 1,
+    );
     // Somebody else's command for that slot is still refused.
     await expect(create(host, 0, randomUUID())).rejects.toMatchObject({ code: 'SLOT_TAKEN' });
   });
@@ -189,7 +197,7 @@ describe('CreateBooking run more than once', () => {
     expect(cancelled.status).toBe(200);
     const again = await create(host, 0, commandId);
     expect(again).toMatchObject({ id: commandId, status: 'cancelled' });
-    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], claims: 0 });
+    expect(await stateOf(host, 0)).toEqual({ bookings: [commandId], holds: 0 });
     const other = await api.signUp({ email: uniqueEmail('next') });
     const next = await api.post('/bookings', {
       token: other.accessToken,

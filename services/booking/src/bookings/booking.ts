@@ -1,0 +1,142 @@
+import { BOOKING_EXCHANGE, BookingEvent, type Actor } from '@slotbook/contracts';
+import { newEvent } from '@slotbook/messaging';
+import { initialOutbox } from '@slotbook/persistence';
+import { occupiedBy, type Buffers, type Interval } from '@slotbook/scheduling';
+import { hostMonth, statusOnSlot } from './booking-rules';
+import { toBooking, type BookingFields } from './booking.mapper';
+import type { BookingDocument } from './booking.schema';
+import type { BookingChanges } from './bookings.repository';
+
+/**
+ * A booking's records as pure functions of what was asked and what the slot's terms are: the
+ * handlers load, call these, and write the result in one go.
+ */
+
+/** What availability says of a slot: its host, where it ends, the status it gives, what it occupies. */
+export interface SlotTerms {
+  hostId: string;
+  endTime: Date;
+  requiresConfirmation: boolean;
+  rangeId: string | null;
+  eventTypeId: string | null;
+  buffers: Buffers;
+}
+
+/**
+ * What is known of a range slot before availability confirms it: its host and end (from the
+ * host's ranges as last seen), which is all the time to hold needs.
+ */
+export function expectedRangeSlot(hostId: string, endTime: Date): SlotTerms {
+  return {
+    hostId,
+    endTime,
+    requiresConfirmation: false,
+    rangeId: null,
+    eventTypeId: null,
+    buffers: { bufferBefore: 0, bufferAfter: 0 },
+  };
+}
+
+/** The host time a booking holds: where, when, and for which booking. */
+export interface Hold {
+  bookingId: string;
+  hostId: string;
+  startTime: Date;
+  endTime: Date;
+  occupied: Interval;
+  eventTypeId: string | null;
+}
+
+/** How many of the last commands a booking remembers (see BookingDocument.commands). */
+const COMMANDS_REMEMBERED = 10;
+
+type Timed = Pick<BookingFields, 'startTime' | 'endTime' | 'bufferBefore' | 'bufferAfter'>;
+
+export function occupiedTime(booking: Timed): Interval {
+  return occupiedBy(
+    { start: booking.startTime.getTime(), end: booking.endTime.getTime() },
+    { bufferBefore: booking.bufferBefore ?? 0, bufferAfter: booking.bufferAfter ?? 0 },
+  );
+}
+
+export function holdOf(
+  booking: Timed & Pick<BookingFields, '_id' | 'hostId' | 'eventTypeId'>,
+): Hold {
+  return {
+    bookingId: booking._id,
+    hostId: booking.hostId,
+    startTime: booking.startTime,
+    endTime: booking.endTime,
+    occupied: occupiedTime(booking),
+    eventTypeId: booking.eventTypeId ?? null,
+  };
+}
+
+export interface NewBooking {
+  id: string;
+  actor: Actor;
+  startTime: Date;
+  notes: string | null;
+  commandId: string;
+}
+
+/** A new booking on `slot`, with its `booking.created` event in its outbox. */
+export function newBooking(
+  { id, actor, startTime, notes, commandId }: NewBooking,
+  slot: SlotTerms,
+  now: Date,
+): BookingDocument {
+  const fields: BookingFields = {
+    _id: id,
+    hostId: slot.hostId,
+    hostMonth: hostMonth(slot.hostId, startTime),
+    userId: actor.id,
+    startTime,
+    endTime: slot.endTime,
+    status: statusOnSlot(slot.requiresConfirmation),
+    notes,
+    cancellationReason: null,
+    rangeId: slot.rangeId,
+    eventTypeId: slot.eventTypeId,
+    ...slot.buffers,
+    commands: [commandId],
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = newEvent(
+    BOOKING_EXCHANGE,
+    BookingEvent.BookingCreated,
+    toBooking(fields),
+    actor.id,
+    now,
+  );
+  return { ...fields, ...initialOutbox([created]) };
+}
+
+/** The booking moved to `startTime` on `slot`: it takes the status the new slot gives. */
+export function movedTo(
+  current: BookingDocument,
+  startTime: Date,
+  slot: SlotTerms,
+  commandId: string,
+): BookingChanges {
+  return {
+    startTime,
+    endTime: slot.endTime,
+    hostMonth: hostMonth(current.hostId, startTime),
+    status: statusOnSlot(slot.requiresConfirmation),
+    rangeId: slot.rangeId,
+    ...slot.buffers,
+    commands: remembering(current, commandId),
+  };
+}
+
+/** The booking's remembered commands with `commandId` added (the oldest drop out). */
+export function remembering(current: Pick<BookingFields, 'commands'>, commandId: string): string[] {
+  return [...(current.commands ?? []), commandId].slice(-COMMANDS_REMEMBERED);
+}
+
+/** Whether `commandId` already changed this booking: its run again answers the booking as it is. */
+export function madeBy(current: Pick<BookingFields, 'commands'>, commandId: string): boolean {
+  return (current.commands ?? []).includes(commandId);
+}

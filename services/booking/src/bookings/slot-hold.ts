@@ -1,0 +1,246 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { holdsSlot, hostMonth, slotKey } from './booking-rules';
+import { holdOf, type Hold } from './booking';
+import { BookingsRepository } from './bookings.repository';
+import { HeldTimeDocument } from './held-time.schema';
+import { occupiedKeys } from './occupied-cells';
+import { SlotLock, type SlotLockResult } from './slot-lock';
+
+export const SLOT_TAKEN = 'the slot is already booked';
+
+/**
+ * Time held longer than this without its booking holding it is a leftover of a writer that
+ * died (or stalled) between two writes, and whoever needs that time reclaims it; younger, it
+ * may belong to a change still under way, and refuses others.
+ */
+export const HOLD_GRACE_MS = 30_000;
+
+const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
+
+/**
+ * The host time a booking holds: the lock that keeps the common race cheap, and the keys whose
+ * `_id`s are the guarantee (held-time.schema.ts). A hold is one insert of its keys and head;
+ * letting go is one delete.
+ *
+ * A writer that dies between holding time and writing its booking (or between writing a
+ * booking and letting go of the time it left) leaves keys no booking holds. Nothing sweeps
+ * them: the next writer that wants that time finds them in its way and reclaims them once they
+ * are older than HOLD_GRACE_MS, fencing the writer that left them:
+ * - a booking that was never written: its id is buried first (a tombstone insert; the `_id`
+ *   makes a late insert of that booking fail), then its time is freed;
+ * - a booking that no longer holds time (cancelled, completed): its time is freed;
+ * - a booking that holds other time now, or is being moved onto this time: its version is
+ *   bumped first (a reschedule reads the booking before it holds the new time and writes it by
+ *   compare-and-set from that read, so a stalled one now fails), then what its current time
+ *   does not cover is freed.
+ */
+@Injectable()
+export class SlotHold {
+  private readonly logger = new Logger(SlotHold.name);
+
+  constructor(
+    @InjectModel(HeldTimeDocument.name) readonly model: Model<HeldTimeDocument>,
+    @Inject(SlotLock) private readonly lock: SlotLock,
+    private readonly bookings: BookingsRepository,
+  ) {}
+
+  /**
+   * Runs `write` while holding `hold`'s time: lock (best effort; a command that may have run
+   * before skips it, as its own first run may hold it), the keys (or SlotTaken), then `write`.
+   * When `write` refuses (a typed error) or writes nothing (null), the time this call took is
+   * given back (time the booking held already, such as a move's overlap with itself, stays).
+   */
+  async around<T>(
+    hold: Hold,
+    write: () => Promise<T | null>,
+    { repeated = false } = {},
+  ): Promise<T | null> {
+    const lock = repeated
+      ? NOT_LOCKED
+      : await this.lock.acquire(slotKey(hold.hostId, hold.startTime));
+    // Someone is booking this very slot right now; the keys would refuse us anyway.
+    if (lock.kind === 'contended') throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
+    try {
+      const taken = await this.take(hold);
+      let written: T | null;
+      try {
+        written = await write();
+      } catch (error) {
+        // Only a typed refusal says nothing was written; after any other failure the booking
+        // may hold the time, and a leftover is reclaimed by whoever needs it.
+        if (error instanceof DomainError) await this.giveBack(taken);
+        throw error;
+      }
+      if (written === null) await this.giveBack(taken);
+      return written;
+    } finally {
+      if (lock.kind === 'held') await lock.release();
+    }
+  }
+
+  /** Lets go of what `bookingId` holds, except `kept`; a failure leaves it for a reclaim. */
+  async letGo(bookingId: string, kept: string[] = []): Promise<void> {
+    try {
+      await this.model.deleteMany(
+        kept.length > 0 ? { bookingId, _id: { $nin: kept } } : { bookingId },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, bookingId }, 'could not free held time; the next writer will');
+    }
+  }
+
+  /** The heads of a host's holds of one month (`hostMonth`): when each hold is, and whose. */
+  headsIn(hostMonth: string): Promise<HeldHead[]> {
+    return this.model.find({ hostMonth }).lean<HeldHead[]>().exec();
+  }
+
+  /** The documents of a booking's hold: its keys, then its head. */
+  documentsOf(hold: Hold, heldAt = new Date()): HeldTimeDocument[] {
+    return holdDocuments(hold, heldAt);
+  }
+
+  /**
+   * Inserts the hold's documents in one unordered insert. Those already there are the
+   * booking's own (an earlier run of the same command, or time a reschedule overlaps) or
+   * someone else's: leftovers are reclaimed and inserted again, anything else is SlotTaken.
+   * Answers the ids this call inserted.
+   */
+  private async take(hold: Hold, attempt = 0): Promise<string[]> {
+    const docs = this.documentsOf(hold);
+    const refused = await this.insert(docs);
+    const inserted = docs.map((doc) => doc._id).filter((id) => !refused.includes(id));
+    if (refused.length === 0) return inserted;
+    const holders = await this.model
+      .find({ _id: { $in: refused } }, { bookingId: 1, heldAt: 1 })
+      .lean<Array<Pick<HeldTimeDocument, '_id' | 'bookingId' | 'heldAt'>>>()
+      .exec();
+    const others = holders.filter((holder) => holder.bookingId !== hold.bookingId);
+    // Every refused key is the booking's own, and none was freed meanwhile: held.
+    if (others.length === 0 && holders.length === refused.length) return inserted;
+    const reclaimed =
+      attempt === 0 &&
+      (await Promise.all(groupByBooking(others).map((group) => this.reclaim(group)))).every(
+        Boolean,
+      );
+    if (!reclaimed) {
+      await this.giveBack(inserted);
+      throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
+    }
+    return [...inserted, ...(await this.take(hold, attempt + 1))];
+  }
+
+  /** Ids of the documents the `_id` index refused; any other failure is thrown. */
+  private async insert(docs: HeldTimeDocument[]): Promise<string[]> {
+    try {
+      await this.model.collection.insertMany(docs as never[], { ordered: false });
+      return [];
+    } catch (error) {
+      const writeErrors = [(error as { writeErrors?: unknown }).writeErrors ?? []].flat() as Array<{
+        index?: number;
+        code?: number;
+      }>;
+      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+      return writeErrors.map((e) => docs[e.index ?? -1]?._id).filter((id) => id !== undefined);
+    }
+  }
+
+  /**
+   * Frees time another booking holds without needing it, fencing its writer first (see the
+   * class comment). False when that time is rightly held, or may be by a change under way.
+   */
+  private async reclaim({ bookingId, keys, heldAt }: HeldBy): Promise<boolean> {
+    if (heldAt.getTime() > Date.now() - HOLD_GRACE_MS) {
+      // A change may be under way; unless the booking holds no time at all, leave it be.
+      const booking = await this.bookings.findById(bookingId);
+      if (!booking || holdsSlot(booking.status)) return false;
+      await this.letGo(bookingId);
+      return true;
+    }
+    const booking = await this.bookings.findById(bookingId);
+    if (!booking) {
+      // Once the id is buried nobody can write it; if it was written after all, judge it.
+      if (!(await this.bookings.abandon(bookingId)))
+        return this.reclaim({ bookingId, keys, heldAt });
+      await this.letGo(bookingId);
+      return true;
+    }
+    if (!holdsSlot(booking.status)) {
+      await this.letGo(bookingId);
+      return true;
+    }
+    const current = this.documentsOf(holdOf(booking)).map((doc) => doc._id);
+    if (keys.every((key) => current.includes(key))) return false;
+    if (!(await this.bookings.bump(booking))) return false;
+    await this.letGo(bookingId, current);
+    return true;
+  }
+
+  private async giveBack(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.model.deleteMany({ _id: { $in: ids } });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not give back held time; the next writer will');
+    }
+  }
+}
+
+/** The documents that hold `hold`'s time: its keys, then its head. */
+export function holdDocuments(hold: Hold, heldAt: Date): HeldTimeDocument[] {
+  const keys = occupiedKeys(hold.hostId, hold.occupied).map((_id) => ({
+    _id,
+    bookingId: hold.bookingId,
+    heldAt,
+  }));
+  return [
+    ...keys,
+    {
+      _id: headId(hold),
+      bookingId: hold.bookingId,
+      heldAt,
+      hostMonth: hostMonth(hold.hostId, hold.startTime),
+      startTime: hold.startTime,
+      endTime: hold.endTime,
+      occupiedFrom: new Date(hold.occupied.start),
+      occupiedUntil: new Date(hold.occupied.end),
+      eventTypeId: hold.eventTypeId,
+    },
+  ];
+}
+
+/** The `_id` of a hold's head: one per booking and start, so a move's new head is its own. */
+export function headId(hold: Pick<Hold, 'bookingId' | 'startTime'>): string {
+  return `${hold.bookingId}@${hold.startTime.getTime()}`;
+}
+
+export type HeldHead = Required<HeldTimeDocument>;
+
+interface HeldBy {
+  bookingId: string;
+  keys: string[];
+  /** The newest of those keys' hold times. */
+  heldAt: Date;
+}
+
+function groupByBooking(
+  holders: Array<Pick<HeldTimeDocument, '_id' | 'bookingId' | 'heldAt'>>,
+): HeldBy[] {
+  const groups = new Map<string, HeldBy>();
+  for (const holder of holders) {
+    const group = groups.get(holder.bookingId);
+    if (!group) {
+      groups.set(holder.bookingId, {
+        bookingId: holder.bookingId,
+        keys: [holder._id],
+        heldAt: holder.heldAt,
+      });
+    } else {
+      group.keys.push(holder._id);
+      if (holder.heldAt > group.heldAt) group.heldAt = holder.heldAt;
+    }
+  }
+  return [...groups.values()];
+}

@@ -10,6 +10,11 @@ export const BookingEnv = CommandServiceEnv.extend({
   SLOT_LOCK: z.enum(['redlock', 'off']).default('redlock'),
   /** Long enough for check-and-write; a lock that expires early is harmless (the index decides). */
   SLOT_LOCK_TTL_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  /**
+   * Tests only: how long a write's handler waits after its write and before it answers, so a
+   * fault spec can kill the replica in between. 0 (the default) in every real deployment.
+   */
+  TEST_STALL_AFTER_WRITE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 export type BookingConfig = z.infer<typeof BookingEnv>;
 

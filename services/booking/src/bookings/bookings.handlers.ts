@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import {
   BookingActionCommand,
@@ -12,13 +12,17 @@ import {
   RescheduleBookingCommand,
 } from '@slotbook/contracts';
 import { CommandRunner } from '@slotbook/messaging';
+import { BOOKING_CONFIG, type BookingConfig } from '../config';
 import { BookingsService } from './bookings.service';
 import { CreateBookingHandler } from './create-booking.handler';
 import { RescheduleBookingHandler } from './reschedule-booking.handler';
 
 @Controller()
 export class BookingsHandlers {
+  private readonly logger = new Logger(BookingsHandlers.name);
+
   constructor(
+    @Inject(BOOKING_CONFIG) private readonly config: BookingConfig,
     private readonly runner: CommandRunner,
     private readonly bookings: BookingsService,
     private readonly creates: CreateBookingHandler,
@@ -28,8 +32,18 @@ export class BookingsHandlers {
   @MessagePattern(BookingCommand.CreateBooking)
   create(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, CreateBookingCommand, (command, delivery) =>
-      this.creates.handle(command, delivery),
+      this.written(this.creates.handle(command, delivery)),
     );
+  }
+
+  /** A write's answer, after the stall a fault spec asks for (TEST_STALL_AFTER_WRITE_MS). */
+  private async written<T>(result: Promise<T>): Promise<T> {
+    const answer = await result;
+    if (this.config.TEST_STALL_AFTER_WRITE_MS > 0) {
+      this.logger.warn(`stalling ${this.config.TEST_STALL_AFTER_WRITE_MS} ms after a write`);
+      await new Promise((resolve) => setTimeout(resolve, this.config.TEST_STALL_AFTER_WRITE_MS));
+    }
+    return answer;
   }
 
   @MessagePattern(BookingCommand.ListBookings)
@@ -49,28 +63,28 @@ export class BookingsHandlers {
   @MessagePattern(BookingCommand.ConfirmBooking)
   confirm(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
-      this.bookings.confirm(command),
+      this.written(this.bookings.confirm(command)),
     );
   }
 
   @MessagePattern(BookingCommand.CancelBooking)
   cancel(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, CancelBookingCommand, (command) =>
-      this.bookings.cancel(command),
+      this.written(this.bookings.cancel(command)),
     );
   }
 
   @MessagePattern(BookingCommand.CompleteBooking)
   complete(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
-      this.bookings.complete(command),
+      this.written(this.bookings.complete(command)),
     );
   }
 
   @MessagePattern(BookingCommand.RescheduleBooking)
   reschedule(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, RescheduleBookingCommand, (command) =>
-      this.reschedules.handle(command),
+      this.written(this.reschedules.handle(command)),
     );
   }
 

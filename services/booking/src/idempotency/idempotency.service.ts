@@ -145,7 +145,10 @@ export class IdempotencyService {
       );
     }
     if (existing.state === 'done' && existing.reply) return { replay: existing.reply };
-    if (existing.updatedAt.getTime() < now.getTime() - ABANDONED_AFTER_MS) {
+    // The same command run again (redelivered, re-sent) may carry on with its own booking at
+    // once; another request waits until the first run is abandoned.
+    const sameCommand = existing.bookingId === commandId;
+    if (sameCommand || existing.updatedAt.getTime() < now.getTime() - ABANDONED_AFTER_MS) {
       // A compare-and-set on the owner read: of several requests taking over, one wins.
       const takenOver = await this.model
         .findOneAndUpdate(

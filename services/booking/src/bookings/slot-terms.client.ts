@@ -43,6 +43,9 @@ export class SlotTermsClient {
     ttl: 5 * 60_000,
   });
 
+  /** Fetches under way, one per host: a burst of creates for a new host asks once. */
+  private readonly fetching = new Map<string, Promise<KnownRanges>>();
+
   constructor(private readonly bus: CommandBus) {}
 
   /**
@@ -89,10 +92,7 @@ export class SlotTermsClient {
   async expectedRangeEnd(hostId: string, startTime: Date): Promise<Date> {
     const at = startTime.getTime();
     let known = this.knownRanges.get(hostId);
-    if (!known || at < known.from || at >= known.to) {
-      known = await this.fetchRanges(hostId, at);
-      this.knownRanges.set(hostId, known);
-    }
+    if (!known || at < known.from || at >= known.to) known = await this.fetchOnce(hostId, at);
     const range = known.ranges.find(
       (r) => at >= r.start && at + r.slotMs <= r.end && (at - r.start) % r.slotMs === 0,
     );
@@ -133,6 +133,20 @@ export class SlotTermsClient {
       eventTypeId: null,
       buffers: NO_BUFFERS,
     };
+  }
+
+  private fetchOnce(hostId: string, at: number): Promise<KnownRanges> {
+    let fetch = this.fetching.get(hostId);
+    if (!fetch) {
+      fetch = this.fetchRanges(hostId, at)
+        .then((known) => {
+          this.knownRanges.set(hostId, known);
+          return known;
+        })
+        .finally(() => this.fetching.delete(hostId));
+      this.fetching.set(hostId, fetch);
+    }
+    return fetch;
   }
 
   private async fetchRanges(hostId: string, at: number): Promise<KnownRanges> {

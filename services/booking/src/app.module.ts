@@ -10,6 +10,7 @@ import { BookingsHandlers } from './bookings/bookings.handlers';
 import { BookingsRepository } from './bookings/bookings.repository';
 import { BookingsService } from './bookings/bookings.service';
 import { CreateBookingHandler } from './bookings/create-booking.handler';
+import { HeldTimeMigration } from './bookings/held-time.migration';
 import { HeldTimeDocument, HeldTimeSchema } from './bookings/held-time.schema';
 import { RescheduleBookingHandler } from './bookings/reschedule-booking.handler';
 import { SlotHold } from './bookings/slot-hold';
@@ -64,6 +65,7 @@ export class BookingModule {
         RescheduleBookingHandler,
         SlotHold,
         SlotTermsClient,
+        HeldTimeMigration,
         IdempotencyService,
         BookingLifecycle,
       ],

@@ -13,6 +13,7 @@ import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotboo
 import { REDIS } from '@slotbook/persistence';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { BookingDocument } from './bookings/booking.schema';
+import { HeldTimeMigration } from './bookings/held-time.migration';
 import { HeldTimeDocument } from './bookings/held-time.schema';
 import { IdempotencyRecord } from './idempotency/idempotency.schema';
 import { IdempotencyService } from './idempotency/idempotency.service';
@@ -40,12 +41,14 @@ export class BookingLifecycle
     private readonly publisher: EventPublisher,
     private readonly bus: CommandBus,
     private readonly idempotency: IdempotencyService,
+    private readonly migration: HeldTimeMigration,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await Promise.all(
       [this.bookingModel, this.heldModel, this.idempotencyModel].map((model) => model.init()),
     );
+    await this.migration.run();
     this.relay.start();
     this.schedulePurge();
   }

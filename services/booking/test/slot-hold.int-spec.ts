@@ -8,6 +8,7 @@ import { infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { expectedRangeSlot, holdOf, newBooking, type Hold } from '../src/bookings/booking';
 import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
+import { HeldTimeMigration } from '../src/bookings/held-time.migration';
 import { HeldTimeDocument, HeldTimeSchema } from '../src/bookings/held-time.schema';
 import { HOLD_GRACE_MS, SlotHold } from '../src/bookings/slot-hold';
 import { SlotLock } from '../src/bookings/slot-lock';
@@ -221,5 +222,20 @@ describe('held time in the database', () => {
       await expect(take(hostId, span(1500, 1530))).rejects.toEqual(slotTaken);
       expect(await bookings.findById(booking._id)).toMatchObject({ status: 'confirmed' });
     });
+  });
+
+  it('moves bookings written before held_time onto it at start, once', async () => {
+    const hostId = randomUUID();
+    const old = bookingOn(hostId, span(2000, 2030));
+    const { hostMonth: _dropped, ...withoutMonth } = old;
+    void _dropped;
+    await bookings.model.collection.insertOne({ ...withoutMonth, claimId: 'c' } as never);
+    await connection.collection('slot_claims').insertOne({ _id: 'c', bookingId: old._id } as never);
+    const migration = new HeldTimeMigration(bookings.model, held);
+    expect(await migration.run()).toBeGreaterThanOrEqual(1);
+    expect(await heldBy(old._id)).toBe(slots.documentsOf(holdOf(old)).length);
+    expect(await bookings.findById(old._id)).toMatchObject({ hostMonth: old.hostMonth });
+    await expect(take(hostId, span(2000, 2030))).rejects.toEqual(slotTaken);
+    expect(await migration.run()).toBe(0);
   });
 });

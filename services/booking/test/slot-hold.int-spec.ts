@@ -180,10 +180,14 @@ describe('held time in the database', () => {
       await expect(take(hostId, span(1100, 1130))).rejects.toEqual(slotTaken);
     });
 
-    it('is freed at once when its booking was cancelled (the cancel died before letting go)', async () => {
+    it('is freed once older than the grace when its booking was cancelled (the cancel died before letting go)', async () => {
       const hostId = randomUUID();
       const booking = await book(hostId, span(1200, 1230));
       await bookings.model.updateOne({ _id: booking._id }, { $set: { status: 'cancelled' } });
+      await held.updateMany(
+        { bookingId: booking._id },
+        { $set: { heldAt: new Date(Date.now() - HOLD_GRACE_MS - 5_000) } },
+      );
       await expect(take(hostId, span(1200, 1230))).resolves.toEqual(expect.any(String));
       expect(await heldBy(booking._id)).toBe(0);
     });

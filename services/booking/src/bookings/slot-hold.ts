@@ -120,11 +120,11 @@ export class SlotHold {
     const others = holders.filter((holder) => holder.bookingId !== hold.bookingId);
     // Every refused key is the booking's own, and none was freed meanwhile: held.
     if (others.length === 0 && holders.length === refused.length) return inserted;
+    const groups = groupByBooking(others);
     const reclaimed =
       attempt === 0 &&
-      (await Promise.all(groupByBooking(others).map((group) => this.reclaim(group)))).every(
-        Boolean,
-      );
+      groups.every((group) => group.heldAt.getTime() <= Date.now() - HOLD_GRACE_MS) &&
+      (await Promise.all(groups.map((group) => this.reclaim(group)))).every(Boolean);
     if (!reclaimed) {
       await this.giveBack(inserted);
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
@@ -152,13 +152,8 @@ export class SlotHold {
    * class comment). False when that time is rightly held, or may be by a change under way.
    */
   private async reclaim({ bookingId, keys, heldAt }: HeldBy): Promise<boolean> {
-    if (heldAt.getTime() > Date.now() - HOLD_GRACE_MS) {
-      // A change may be under way; unless the booking holds no time at all, leave it be.
-      const booking = await this.bookings.findById(bookingId);
-      if (!booking || holdsSlot(booking.status)) return false;
-      await this.letGo(bookingId);
-      return true;
-    }
+    // Younger than the grace, it may be a change under way: refused without a further read.
+    if (heldAt.getTime() > Date.now() - HOLD_GRACE_MS) return false;
     const booking = await this.bookings.findById(bookingId);
     if (!booking) {
       // Once the id is buried nobody can write it; if it was written after all, judge it.

@@ -50,13 +50,8 @@ export const WebhooksEnv = BaseEnv.extend({
   WEBHOOK_MAX_PER_OWNER: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How long events stay in the feed (at least the 30 days SPEC §6a promises). */
   FEED_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(30),
-  /** How often the feed's visible end moves forward (how soon a recorded event is listed). */
-  FEED_SETTLE_INTERVAL_MS: z.coerce.number().int().min(10).max(10_000).default(100),
   /** How long a reserved but unwritten feed position may stay open before it is skipped. */
   FEED_HOLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
-}).refine((env) => env.FEED_HOLE_TIMEOUT_MS > env.FEED_SETTLE_INTERVAL_MS, {
-  message: 'must be longer than FEED_SETTLE_INTERVAL_MS',
-  path: ['FEED_HOLE_TIMEOUT_MS'],
 });
 export type WebhooksConfig = z.infer<typeof WebhooksEnv>;
 

@@ -6,7 +6,7 @@ import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
 import { DeliveryDispatcher } from '../src/deliveries/delivery-dispatcher';
 import { DeliveryDocument, DeliverySchema } from '../src/deliveries/delivery.schema';
 import { WebhookSender } from '../src/endpoints/webhook-sender';
-import { SubscriptionCache } from '../src/subscriptions/subscription-cache';
+import { CHANGE_SETTLE_MS, LocalSubscriptions } from '../src/subscriptions/local-subscriptions';
 import { SubscriptionDocument, SubscriptionSchema } from '../src/subscriptions/subscription.schema';
 import { SubscriptionsRepository } from '../src/subscriptions/subscriptions.repository';
 import { SubscriptionsService } from '../src/subscriptions/subscriptions.service';
@@ -19,6 +19,7 @@ import {
   FeedEventSchema,
 } from '../src/feed/feed-event.schema';
 import { FeedRepository } from '../src/feed/feed.repository';
+import { FeedService } from '../src/feed/feed.service';
 import { bookingCreated } from './events';
 
 /**
@@ -72,7 +73,7 @@ describe('delivering a new event', () => {
       configWith(env),
       deliveries,
       subscriptions,
-      new SubscriptionCache(subscriptions),
+      new LocalSubscriptions(subscriptions),
       new WebhookSender({ allowPrivate: true, timeoutMs: TIMEOUT_MS }),
     );
   }
@@ -100,6 +101,8 @@ describe('delivering a new event', () => {
       createdAt: now,
       updatedAt: now,
     });
+    // As the service answers a change: once every replica's copy of the subscriptions has it.
+    await new Promise((resolve) => setTimeout(resolve, CHANGE_SETTLE_MS));
     return id;
   }
 
@@ -202,15 +205,20 @@ describe('delivering a new event', () => {
   function replica(): { intake: EventIntakeService; dispatcher: DeliveryDispatcher } {
     const config = configWith({});
     const subscriptions = new SubscriptionsRepository(subscriptionModel);
-    const cache = new SubscriptionCache(subscriptions);
     const own = dispatcherWith({});
     const service = new DeliveriesService(
       config,
       deliveries,
       own,
-      new SubscriptionsService(config, subscriptions, cache),
+      new SubscriptionsService(config, subscriptions),
     );
-    return { intake: new EventIntakeService(feed, subscriptions, service), dispatcher: own };
+    const intake = new EventIntakeService(
+      feed,
+      new FeedService(config, feed),
+      new LocalSubscriptions(subscriptions),
+      service,
+    );
+    return { intake, dispatcher: own };
   }
 
   it('delivers an event published twice once, even when two replicas take the copies at the same time', async () => {
@@ -236,7 +244,7 @@ describe('delivering a new event', () => {
       // A copy redelivered (its replica died after storing one delivery of two): the other only.
       const event = { ...events[0], id: randomUUID() };
       await replicas[0].dispatcher.deliverNew(newDeliveries(event.id, [subscriptionIds[0]]));
-      await feed.record(event, 'host-dup');
+      await feed.record([{ event, ownerId: 'host-dup' }]);
       await replicas[1].intake.take(event, { redelivered: true });
       const receipts = receivedOf(ok, event.id).map((d) => d.headers['slotbook-delivery-id']);
       expect(receipts.sort()).toEqual(subscriptionIds.map((id) => `${id}:${event.id}`).sort());

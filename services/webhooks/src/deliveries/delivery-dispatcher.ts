@@ -3,7 +3,7 @@ import { WebhookHeader, signatureHeader } from '@slotbook/contracts';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { WebhookSender, type SendOutcome } from '../endpoints/webhook-sender';
 import { liveSecrets } from '../subscriptions/secret-rules';
-import { SubscriptionCache } from '../subscriptions/subscription-cache';
+import { LocalSubscriptions } from '../subscriptions/local-subscriptions';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import {
   DeliveriesRepository,
@@ -93,7 +93,7 @@ export class DeliveryDispatcher {
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly subscriptions: SubscriptionsRepository,
-    private readonly cache: SubscriptionCache,
+    private readonly local: LocalSubscriptions,
     private readonly sender: WebhookSender,
   ) {}
 
@@ -328,7 +328,7 @@ export class DeliveryDispatcher {
    */
   private async send(delivery: DeliveryDocument): Promise<Attempted> {
     try {
-      const subscription = await this.cache.get(delivery.subscriptionId);
+      const subscription = await this.local.get(delivery.subscriptionId);
       if (!subscription || !subscription.active)
         return {
           kind: 'abandoned',
@@ -396,7 +396,7 @@ export class DeliveryDispatcher {
     } else if (meaning === 'gone') {
       record = { status: 'failed', nextAttemptAt: null, ...answer };
       await this.subscriptions.deactivate(delivery.subscriptionId);
-      this.cache.forget(delivery.subscriptionId);
+      this.local.deactivated(delivery.subscriptionId);
       this.logger.warn(
         { subscriptionId: delivery.subscriptionId },
         'receiver answered 410 Gone: subscription deactivated',

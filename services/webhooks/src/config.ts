@@ -37,8 +37,11 @@ export const WebhooksEnv = BaseEnv.extend({
   WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(86_400_000),
   /** How long a receiver has to answer one attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  /** How often due retries are looked for. */
-  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(60_000).default(1_000),
+  /**
+   * How often due deliveries are looked for in any case: those another replica left behind
+   * when it died (a replica's own retries are looked for when they fall due).
+   */
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(20).max(600_000).default(30_000),
   /** Attempts in flight in one replica, in all. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   /** Attempts in flight in one replica for one subscription: a slow receiver holds no more. */

@@ -33,12 +33,14 @@ interface Arrival {
  *   comes back redelivered if its replica dies first.
  * - A redelivered copy of an event recorded before: completes what is missing, sending only the
  *   deliveries not stored yet.
- * Each event is acknowledged only after all of its batch.
+ * Each event is acknowledged only after its batch is recorded and its deliveries stored.
  */
 @Injectable()
 export class EventIntakeService {
-  private readonly arrivals = new BatchCollector<Arrival>(INTAKE_BATCH, (batch) =>
-    this.takeAll(batch),
+  /** Batches are recorded one at a time; a batch's fan-out runs beside the next recording. */
+  private readonly arrivals = new BatchCollector<Arrival, { fannedOut: Promise<void> }>(
+    INTAKE_BATCH,
+    (batch) => this.recordAll(batch),
   );
 
   constructor(
@@ -48,16 +50,27 @@ export class EventIntakeService {
     private readonly deliveries: DeliveriesService,
   ) {}
 
-  take(event: AnyEventEnvelope, { redelivered }: EventDelivery): Promise<void> {
-    return this.arrivals.add({ event, redelivered });
+  async take(event: AnyEventEnvelope, { redelivered }: EventDelivery): Promise<void> {
+    const { fannedOut } = await this.arrivals.add({ event, redelivered });
+    await fannedOut;
   }
 
-  private async takeAll(batch: Arrival[]): Promise<void[]> {
+  private async recordAll(batch: Arrival[]): Promise<Array<{ fannedOut: Promise<void> }>> {
     const owners = batch.map(({ event }) => ownerOfEvent(event));
     const { recordedNow, written } = await this.feed.record(
       batch.map(({ event }, i) => ({ event, ownerId: owners[i] ?? null })),
     );
     await this.feedService.written(written);
+    const fannedOut = this.fanOut(batch, owners, recordedNow);
+    fannedOut.catch(() => undefined); // each event's handler sees the failure
+    return batch.map(() => ({ fannedOut }));
+  }
+
+  private async fanOut(
+    batch: Arrival[],
+    owners: Array<string | null>,
+    recordedNow: boolean[],
+  ): Promise<void> {
     const fanOuts = await Promise.all(
       batch.map(async ({ event, redelivered }, i) => {
         if (!recordedNow[i] && !redelivered) return null;
@@ -66,6 +79,5 @@ export class EventIntakeService {
       }),
     );
     await this.deliveries.fanOutAll(fanOuts.filter((fanOut) => fanOut !== null));
-    return [];
   }
 }

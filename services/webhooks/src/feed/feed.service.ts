@@ -47,7 +47,7 @@ export class FeedService {
 
   /**
    * This replica wrote `positions` (events and placeholders, ascending): settles them at once
-   * when they are one run and everything below is settled, else asks for a pass.
+   * when they are one run and everything below is settled, else asks for a pass. Never throws.
    */
   async written(positions: number[]): Promise<void> {
     if (positions.length === 0) return;
@@ -55,9 +55,14 @@ export class FeedService {
     const first = positions[0] as number;
     const last = positions[positions.length - 1] as number;
     const oneRun = last - first + 1 === positions.length;
-    if (oneRun && (await this.repository.settleOver(first, last))) {
-      for (const seq of positions) this.seenWritten.delete(seq);
-      return;
+    try {
+      if (oneRun && (await this.repository.settleOver(first, last))) {
+        for (const seq of positions) this.seenWritten.delete(seq);
+        return;
+      }
+    } catch (error) {
+      // What is written stays written: a pass settles it.
+      this.logger.warn({ err: error }, 'could not settle the feed over a batch');
     }
     this.passSoon();
   }

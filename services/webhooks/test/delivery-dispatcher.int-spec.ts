@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { WebhookReceiver, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
+import { WebhookReceiver, eventually, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { WebhooksEnv } from '../src/config';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
 import { DeliveryDispatcher } from '../src/deliveries/delivery-dispatcher';
@@ -134,6 +134,31 @@ describe('delivering a new event', () => {
     const retrying = await deliveries.findById(`${failingId}:${eventId}`);
     expect(retrying).toMatchObject({ status: 'pending', attempts: 1, lastResponseStatus: 503 });
     expect(retrying!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+  });
+
+  it('sends a retry when it falls due, without waiting for the recovery scan', async () => {
+    const flaky = new WebhookReceiver(({ n }) => (n === 1 ? 503 : 200));
+    await flaky.start();
+    const own = dispatcherWith({
+      WEBHOOK_RETRY_SCHEDULE_MS: '300',
+      WEBHOOK_POLL_INTERVAL_MS: '600000',
+    });
+    own.start();
+    try {
+      const subscriptionId = await subscribe(flaky);
+      const eventId = randomUUID();
+      await own.deliverNew(newDeliveries(eventId, [subscriptionId]));
+      await flaky.waitFor(() => receivedOf(flaky, eventId).length === 2, 5_000);
+      await eventually(async () =>
+        expect(await deliveries.findById(`${subscriptionId}:${eventId}`)).toMatchObject({
+          status: 'succeeded',
+          attempts: 2,
+        }),
+      );
+    } finally {
+      await own.stop(1_000);
+      await flaky.stop();
+    }
   });
 
   it('sends none of the deliveries already stored when the event comes back from the broker, and those not stored yet', async () => {

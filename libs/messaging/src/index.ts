@@ -10,3 +10,4 @@ export * from './pending-event';
 export * from './service-bootstrap';
 export * from './broker-probe';
 export * from './reconnect-backoff';
+export * from './batch-collector';

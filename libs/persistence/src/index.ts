@@ -1,4 +1,5 @@
 export * from './keyset-page';
+export * from './insert-unordered';
 export * from './mongo-errors';
 export * from './mongo-readiness';
 export * from './outbox';

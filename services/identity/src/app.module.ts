@@ -22,7 +22,7 @@ import { SessionsRepository } from './auth/sessions.repository';
 import { AuditHandlers } from './audit/audit.handlers';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditDocument, AuditSchema } from './audit/audit.schema';
-import { AuditService } from './audit/audit.service';
+import { AUDIT_BATCH, AuditService } from './audit/audit.service';
 import { IdentityLifecycle } from './identity.lifecycle';
 import { UserDocument, UserSchema } from './users/user.schema';
 import { UsersHandlers } from './users/users.handlers';
@@ -71,7 +71,7 @@ export class IdentityModule {
               {
                 amqpUrl: config.AMQP_URL,
                 queue: AUDIT_QUEUE,
-                prefetch: 32,
+                prefetch: 2 * AUDIT_BATCH.maxItems,
                 bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
                   (exchange) => ({ exchange, pattern: '#' }),
                 ),

@@ -18,7 +18,11 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher';
 import { DeliveryDocument, DeliverySchema } from './deliveries/delivery.schema';
 import { WebhookSender } from './endpoints/webhook-sender';
-import { EventIntakeService, WEBHOOKS_EVENTS_QUEUE } from './feed/event-intake.service';
+import {
+  EventIntakeService,
+  INTAKE_BATCH,
+  WEBHOOKS_EVENTS_QUEUE,
+} from './feed/event-intake.service';
 import {
   FeedCounterDocument,
   FeedCounterSchema,
@@ -28,7 +32,7 @@ import {
 import { FeedHandlers } from './feed/feed.handlers';
 import { FeedRepository } from './feed/feed.repository';
 import { FeedService } from './feed/feed.service';
-import { SubscriptionCache } from './subscriptions/subscription-cache';
+import { LocalSubscriptions } from './subscriptions/local-subscriptions';
 import { SubscriptionDocument, SubscriptionSchema } from './subscriptions/subscription.schema';
 import { SubscriptionsHandlers } from './subscriptions/subscriptions.handlers';
 import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
@@ -77,7 +81,7 @@ export class WebhooksModule {
               {
                 amqpUrl: config.AMQP_URL,
                 queue: WEBHOOKS_EVENTS_QUEUE,
-                prefetch: 64,
+                prefetch: 2 * INTAKE_BATCH.maxItems,
                 bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
                   (exchange) => ({ exchange, pattern: '#' }),
                 ),
@@ -94,7 +98,7 @@ export class WebhooksModule {
           ],
         },
         SubscriptionsRepository,
-        SubscriptionCache,
+        LocalSubscriptions,
         SubscriptionsService,
         DeliveriesRepository,
         DeliveriesService,

@@ -24,7 +24,6 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 @Injectable()
 export class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhooksLifecycle.name);
-  private settleTimer?: NodeJS.Timeout;
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(
@@ -51,11 +50,6 @@ export class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicat
     );
     await this.feedRepository.ensureCounter();
     this.dispatcher.start();
-    this.settleTimer = setInterval(() => {
-      this.feed
-        .settle()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'could not settle the feed'));
-    }, this.config.FEED_SETTLE_INTERVAL_MS);
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
     void this.prune();
     await this.subscriber.waitForConnect();
@@ -64,7 +58,7 @@ export class WebhooksLifecycle implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     await this.runner.drain(this.config.SHUTDOWN_TIMEOUT_MS);
     await this.subscriber.close(this.config.SHUTDOWN_TIMEOUT_MS);
-    clearInterval(this.settleTimer);
+    this.feed.stop();
     clearInterval(this.pruneTimer);
     await this.dispatcher.stop(this.config.SHUTDOWN_TIMEOUT_MS);
   }

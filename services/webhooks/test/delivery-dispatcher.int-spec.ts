@@ -1,12 +1,12 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { WebhookReceiver, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
+import { WebhookReceiver, eventually, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { WebhooksEnv } from '../src/config';
 import { DeliveriesRepository } from '../src/deliveries/deliveries.repository';
 import { DeliveryDispatcher } from '../src/deliveries/delivery-dispatcher';
 import { DeliveryDocument, DeliverySchema } from '../src/deliveries/delivery.schema';
 import { WebhookSender } from '../src/endpoints/webhook-sender';
-import { SubscriptionCache } from '../src/subscriptions/subscription-cache';
+import { CHANGE_SETTLE_MS, LocalSubscriptions } from '../src/subscriptions/local-subscriptions';
 import { SubscriptionDocument, SubscriptionSchema } from '../src/subscriptions/subscription.schema';
 import { SubscriptionsRepository } from '../src/subscriptions/subscriptions.repository';
 import { SubscriptionsService } from '../src/subscriptions/subscriptions.service';
@@ -19,6 +19,7 @@ import {
   FeedEventSchema,
 } from '../src/feed/feed-event.schema';
 import { FeedRepository } from '../src/feed/feed.repository';
+import { FeedService } from '../src/feed/feed.service';
 import { bookingCreated } from './events';
 
 /**
@@ -72,7 +73,7 @@ describe('delivering a new event', () => {
       configWith(env),
       deliveries,
       subscriptions,
-      new SubscriptionCache(subscriptions),
+      new LocalSubscriptions(subscriptions),
       new WebhookSender({ allowPrivate: true, timeoutMs: TIMEOUT_MS }),
     );
   }
@@ -100,6 +101,8 @@ describe('delivering a new event', () => {
       createdAt: now,
       updatedAt: now,
     });
+    // As the service answers a change: once every replica's copy of the subscriptions has it.
+    await new Promise((resolve) => setTimeout(resolve, CHANGE_SETTLE_MS));
     return id;
   }
 
@@ -131,6 +134,31 @@ describe('delivering a new event', () => {
     const retrying = await deliveries.findById(`${failingId}:${eventId}`);
     expect(retrying).toMatchObject({ status: 'pending', attempts: 1, lastResponseStatus: 503 });
     expect(retrying!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+  });
+
+  it('sends a retry when it falls due, without waiting for the recovery scan', async () => {
+    const flaky = new WebhookReceiver(({ n }) => (n === 1 ? 503 : 200));
+    await flaky.start();
+    const own = dispatcherWith({
+      WEBHOOK_RETRY_SCHEDULE_MS: '300',
+      WEBHOOK_POLL_INTERVAL_MS: '600000',
+    });
+    own.start();
+    try {
+      const subscriptionId = await subscribe(flaky);
+      const eventId = randomUUID();
+      await own.deliverNew(newDeliveries(eventId, [subscriptionId]));
+      await flaky.waitFor(() => receivedOf(flaky, eventId).length === 2, 5_000);
+      await eventually(async () =>
+        expect(await deliveries.findById(`${subscriptionId}:${eventId}`)).toMatchObject({
+          status: 'succeeded',
+          attempts: 2,
+        }),
+      );
+    } finally {
+      await own.stop(1_000);
+      await flaky.stop();
+    }
   });
 
   it('sends none of the deliveries already stored when the event comes back from the broker, and those not stored yet', async () => {
@@ -202,15 +230,20 @@ describe('delivering a new event', () => {
   function replica(): { intake: EventIntakeService; dispatcher: DeliveryDispatcher } {
     const config = configWith({});
     const subscriptions = new SubscriptionsRepository(subscriptionModel);
-    const cache = new SubscriptionCache(subscriptions);
     const own = dispatcherWith({});
     const service = new DeliveriesService(
       config,
       deliveries,
       own,
-      new SubscriptionsService(config, subscriptions, cache),
+      new SubscriptionsService(config, subscriptions),
     );
-    return { intake: new EventIntakeService(feed, subscriptions, service), dispatcher: own };
+    const intake = new EventIntakeService(
+      feed,
+      new FeedService(config, feed),
+      new LocalSubscriptions(subscriptions),
+      service,
+    );
+    return { intake, dispatcher: own };
   }
 
   it('delivers an event published twice once, even when two replicas take the copies at the same time', async () => {
@@ -236,7 +269,7 @@ describe('delivering a new event', () => {
       // A copy redelivered (its replica died after storing one delivery of two): the other only.
       const event = { ...events[0], id: randomUUID() };
       await replicas[0].dispatcher.deliverNew(newDeliveries(event.id, [subscriptionIds[0]]));
-      await feed.record(event, 'host-dup');
+      await feed.record([{ event, ownerId: 'host-dup' }]);
       await replicas[1].intake.take(event, { redelivered: true });
       const receipts = receivedOf(ok, event.id).map((d) => d.headers['slotbook-delivery-id']);
       expect(receipts.sort()).toEqual(subscriptionIds.map((id) => `${id}:${event.id}`).sort());

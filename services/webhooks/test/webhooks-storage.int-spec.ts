@@ -28,7 +28,7 @@ describe('webhooks storage', () => {
 
   beforeAll(async () => {
     connection = await mongoose
-      .createConnection(mongoUrlFor(uniqueDatabase('webhooks_storage')))
+      .createConnection(mongoUrlFor(uniqueDatabase('webhooks_storage')), { monitorCommands: true })
       .asPromise();
     deliveryModel = connection.model(DeliveryDocument.name, DeliverySchema);
     feedModel = connection.model(FeedEventDocument.name, FeedEventSchema);
@@ -109,8 +109,66 @@ describe('webhooks storage', () => {
 
   it('records an event in the feed once, whatever the redeliveries and competing writers', async () => {
     const event = envelope();
-    await Promise.all(Array.from({ length: 4 }, () => feed.record(event, 'host-1')));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => feed.record([{ event, ownerId: 'host-1' }])),
+    );
     expect(await feedModel.countDocuments({ _id: event.id })).toBe(1);
+    expect(results.filter((result) => result.recordedNow[0])).toHaveLength(1);
+    // Every position taken is written: the event's, or a placeholder closing a copy's.
+    const positions = results.flatMap((result) => result.written);
+    expect(await feedModel.countDocuments({ seq: { $in: positions } })).toBe(positions.length);
+  });
+
+  it('records a batch in one counter write and one insert, a copy within it once', async () => {
+    const events = Array.from({ length: 20 }, envelope);
+    const commands: string[] = [];
+    const client = connection.getClient();
+    const listen = (event: { commandName: string }) => commands.push(event.commandName);
+    client.on('commandStarted', listen);
+    let result: Awaited<ReturnType<FeedRepository['record']>>;
+    try {
+      result = await feed.record(events.map((event) => ({ event, ownerId: 'host-batch' })));
+    } finally {
+      client.off('commandStarted', listen);
+    }
+    expect(result.recordedNow).toEqual(events.map(() => true));
+    expect(commands.filter((name) => name !== 'hello' && name !== 'isMaster')).toEqual([
+      'findAndModify',
+      'insert',
+    ]);
+    // The batch's positions follow one another, in the order the events arrived.
+    const stored = await feedModel.find({ _id: { $in: events.map((e) => e.id) } }).lean();
+    const seqOf = new Map(stored.map((doc) => [doc._id, doc.seq]));
+    const seqs = events.map((event) => seqOf.get(event.id) as number);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    expect(result.written).toEqual(seqs);
+
+    // A batch holding a copy of an event recorded before, and two copies of a new one.
+    const fresh = envelope();
+    const again = await feed.record(
+      [events[0]!, fresh, fresh].map((event) => ({ event, ownerId: 'host-batch' })),
+    );
+    expect(again.recordedNow).toEqual([false, true, false]);
+    expect(await feedModel.countDocuments({ _id: { $in: [events[0]!.id, fresh.id] } })).toBe(2);
+    expect(await feedModel.countDocuments({ seq: { $in: again.written } })).toBe(3);
+  });
+
+  it('lists a batch as soon as its writer wrote it, with no pass in between', async () => {
+    const service = new FeedService(
+      { FEED_HOLE_TIMEOUT_MS: 1_000, FEED_RETENTION_DAYS: 30 } as WebhooksConfig,
+      feed,
+    );
+    await service.settle(); // whatever earlier specs left open
+    const events = Array.from({ length: 5 }, () => bookingCreated('host-listed'));
+    const { written } = await feed.record(
+      events.map((event) => ({ event, ownerId: 'host-listed' })),
+    );
+    await service.written(written);
+    const state = await feed.state();
+    expect(state.settled).toBe(state.reserved);
+    const page = await service.read({ id: 'host-listed', role: 'HOST' }, { limit: 10 });
+    expect(page.data.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    service.stop();
   });
 
   it('settles the feed over every position, closing one nobody wrote after the timeout', async () => {
@@ -119,13 +177,13 @@ describe('webhooks storage', () => {
       feed,
     );
     const events = Array.from({ length: 30 }, envelope);
-    await Promise.all(events.map((event) => feed.record(event, 'host-2')));
+    await feed.record(events.map((event) => ({ event, ownerId: 'host-2' })));
     // A writer that took a position and died before writing it.
     await connection
       .collection('feed_counters')
       .updateOne({ _id: 'feed' as never }, { $inc: { reserved: 1 } });
     const stalled = envelope();
-    await feed.record(stalled, 'host-2');
+    await feed.record([{ event: stalled, ownerId: 'host-2' }]);
     await service.settle();
     const before = await feed.state();
     expect(before.settled).toBe(before.reserved - 2);
@@ -149,10 +207,10 @@ describe('webhooks storage', () => {
     );
     const old = Array.from({ length: 3 }, envelope);
     const kept = Array.from({ length: 3 }, envelope);
-    for (const event of old)
-      await feed.record(event, 'host-prune', new Date(now.getTime() - 32 * DAY));
-    for (const event of kept)
-      await feed.record(event, 'host-prune', new Date(now.getTime() - 29 * DAY));
+    const entries = (events: typeof old) =>
+      events.map((event) => ({ event, ownerId: 'host-prune' }));
+    await feed.record(entries(old), new Date(now.getTime() - 32 * DAY));
+    await feed.record(entries(kept), new Date(now.getTime() - 29 * DAY));
     await service.settle();
     const reader = { id: 'host-prune', role: 'HOST' as const };
     const before = await service.read(reader, { limit: 100 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { AuditEntry, AuditQuery, Page } from '@slotbook/contracts';
-import { afterCursor, isDuplicateKeyError, toPage } from '@slotbook/persistence';
+import { afterCursor, insertUnordered, toPage } from '@slotbook/persistence';
 import { AuditDocument } from './audit.schema';
 
 function toAuditEntry(doc: AuditDocument): AuditEntry {
@@ -23,15 +23,11 @@ export class AuditRepository {
   constructor(@InjectModel(AuditDocument.name) private readonly model: Model<AuditDocument>) {}
 
   /**
-   * Records an entry once; recording the same id again is a no-op. Written as it is (every
-   * field set by the caller, typed): no hydration, casting or defaults.
+   * Records entries in one unordered write, each once: an id recorded before (a redelivered
+   * event) is skipped, not an error. Written as they are (every field set by the caller, typed).
    */
-  async record(entry: AuditDocument): Promise<void> {
-    try {
-      await this.model.insertMany([entry], { lean: true });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  async record(entries: AuditDocument[]): Promise<void> {
+    await insertUnordered(this.model, entries);
   }
 
   /**

@@ -17,6 +17,7 @@ import type { SubscriptionDocument } from '../subscriptions/subscription.schema'
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import type { NewDelivery } from './delivery-rules';
 import type { DeliveryDocument } from './delivery.schema';
 
 function toWebhookDelivery(doc: DeliveryDocument): WebhookDelivery {
@@ -57,25 +58,33 @@ export class DeliveriesService {
   ) {}
 
   /**
-   * One delivery of `event` per subscription; an event fanned out before (`seenBefore`) adds
-   * and sends none that was stored then.
+   * One delivery of each event per subscription it matches, stored in one write per kind; an
+   * event fanned out before (`seenBefore`) adds and sends none that was stored then.
    */
-  async fanOut(
-    event: AnyEventEnvelope,
-    subscriptions: SubscriptionDocument[],
-    { seenBefore }: { seenBefore: boolean },
+  async fanOutAll(
+    fanOuts: Array<{
+      event: AnyEventEnvelope;
+      matching: SubscriptionDocument[];
+      seenBefore: boolean;
+    }>,
   ): Promise<void> {
-    const body = JSON.stringify(event);
-    await this.dispatcher.deliverNew(
-      subscriptions.map((subscription) => ({
-        _id: deliveryIdOf(subscription._id, event.id),
-        subscriptionId: subscription._id,
-        eventId: event.id,
-        type: event.type,
-        body,
-      })),
-      { seenBefore },
-    );
+    const deliveriesOf = (seenBefore: boolean): NewDelivery[] =>
+      fanOuts
+        .filter((fanOut) => fanOut.seenBefore === seenBefore)
+        .flatMap(({ event, matching }) => {
+          const body = JSON.stringify(event);
+          return matching.map((subscription) => ({
+            _id: deliveryIdOf(subscription._id, event.id),
+            subscriptionId: subscription._id,
+            eventId: event.id,
+            type: event.type,
+            body,
+          }));
+        });
+    await Promise.all([
+      this.dispatcher.deliverNew(deliveriesOf(false)),
+      this.dispatcher.deliverNew(deliveriesOf(true), { seenBefore: true }),
+    ]);
   }
 
   async list(

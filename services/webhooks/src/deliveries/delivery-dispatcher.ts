@@ -3,7 +3,7 @@ import { WebhookHeader, signatureHeader } from '@slotbook/contracts';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { WebhookSender, type SendOutcome } from '../endpoints/webhook-sender';
 import { liveSecrets } from '../subscriptions/secret-rules';
-import { SubscriptionCache } from '../subscriptions/subscription-cache';
+import { LocalSubscriptions } from '../subscriptions/local-subscriptions';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import {
   DeliveriesRepository,
@@ -20,9 +20,12 @@ import {
   type NewDelivery,
 } from './delivery-rules';
 import type { DeliveryDocument } from './delivery.schema';
+import { WakeSchedule } from './wake-schedule';
 
 /** Claims made at once while a poll pass works through a bucket. */
 const CLAIM_BATCH = 32;
+/** How soon a pass looks again for a delivery whose claim failed (the database failed us). */
+const RETRY_CLAIM_AFTER_MS = 1_000;
 /** The least pause between two poll passes asked for by kicks. */
 const MIN_PASS_GAP_MS = 50;
 /**
@@ -57,7 +60,9 @@ type Attempted =
  * A delivery whose subscription has no room is stored due now and waits in this replica's
  * line for its subscription, claimed by compare-and-set when a slot frees up. Every retry, and
  * whatever a replica left behind when it died, waits in the database, due at `nextAttemptAt`,
- * and a poll finds it by its due bucket and claims it by compare-and-set. A claim moves the next
+ * and a pass finds it by its due bucket and claims it by compare-and-set: a pass runs when a
+ * delivery this replica stored falls due, and as a recovery scan every WEBHOOK_POLL_INTERVAL_MS
+ * for what another replica left behind (nothing polls faster when idle). A claim moves the next
  * attempt to the end of a lease (the attempt's timeout and a margin), so the delivery of a
  * replica that dies mid-attempt is due again then, and competing replicas never both attempt
  * one delivery in one lease.
@@ -85,6 +90,8 @@ export class DeliveryDispatcher {
   /** The earliest bucket of a delivery dropped from a line (its claim failed): read it again. */
   private rewindTo: number | null = null;
   private timer?: NodeJS.Timeout;
+  /** When this replica's own stored deliveries fall due: a pass then, rather than a poll. */
+  private readonly dueTimes = new WakeSchedule(() => this.poll());
   private polling = false;
   private pollAgain = false;
   private stopped = false;
@@ -93,7 +100,7 @@ export class DeliveryDispatcher {
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly deliveries: DeliveriesRepository,
     private readonly subscriptions: SubscriptionsRepository,
-    private readonly cache: SubscriptionCache,
+    private readonly local: LocalSubscriptions,
     private readonly sender: WebhookSender,
   ) {}
 
@@ -111,6 +118,7 @@ export class DeliveryDispatcher {
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.dueTimes.stop();
     const deadline = Date.now() + timeoutMs;
     while ((this.inFlight > 0 || this.recording > 0 || this.polling) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -164,7 +172,10 @@ export class DeliveryDispatcher {
       stored.forEach((delivery, i) => {
         if (!slotted[i]) {
           if (inserted[i]) this.enqueue(delivery);
-        } else if (!records[i]) {
+        } else if (records[i]) {
+          if (inserted[i] && delivery.status === 'pending' && delivery.nextAttemptAt)
+            this.dueTimes.at(delivery.nextAttemptAt);
+        } else {
           const attempted = sends[i].then((answer) => answer ?? { kind: 'unknown' as const });
           void this.finishAttempt(delivery, attempted, inserted[i]);
         }
@@ -248,6 +259,7 @@ export class DeliveryDispatcher {
         if (next.nextAttemptAt) {
           const bucket = dueBucketOf(next.nextAttemptAt);
           this.rewindTo = Math.min(this.rewindTo ?? bucket, bucket);
+          this.dueTimes.at(Date.now() + RETRY_CLAIM_AFTER_MS);
         }
       });
     }
@@ -312,9 +324,11 @@ export class DeliveryDispatcher {
           { deliveryId: delivery._id },
           'an attempt outlived its lease; its outcome is not recorded (the delivery is at least once)',
         );
+      else if (record?.nextAttemptAt) this.dueTimes.at(record.nextAttemptAt);
     } catch (error) {
       // The database failed us: the lease runs out and the delivery is due again then.
       this.logger.error({ err: error, deliveryId: delivery._id }, 'could not record an attempt');
+      if (delivery.nextAttemptAt) this.dueTimes.at(delivery.nextAttemptAt);
     } finally {
       this.recording -= 1;
     }
@@ -328,7 +342,7 @@ export class DeliveryDispatcher {
    */
   private async send(delivery: DeliveryDocument): Promise<Attempted> {
     try {
-      const subscription = await this.cache.get(delivery.subscriptionId);
+      const subscription = await this.local.get(delivery.subscriptionId);
       if (!subscription || !subscription.active)
         return {
           kind: 'abandoned',
@@ -396,7 +410,7 @@ export class DeliveryDispatcher {
     } else if (meaning === 'gone') {
       record = { status: 'failed', nextAttemptAt: null, ...answer };
       await this.subscriptions.deactivate(delivery.subscriptionId);
-      this.cache.forget(delivery.subscriptionId);
+      this.local.deactivated(delivery.subscriptionId);
       this.logger.warn(
         { subscriptionId: delivery.subscriptionId },
         'receiver answered 410 Gone: subscription deactivated',

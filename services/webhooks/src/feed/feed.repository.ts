@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { AnyEventEnvelope } from '@slotbook/contracts';
-import { isDuplicateKeyError } from '@slotbook/persistence';
+import { insertUnordered, isDuplicateKeyError } from '@slotbook/persistence';
 import { dayOf } from '../deliveries/delivery-rules';
 import { FEED_BLOCK_SIZE, blockOf } from './feed-sequence';
 import { FeedCounterDocument, FeedEventDocument } from './feed-event.schema';
@@ -18,12 +18,6 @@ export interface FeedState {
 /** The feed's storage: recording at the next position, the counter, placeholders, reads. */
 @Injectable()
 export class FeedRepository {
-  private readonly reservers: Array<{
-    resolve: (seq: number) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  private reserving = false;
-
   constructor(
     @InjectModel(FeedEventDocument.name) private readonly events: Model<FeedEventDocument>,
     @InjectModel(FeedCounterDocument.name) private readonly counters: Model<FeedCounterDocument>,
@@ -46,82 +40,102 @@ export class FeedRepository {
     return { reserved: counter.reserved, settled: counter.settled, firstSeq: counter.firstSeq };
   }
 
-  async isRecorded(eventId: string): Promise<boolean> {
-    return (await this.events.exists({ _id: eventId })) !== null;
-  }
-
   /**
-   * Records an event once, at the next position: two writes (take a position, insert). A
-   * redelivered event collides on its id and is not recorded again; the position its writer
-   * took for it is closed at once. A position that was closed while this writer stalled makes
-   * it take another. Answers whether this call recorded it (false: it was recorded before).
+   * Records events once each, at the next positions, in two writes (take the positions, one
+   * unordered insert). An event recorded before (a redelivered copy, or two copies in one
+   * batch) collides on its id and is not recorded again; the position taken for it is closed.
+   * An event whose position was closed while this writer stalled takes another. Answers, per
+   * event, whether this call recorded it, and every position it wrote (events and placeholders).
    */
   async record(
-    event: AnyEventEnvelope,
-    ownerId: string | null,
+    entries: Array<{ event: AnyEventEnvelope; ownerId: string | null }>,
     now = new Date(),
-  ): Promise<boolean> {
-    for (;;) {
-      const seq = await this.reserve();
+  ): Promise<{ recordedNow: boolean[]; written: number[] }> {
+    const recordedNow = entries.map(() => false);
+    const written: number[] = [];
+    let todo = entries.map((_, i) => i);
+    while (todo.length > 0) {
+      const first = await this.reserve(todo.length);
+      const docs = todo.map((i, k) =>
+        feedEntry(entries[i]!.event, entries[i]!.ownerId, first + k, now),
+      );
+      let refused: number[];
       try {
-        await this.events.insertMany(
-          [
-            {
-              _id: event.id,
-              seq,
-              seqBlock: blockOf(seq),
-              ...(ownerId === null ? {} : { ownerId }),
-              type: event.type,
-              envelope: event,
-              recordedAt: now,
-              recordedDay: dayOf(now),
-            },
-          ],
-          { lean: true },
-        );
-        return true;
+        refused = await insertUnordered(this.events, docs);
       } catch (error) {
-        if (!isDuplicateKeyError(error)) {
-          await this.closeHole(seq).catch(() => undefined);
-          throw error;
-        }
-        if (await this.isRecorded(event.id)) {
-          await this.closeHole(seq);
-          return false;
-        }
+        await this.closeHoles(docs.map((doc) => doc.seq)).catch(() => undefined);
+        throw error;
       }
+      written.push(...docs.map((doc) => doc.seq));
+      const refusedIds = refused.map((k) => docs[k]!._id);
+      const recordedBefore = await this.recordedAmong(refusedIds);
+      const closing: number[] = [];
+      const again: number[] = [];
+      todo.forEach((i, k) => {
+        if (!refused.includes(k)) recordedNow[i] = true;
+        else if (recordedBefore.has(docs[k]!._id)) closing.push(docs[k]!.seq);
+        else again.push(i); // its position was closed as a hole: it takes another
+      });
+      await this.closeHoles(closing);
+      todo = again;
     }
+    return { recordedNow, written };
   }
 
-  /** Writes a placeholder at an empty position; a position already written stays as it is. */
-  async closeHole(seq: number, now = new Date()): Promise<void> {
-    try {
-      await this.events.insertMany(
-        [
-          {
-            _id: `hole:${seq}`,
-            seq,
-            seqBlock: blockOf(seq),
-            recordedAt: now,
-            recordedDay: dayOf(now),
-          },
-        ],
-        { lean: true },
-      );
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+  /** Which of `ids` are recorded (one query; none when there are none). */
+  private async recordedAmong(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const docs = await this.events
+      .find({ _id: { $in: ids } }, { _id: 1 })
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return new Set(docs.map((doc) => doc._id));
+  }
+
+  /** Writes placeholders at empty positions; a position already written stays as it is. */
+  async closeHoles(positions: number[], now = new Date()): Promise<void> {
+    await insertUnordered(
+      this.events,
+      positions.map((seq) => ({
+        _id: `hole:${seq}`,
+        seq,
+        seqBlock: blockOf(seq),
+        recordedAt: now,
+        recordedDay: dayOf(now),
+      })),
+    );
   }
 
   /**
-   * Which of `positions` are written: one indexed equality on the unique `seq` per position
-   * (never a range, which devdb would answer by reading every event).
+   * Which positions in `(after, upTo]` are written (events and placeholders): an equality on
+   * the block and a range within it per block, never a range alone (which devdb would answer
+   * by reading every event).
    */
-  async writtenAmong(positions: number[]): Promise<Set<number>> {
-    const found = await Promise.all(
-      positions.map(async (seq) => ((await this.events.exists({ seq })) === null ? null : seq)),
-    );
-    return new Set(found.filter((seq): seq is number => seq !== null));
+  async writtenIn(after: number, upTo: number): Promise<Set<number>> {
+    const written = new Set<number>();
+    for (let block = blockOf(after + 1); block <= blockOf(upTo); block += 1) {
+      const docs = await this.events
+        .find({ seqBlock: block, seq: { $gt: after, $lte: upTo } }, { seq: 1 })
+        .lean<Array<{ seq: number }>>()
+        .exec();
+      for (const doc of docs) written.add(doc.seq);
+    }
+    return written;
+  }
+
+  /**
+   * Moves the settled end to `to` after the writer of every position in `[from, to]` wrote
+   * them, when every position before `from` is settled already (one conditional write); false
+   * when it is not (another writer's positions below are still open) or was past `to`.
+   */
+  async settleOver(from: number, to: number): Promise<boolean> {
+    const result = await this.counters
+      .updateOne(
+        { _id: COUNTER_ID, settled: { $gte: from - 1, $lt: to } },
+        { $set: { settled: to } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
   }
 
   /** Moves the settled end from `from` to `to`; false when another replica moved it first. */
@@ -181,38 +195,31 @@ export class FeedRepository {
         .exec();
   }
 
-  /**
-   * The next position. Callers that ask while a reservation is on its way to the counter are
-   * served together by the next one (`$inc` by how many they are), so a burst of events costs
-   * one write to the counter, not one each in a line behind its lock.
-   */
-  private reserve(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.reservers.push({ resolve, reject });
-      if (!this.reserving) void this.reserveForWaiting();
-    });
+  /** Takes `count` positions (one atomic `$inc`): answers the first of them. */
+  private async reserve(count: number): Promise<number> {
+    const counter = await this.counters
+      .findOneAndUpdate({ _id: COUNTER_ID }, { $inc: { reserved: count } }, { new: true })
+      .lean<FeedCounterDocument>()
+      .exec();
+    if (!counter) throw new Error('the feed counter is missing');
+    return counter.reserved - count + 1;
   }
+}
 
-  private async reserveForWaiting(): Promise<void> {
-    this.reserving = true;
-    while (this.reservers.length > 0) {
-      const batch = this.reservers.splice(0);
-      try {
-        const counter = await this.counters
-          .findOneAndUpdate(
-            { _id: COUNTER_ID },
-            { $inc: { reserved: batch.length } },
-            { new: true },
-          )
-          .lean<FeedCounterDocument>()
-          .exec();
-        if (!counter) throw new Error('the feed counter is missing');
-        const first = counter.reserved - batch.length + 1;
-        batch.forEach((reserver, i) => reserver.resolve(first + i));
-      } catch (error) {
-        batch.forEach((reserver) => reserver.reject(error));
-      }
-    }
-    this.reserving = false;
-  }
+function feedEntry(
+  event: AnyEventEnvelope,
+  ownerId: string | null,
+  seq: number,
+  now: Date,
+): FeedEventDocument {
+  return {
+    _id: event.id,
+    seq,
+    seqBlock: blockOf(seq),
+    ...(ownerId === null ? {} : { ownerId }),
+    type: event.type,
+    envelope: event as unknown as Record<string, unknown>,
+    recordedAt: now,
+    recordedDay: dayOf(now),
+  };
 }

@@ -17,37 +17,95 @@ import { FeedRepository } from './feed.repository';
 const MAX_BLOCKS_PER_PAGE = 20;
 /** How many positions past the settled end one settle pass looks at. */
 const MAX_SETTLE_SPAN = 200;
+/** How soon a pass follows a write that could not settle at once, and how far that backs off. */
+const FIRST_PASS_DELAY_MS = 50;
+const MAX_PASS_DELAY_MS = 1_000;
 
 /**
  * The event feed (SPEC §6a): readers page through it in the order the platform recorded the
- * events, up to its settled end (see feed-sequence.ts), which this service keeps moving.
+ * events, up to its settled end (see feed-sequence.ts). A writer moves the settled end over
+ * what it wrote in one conditional write when everything below is settled; otherwise (another
+ * replica's positions below are still being written, or a writer died holding one) passes
+ * follow, backing off to one a second, until nothing is open. Nothing runs on a timer when
+ * nothing is open; a reader who finds something open asks for a pass.
  */
 @Injectable()
 export class FeedService {
   private readonly logger = new Logger(FeedService.name);
   private readonly firstSeenEmpty = new Map<number, number>();
-  /** Positions above the settled end already seen written: not looked up again. */
+  /** Positions above the settled end known to be written: not looked up again. */
   private readonly seenWritten = new Set<number>();
   private settling = false;
+  private passTimer?: NodeJS.Timeout;
+  private passDelayMs = FIRST_PASS_DELAY_MS;
+  private stopped = false;
 
   constructor(
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly repository: FeedRepository,
   ) {}
 
-  /** One pass: moves the settled end over what has been written, closing stale holes. */
-  async settle(): Promise<void> {
-    if (this.settling) return;
+  /**
+   * This replica wrote `positions` (events and placeholders, ascending): settles them at once
+   * when they are one run and everything below is settled, else asks for a pass. Never throws.
+   */
+  async written(positions: number[]): Promise<void> {
+    if (positions.length === 0) return;
+    for (const seq of positions) this.seenWritten.add(seq);
+    const first = positions[0] as number;
+    const last = positions[positions.length - 1] as number;
+    const oneRun = last - first + 1 === positions.length;
+    try {
+      if (oneRun && (await this.repository.settleOver(first, last))) {
+        for (const seq of positions) this.seenWritten.delete(seq);
+        return;
+      }
+    } catch (error) {
+      // What is written stays written: a pass settles it.
+      this.logger.warn({ err: error }, 'could not settle the feed over a batch');
+    }
+    this.passSoon();
+  }
+
+  /** Stops the passes (shutdown). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.passTimer);
+  }
+
+  private passSoon(delayMs = FIRST_PASS_DELAY_MS): void {
+    if (this.stopped || this.passTimer) return;
+    this.passTimer = setTimeout(() => {
+      this.passTimer = undefined;
+      this.settle().then(
+        (open) => {
+          this.passDelayMs = open
+            ? Math.min(this.passDelayMs * 2, MAX_PASS_DELAY_MS)
+            : FIRST_PASS_DELAY_MS;
+          if (open) this.passSoon(this.passDelayMs);
+        },
+        (error: unknown) => {
+          this.logger.warn({ err: error }, 'could not settle the feed');
+          this.passSoon(MAX_PASS_DELAY_MS);
+        },
+      );
+    }, delayMs);
+    this.passTimer.unref();
+  }
+
+  /**
+   * One pass: moves the settled end over what has been written, closing stale holes. Answers
+   * whether positions are still open above it.
+   */
+  async settle(): Promise<boolean> {
+    if (this.settling) return true;
     this.settling = true;
     try {
       const state = await this.repository.state();
-      if (state.reserved <= state.settled) return;
+      if (state.reserved <= state.settled) return false;
       const upTo = Math.min(state.reserved, state.settled + MAX_SETTLE_SPAN);
-      const positions = Array.from(
-        { length: upTo - state.settled },
-        (_, i) => state.settled + 1 + i,
-      ).filter((seq) => !this.seenWritten.has(seq));
-      for (const seq of await this.repository.writtenAmong(positions)) this.seenWritten.add(seq);
+      for (const seq of await this.repository.writtenIn(state.settled, upTo))
+        this.seenWritten.add(seq);
       const step = settleStep({
         settled: state.settled,
         reserved: upTo,
@@ -56,13 +114,14 @@ export class FeedService {
         now: Date.now(),
         holeTimeoutMs: this.config.FEED_HOLE_TIMEOUT_MS,
       });
-      for (const seq of step.holesToClose) {
-        this.logger.warn({ seq }, 'closing a feed position nobody wrote');
-        await this.repository.closeHole(seq);
+      if (step.holesToClose.length > 0) {
+        this.logger.warn({ positions: step.holesToClose }, 'closing feed positions nobody wrote');
+        await this.repository.closeHoles(step.holesToClose);
       }
       if (step.settled > state.settled)
         await this.repository.advanceSettled(state.settled, step.settled);
       for (const seq of this.seenWritten) if (seq <= step.settled) this.seenWritten.delete(seq);
+      return step.settled < state.reserved;
     } finally {
       this.settling = false;
     }
@@ -72,6 +131,8 @@ export class FeedService {
     requireSubscriber(actor);
     const after = query.after === undefined ? 0 : decodePosition(query.after);
     const state = await this.repository.state();
+    // Something recorded is not listed yet: make sure a pass is coming (a writer may have died).
+    if (state.reserved > state.settled) this.passSoon();
     const upTo = state.settled;
     if (actor.role === 'HOST') {
       const docs = await this.repository.ownerEvents(

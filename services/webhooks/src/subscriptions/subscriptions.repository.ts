@@ -3,7 +3,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { Page } from '@slotbook/contracts';
 import { afterCursor, toPage } from '@slotbook/persistence';
-import { EVERY_EVENT } from './audience-rules';
 import { SubscriptionDocument } from './subscription.schema';
 
 @Injectable()
@@ -25,18 +24,9 @@ export class SubscriptionsRepository {
     return this.model.findById(id).lean<SubscriptionDocument>().exec();
   }
 
-  /**
-   * The active subscriptions an event about `ownerId` of `type` goes to: ADMINs' and its
-   * owner's, two equalities on the indexed audience.
-   */
-  async matching(type: string, ownerId: string | null): Promise<SubscriptionDocument[]> {
-    const audiences = ownerId === null ? [EVERY_EVENT] : [EVERY_EVENT, ownerId];
-    const found = await Promise.all(
-      audiences.map((audience) =>
-        this.model.find({ audience, active: true }).lean<SubscriptionDocument[]>().exec(),
-      ),
-    );
-    return found.flat().filter((doc) => doc.events.includes(type));
+  /** Every subscription (each replica holds them all in memory, see LocalSubscriptions). */
+  all(): Promise<SubscriptionDocument[]> {
+    return this.model.find({}).lean<SubscriptionDocument[]>().exec();
   }
 
   /** One page in (createdAt, _id) order: a HOST's own (an equality), or every one for an ADMIN. */

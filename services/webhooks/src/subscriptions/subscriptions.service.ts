@@ -15,11 +15,19 @@ import { backoff } from '@slotbook/runtime';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { UrlRefused, checkWebhookUrl } from '../endpoints/url-guard';
 import { audienceOf, mayManage, requireSubscriber } from './audience-rules';
-import { SubscriptionCache } from './subscription-cache';
+import { CHANGE_SETTLE_MS } from './local-subscriptions';
 import { toWebhook, withSecret } from './subscription.mapper';
 import type { SubscriptionDocument } from './subscription.schema';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { newSecret, rotate } from './secret-rules';
+
+/**
+ * A change is answered only once every replica's copy of the subscriptions holds it, so it
+ * applies to every event recorded after the answer (see LocalSubscriptions).
+ */
+function everyReplicaHasIt(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, CHANGE_SETTLE_MS));
+}
 
 /** How many times a change reads and decides again when another writer got there first. */
 const MAX_CHANGE_ATTEMPTS = 8;
@@ -29,7 +37,6 @@ export class SubscriptionsService {
   constructor(
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
     private readonly repository: SubscriptionsRepository,
-    private readonly cache: SubscriptionCache,
   ) {}
 
   async create(command: CreateWebhookCommand): Promise<WebhookWithSecret> {
@@ -57,6 +64,7 @@ export class SubscriptionsService {
       updatedAt: now,
     };
     await this.repository.insert(doc);
+    await everyReplicaHasIt();
     return withSecret(doc, secret);
   }
 
@@ -104,7 +112,7 @@ export class SubscriptionsService {
   async delete(actor: Actor, id: string): Promise<void> {
     await this.load(actor, id);
     await this.repository.delete(id);
-    this.cache.forget(id);
+    await everyReplicaHasIt();
   }
 
   /** Read, decide, compare-and-set; again when another writer changed it meanwhile. */
@@ -117,7 +125,7 @@ export class SubscriptionsService {
       const current = await this.load(actor, id);
       const updated = await this.repository.replace(current, decide(current));
       if (updated) {
-        this.cache.forget(id);
+        await everyReplicaHasIt();
         return updated;
       }
       await backoff(attempt);

@@ -122,7 +122,10 @@ class Bench {
         token: this.guests[i % this.guests.length]!.token,
         body: { eventTypeId: this.eventType.id, startTime: startTime.toISOString() },
       });
-      if (response.status !== 201) throw new Error(`event type booking: ${response.text}`);
+      // Every slot is distinct: a 409 is a retry of a create that went through (see inBatches).
+      if (response.status !== 201 && response.status !== 409) {
+        throw new Error(`event type booking: ${response.text}`);
+      }
     });
   }
 
@@ -515,10 +518,26 @@ function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
     .join('\n');
 }
 
+/**
+ * Runs `make` for 0..count-1, `width` at a time. Set-up steps are tried up to three times: on a
+ * busy machine a signup or login may meet the gateway's timeout (503), and each step makes
+ * fresh records, so trying again is safe.
+ */
 async function inBatches<T>(count: number, width: number, make: (i: number) => Promise<T>) {
+  const attempt = async (i: number, left: number): Promise<T> => {
+    try {
+      return await make(i);
+    } catch (error) {
+      if (left <= 1) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return attempt(i, left - 1);
+    }
+  };
   const results: T[] = [];
   for (let start = 0; start < count; start += width) {
-    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i));
+    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) =>
+      attempt(start + i, 3),
+    );
     results.push(...(await Promise.all(batch)));
   }
   return results;

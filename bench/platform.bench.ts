@@ -286,7 +286,8 @@ class Bench {
     const countersAfter = await sampleCounters(this.platform);
     const pgAfter = await samplePgSettled(this.idlePg);
     const created = result['2xx'];
-    // Per-create figures divide by every booking made, the ones in flight at the stop included.
+    // Per-create figures divide by every booking made: those in flight at the stop, and those
+    // the gateway answered 503 for but booking made anyway, included.
     const made = bookingsCreated(countersBefore, countersAfter);
     return {
       connections: CONNECTIONS,
@@ -305,7 +306,7 @@ class Bench {
       },
       /** How long after the load stopped the platform was busy with its background work. */
       drainSeconds,
-      /** Bookings made, those answered after autocannon stopped included: the per-create divisor. */
+      /** Bookings made (booking.created events published): the per-create divisor. */
       made,
       cpuMsPerBooking: cpuPerUnit(before, after, made),
       /** The services' own counters (mongo, redis, broker) per create, by service and label. */
@@ -510,7 +511,7 @@ function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
         .filter(([name]) => services.includes(name) || name === 'devdb')
         .sort(([, a], [, b]) => b - a)[0];
       return [
-        `${phase}: ${create.bookingsPerSecond} creates/s, p50 ${create.latencyMs.p50} ms, p99 ${create.latencyMs.p99} ms`,
+        `${phase}: ${create.bookingsPerSecond} creates/s, p50 ${create.latencyMs.p50} ms, p99 ${create.latencyMs.p99} ms (${create.non2xx} not 2xx; ${create.made} made in all)`,
         `  per create: ${create.countsPerBooking.mongo!.total} db commands, ${create.countsPerBooking.redis!.total} Redis, ${create.countsPerBooking.broker!.total} publishes, ${create.pgPerBooking?.transactions ?? '?'} pg transactions, ${cpu.total} ms CPU (Node services ${round(nodeCpu)})`,
         `  hot slot: 1 winner of 200 (x${hotSlot.rounds}), 409 p99 ${hotSlot.conflictLatencyMs.p99} ms; idle: ${idle.countsPerSecond.mongo!.total} db commands/s, busiest own process ${idleMax?.[0]} ${idleMax?.[1]} ms/s`,
       ].join('\n');

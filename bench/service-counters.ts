@@ -13,24 +13,16 @@ const COUNTERS: Record<string, string> = {
   slotbook_broker_publishes_total: 'broker',
 };
 
-const CREATED = 'created bookings';
-
-/** The gateway's count of `POST /bookings` answered 201. */
-function isCreatedBooking(metric: string, labels: string): boolean {
-  return (
-    metric === 'slotbook_http_request_seconds_count' &&
-    labels.includes('method="POST"') &&
-    labels.includes('status="201"') &&
-    /route="[^"]*\/bookings"/.test(labels)
-  );
-}
+const CREATED = 'booking.created published';
 
 /**
- * Bookings the gateway answered 201 between two samples: the requests still in flight when
- * autocannon stopped count too (their work is in every other counter).
+ * Bookings made between two samples: the `booking.created` events the services published
+ * (one per booking made). Not the gateway's 201s: a create the gateway gave up on (503 at its
+ * timeout) may still have been made, and its work is in every other counter.
  */
 export function bookingsCreated(before: CounterSample, after: CounterSample): number {
-  const created = (sample: CounterSample) => sample.get('gateway')?.get(CREATED) ?? 0;
+  const created = (sample: CounterSample) =>
+    [...sample.values()].reduce((sum, counts) => sum + (counts.get(CREATED) ?? 0), 0);
   return created(after) - created(before);
 }
 
@@ -42,7 +34,10 @@ export async function sampleCounters(platform: Platform): Promise<CounterSample>
       const text = await (await fetch(replica.metricsUrl)).text();
       for (const line of text.split('\n')) {
         const match = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
-        if (match && isCreatedBooking(match[1]!, match[2]!)) {
+        if (
+          match?.[1] === 'slotbook_events_published_total' &&
+          match[2] === 'type="booking.created"'
+        ) {
           counts.set(CREATED, (counts.get(CREATED) ?? 0) + Number(match[3]));
         }
         const kind = match && COUNTERS[match[1]!];

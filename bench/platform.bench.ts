@@ -582,7 +582,9 @@ async function main(): Promise<void> {
     const empty = await bench.phase('empty database');
     let full: Awaited<ReturnType<Bench['phase']>> | null = null;
     if (BOOKINGS > 0) {
-      console.error(`making ${BOOKINGS} bookings through the API`);
+      console.error(
+        `seeding ${BOOKINGS} bookings (BENCH_SEED=${process.env.BENCH_SEED ?? 'direct'})`,
+      );
       const seeding =
         process.env.BENCH_SEED === 'api'
           ? await bench.seed(BOOKINGS)

@@ -1,6 +1,7 @@
 /**
- * What a user of the platform sees, on an empty database and again once it holds
- * BENCH_BOOKINGS bookings (default 100,000); docs/benchmarks.md records the results.
+ * What a user of the platform sees, and what it costs, with all five services running as
+ * `scripts/up.sh` runs them: on an empty database and again once it holds BENCH_BOOKINGS
+ * bookings (default 100,000); docs/benchmarks.md records the results and the method.
  *
  * Each phase measures, through the gateway:
  *  - `GET /hosts/:id/slots` for 31 days of 5-minute slots, one request at a time: a host with
@@ -10,19 +11,26 @@
  *    the window, made through the API;
  *  - `GET /bookings?limit=20`, one at a time: a user with no bookings and a user with many;
  *    then bursts of 10 concurrent list requests from one user (counting any 503);
+ *  - idle: CPU of each process, database commands and PostgreSQL transactions per second over
+ *    BENCH_IDLE_SECONDS (default 30) with nothing in flight;
  *  - booking creation on distinct slots with autocannon (BENCH_CONNECTIONS, default 64, for
- *    BENCH_SECONDS, default 20): bookings/s, latency, and the CPU time per booking of every
- *    process of the platform (services, devdb, PostgreSQL, RabbitMQ, Redis) read from /proc;
+ *    BENCH_SECONDS, default 20): creates/s, latency, and per create (means over the run, the
+ *    background work it left included, so batched work counts by its share): CPU ms of every
+ *    process (services, devdb, PostgreSQL, RabbitMQ, Redis; read from /proc), MongoDB commands,
+ *    Redis commands and broker publishes of each service (its own counters, SPEC §11), and
+ *    PostgreSQL transactions and rows of devdb's database (pg_stat_database);
  *  - the hot slot: 200 concurrent creates of one slot, exactly one 201, latency of the 409s.
  * Between the phases, BENCH_BOOKINGS bookings over BENCH_HOSTS hosts and BENCH_USERS guests are
- * written straight into the databases as the API leaves them (BENCH_SEED=api: made through the
- * API with autocannon, which takes about 15 minutes for 100,000).
+ * written straight into the databases as the API leaves them (booking storage, identity's
+ * audit, webhooks' feed; BENCH_SEED=api: made through the API with autocannon, slow).
  *
- *   AMQP_URL=... REDIS_URL=... MONGO_URL=... npm run bench:platform   (a devdb of its own)
+ *   npm run bench:platform                           # bench/platform.sh: a devdb, vhost of its own
  *   BENCH_BOOKINGS=0 npm run bench:platform          # the empty-database phase only
  *   BENCH_BOOKING_REPLICAS=2 npm run bench:platform  # more booking replicas
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:platform   # profiles
  *   (then npm run bench:profile-summary -- /tmp/prof/*.cpuprofile)
+ * On a shared machine, RabbitMQ's and Redis's CPU include other users' work; PostgreSQL counts
+ * only the backends of devdb's database, devdb only the one the run started.
  */
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
@@ -37,17 +45,27 @@ import {
   uniqueEmail,
   type HostFixture,
 } from '@slotbook/testing';
-import { expectedRangeSlot, holdOf, newBooking } from '../services/booking/src/bookings/booking';
-import { holdDocuments } from '../services/booking/src/bookings/slot-hold';
-import { cpuPerUnit, platformClassifier, sampleCpu } from './process-cpu';
+import { cpuPerUnit, platformClassifier, sampleCpu, type Classifier } from './process-cpu';
+import { seedBookingStorage, type SeedBooking } from './seed-booking-storage';
+import {
+  bookingsCreated,
+  countsPerUnit,
+  pgPerUnit,
+  sampleCounters,
+  samplePg,
+  type PgSample,
+} from './service-counters';
 import { percentiles, round } from './stats';
 
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 100_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 200);
-const USERS = Number(process.env.BENCH_USERS ?? 1_000);
+const USERS = Number(process.env.BENCH_USERS ?? 250);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 200);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+/** devdb's PostgreSQL database (bench/platform.sh sets it): its pg_stat_database is read. */
+const PG_DATABASE = process.env.BENCH_PG_DATABASE;
 const SLOT_MINUTES = 5;
 const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
 const EVENT_TYPE_BOOKINGS = Number(process.env.BENCH_EVENT_TYPE_BOOKINGS ?? 1_000);
@@ -66,12 +84,14 @@ class Bench {
   guests: Guest[] = [];
   /** A 5-minute event type on a round-the-clock schedule, and the 31 days its bookings fill. */
   eventType = { id: '', from: new Date(0), to: new Date(0) };
+  /** PostgreSQL's idle rate (per second), from the last idle measurement. */
+  private idlePg: ReturnType<typeof pgPerUnit> = null;
   /** The next (host, slot) pair nobody booked yet: request n books slot n / HOSTS of host n % HOSTS. */
   private next = 0;
 
   constructor(
     readonly platform: Platform,
-    readonly servicePids: Set<number>,
+    readonly classify: Classifier,
   ) {
     this.api = new ApiClient(platform.gatewayUrl);
   }
@@ -102,7 +122,10 @@ class Bench {
         token: this.guests[i % this.guests.length]!.token,
         body: { eventTypeId: this.eventType.id, startTime: startTime.toISOString() },
       });
-      if (response.status !== 201) throw new Error(`event type booking: ${response.text}`);
+      // Every slot is distinct: a 409 is a retry of a create that went through (see inBatches).
+      if (response.status !== 201 && response.status !== 409) {
+        throw new Error(`event type booking: ${response.text}`);
+      }
     });
   }
 
@@ -141,55 +164,92 @@ class Bench {
 
   /**
    * Writes `amount` confirmed bookings straight into the databases, as the API leaves them once
-   * their events are relayed and audited: a booking, its settled claim, its audit entry.
-   * Much faster than through the API (BENCH_SEED=api), and the same data for the reads.
+   * their events are relayed, audited and recorded: the booking's storage (one function,
+   * bench/seed-booking-storage.ts), identity's audit entry, webhooks' feed entry. Much faster
+   * than through the API (BENCH_SEED=api), and the same data for the reads.
    */
   async seedDirect(amount: number) {
     const started = performance.now();
-    const [bookingDb, identityDb] = await Promise.all(
-      [this.platform.databases.booking, this.platform.databases.identity].map((name) =>
-        mongoose.createConnection(mongoUrlFor(name)).asPromise(),
-      ),
+    const [bookingDb, identityDb, webhooksDb] = await Promise.all(
+      [
+        this.platform.databases.booking,
+        this.platform.databases.identity,
+        this.platform.databases.webhooks,
+      ].map((name) => mongoose.createConnection(mongoUrlFor(name)).asPromise()),
     );
     try {
+      // The feed's positions are taken the way the service takes them, all at once.
+      const counter = await webhooksDb
+        .collection<{ _id: string; reserved: number; settled: number }>('feed_counters')
+        .findOneAndUpdate(
+          { _id: 'feed' },
+          { $inc: { reserved: amount } },
+          { returnDocument: 'after' },
+        );
+      if (!counter) throw new Error('the webhooks feed counter is missing');
+      let seq = counter.reserved - amount;
+      const settledBefore = seq;
       for (let done = 0; done < amount;) {
         const size = Math.min(1_000, amount - done);
-        const bookings: object[] = [];
-        const held: object[] = [];
+        const bookings: SeedBooking[] = [];
         const audit: object[] = [];
+        const feed: object[] = [];
         for (let i = 0; i < size; i += 1) {
           const { host, startTime: start, guest } = this.nextSlot();
           const startTime = new Date(start);
-          const endTime = new Date(startTime.getTime() + SLOT_MINUTES * 60_000);
           const now = new Date();
-          const id = randomUUID();
-          // Stored as booking stores a create: the booking (its event relayed), and its time.
-          const booking = newBooking(
-            { id, actor: { id: guest.id, role: 'USER' }, startTime, notes: null, commandId: id },
-            { ...expectedRangeSlot(host.hostId, endTime), rangeId: host.rangeId },
-            now,
-          );
-          bookings.push({ ...booking, outbox: [], outboxPending: false });
-          held.push(...holdDocuments(holdOf(booking), now));
+          const booking: SeedBooking = {
+            id: randomUUID(),
+            hostId: host.hostId,
+            userId: guest.id,
+            rangeId: host.rangeId,
+            startTime,
+            endTime: new Date(startTime.getTime() + SLOT_MINUTES * 60_000),
+            createdAt: now,
+          };
+          bookings.push(booking);
           audit.push({
             _id: randomUUID(),
             action: 'booking.created',
             actorId: guest.id,
             entityType: 'booking',
-            entityId: id,
+            entityId: booking.id,
             requestId: randomUUID(),
             occurredAt: now,
           });
+          seq += 1;
+          const eventId = randomUUID();
+          feed.push({
+            _id: eventId,
+            seq,
+            seqBlock: Math.floor(seq / 100),
+            ownerId: host.hostId,
+            type: 'booking.created',
+            envelope: {
+              id: eventId,
+              type: 'booking.created',
+              version: 1,
+              occurredAt: now.toISOString(),
+              correlationId: randomUUID(),
+              actorId: guest.id,
+              data: { ...booking, status: 'confirmed', notes: null, eventTypeId: null },
+            },
+            recordedAt: now,
+            recordedDay: Math.floor(now.getTime() / DAY_MS),
+          });
         }
         await Promise.all([
-          bookingDb.collection('held_time').insertMany(held as never[]),
-          bookingDb.collection('bookings').insertMany(bookings as never[]),
+          seedBookingStorage(bookingDb, bookings),
           identityDb.collection('audit').insertMany(audit as never[]),
+          webhooksDb.collection('feed_events').insertMany(feed as never[]),
         ]);
         done += size;
       }
+      await webhooksDb
+        .collection<{ _id: string; settled: number }>('feed_counters')
+        .updateOne({ _id: 'feed', settled: settledBefore }, { $set: { settled: seq } });
     } finally {
-      await Promise.all([bookingDb.close(), identityDb.close()]);
+      await Promise.all([bookingDb.close(), identityDb.close(), webhooksDb.close()]);
     }
     const seconds = (performance.now() - started) / 1000;
     return { created: amount, seconds: round(seconds), written: 'directly' };
@@ -197,8 +257,9 @@ class Bench {
 
   /** Books on distinct slots with autocannon: `amount` requests, or for `seconds`. */
   async create(options: { amount?: number; seconds?: number }) {
-    const classify = platformClassifier(this.servicePids);
-    const before = sampleCpu(classify);
+    const before = sampleCpu(this.classify);
+    const countersBefore = await sampleCounters(this.platform);
+    const pgBefore = samplePg(PG_DATABASE);
     const result = await autocannon({
       url: this.platform.gatewayUrl,
       connections: CONNECTIONS,
@@ -220,9 +281,14 @@ class Bench {
       ],
     });
     // The background work of these bookings (events relayed and audited) is theirs too.
-    const drainSeconds = await untilQuiet(this.servicePids);
-    const after = sampleCpu(classify);
+    const drainSeconds = await untilQuiet(this.classify);
+    const after = sampleCpu(this.classify);
+    const countersAfter = await sampleCounters(this.platform);
+    const pgAfter = await samplePgSettled(this.idlePg);
     const created = result['2xx'];
+    // Per-create figures divide by every booking made: those in flight at the stop, and those
+    // the gateway answered 503 for but booking made anyway, included.
+    const made = bookingsCreated(countersBefore, countersAfter);
     return {
       connections: CONNECTIONS,
       seconds: round(result.duration),
@@ -240,7 +306,31 @@ class Bench {
       },
       /** How long after the load stopped the platform was busy with its background work. */
       drainSeconds,
-      cpuMsPerBooking: cpuPerUnit(before, after, created),
+      /** Bookings made (booking.created events published): the per-create divisor. */
+      made,
+      cpuMsPerBooking: cpuPerUnit(before, after, made),
+      /** The services' own counters (mongo, redis, broker) per create, by service and label. */
+      countsPerBooking: countsPerUnit(countersBefore, countersAfter, made),
+      pgPerBooking: pgPerUnit(pgBefore, pgAfter, made),
+    };
+  }
+
+  /** What the platform spends per second with nothing in flight. */
+  async idle(seconds = IDLE_SECONDS) {
+    await untilQuiet(this.classify);
+    const before = sampleCpu(this.classify);
+    const countersBefore = await sampleCounters(this.platform);
+    const pgBefore = samplePg(PG_DATABASE);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    const after = sampleCpu(this.classify);
+    const countersAfter = await sampleCounters(this.platform);
+    const pgAfter = samplePg(PG_DATABASE);
+    this.idlePg = pgPerUnit(pgBefore, pgAfter, seconds);
+    return {
+      seconds,
+      cpuMsPerSecond: cpuPerUnit(before, after, seconds),
+      countsPerSecond: countsPerUnit(countersBefore, countersAfter, seconds),
+      pgPerSecond: pgPerUnit(pgBefore, pgAfter, seconds),
     };
   }
 
@@ -360,6 +450,7 @@ class Bench {
       listOfUserWithoutBookings: await this.sequential('/bookings?limit=20', newcomer.token),
       listOfUserWithBookings: await this.sequential('/bookings?limit=20', regular.token),
       tenConcurrentLists: await this.concurrentLists(regular.token),
+      idle: await this.idle(),
       create: await this.create({ seconds: SECONDS }),
       hotSlot: await this.hotSlot(),
     };
@@ -369,26 +460,85 @@ class Bench {
 }
 
 /**
- * Waits until the platform's processes (database and broker included) are nearly idle, and
- * answers how long that took (seconds, counted from the call, in steps of half a second).
+ * Waits until the platform's own processes (the services and devdb; the shared broker, Redis
+ * and PostgreSQL serve others too) are nearly idle, and answers how long that took (seconds,
+ * counted from the call, in steps of half a second).
  */
-async function untilQuiet(servicePids: Set<number>, maxMs = 300_000): Promise<number> {
-  const classify = platformClassifier(servicePids);
+async function untilQuiet(classify: Classifier, maxMs = 300_000): Promise<number> {
+  const shared = new Set(['postgres', 'rabbitmq', 'redis', 'total']);
   const started = Date.now();
   for (;;) {
     const before = sampleCpu(classify);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    // CPU ms per 1 ms of wall time, over all processes: below 0.1 of a core is quiet.
-    const busy = cpuPerUnit(before, sampleCpu(classify), 500).total;
+    // CPU ms per 1 ms of wall time: below 0.1 of a core over our own processes is quiet.
+    const spent = cpuPerUnit(before, sampleCpu(classify), 500);
+    const busy = Object.entries(spent)
+      .filter(([kind]) => !shared.has(kind))
+      .reduce((sum, [, value]) => sum + value, 0);
     if (busy < 0.1) return round((Date.now() - started - 500) / 1000);
     if (Date.now() - started > maxMs) throw new Error(`still ${busy} of a core busy`);
   }
 }
 
+/**
+ * pg_stat_database once the backends have reported: PostgreSQL 15 flushes a backend's counts
+ * within 10 s of it going idle. What the idle platform did during that wait is taken off.
+ */
+async function samplePgSettled(idlePerSecond: ReturnType<typeof pgPerUnit>): Promise<PgSample> {
+  const waitMs = 11_000;
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const sample = samplePg(PG_DATABASE);
+  if (!sample || !idlePerSecond) return sample;
+  const idle = (perSecond: number) => Math.round((perSecond * waitMs) / 1000);
+  return {
+    ...sample,
+    transactions: sample.transactions - idle(idlePerSecond.transactions),
+    inserted: sample.inserted - idle(idlePerSecond.rowsInserted),
+    updated: sample.updated - idle(idlePerSecond.rowsUpdated),
+    deleted: sample.deleted - idle(idlePerSecond.rowsDeleted),
+    read: sample.read - idle(idlePerSecond.rowsRead),
+  };
+}
+
+/** The figures issue 16 and SPEC §11 set targets for, one line per phase. */
+function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
+  const services = ['gateway', 'identity', 'availability', 'booking', 'webhooks'];
+  return phases
+    .map(({ phase, create, hotSlot, idle }) => {
+      const cpu = create.cpuMsPerBooking;
+      const nodeCpu = services.reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
+      const idleMax = Object.entries(idle.cpuMsPerSecond)
+        .filter(([name]) => services.includes(name) || name === 'devdb')
+        .sort(([, a], [, b]) => b - a)[0];
+      return [
+        `${phase}: ${create.bookingsPerSecond} creates/s, p50 ${create.latencyMs.p50} ms, p99 ${create.latencyMs.p99} ms (${create.non2xx} not 2xx; ${create.made} made in all)`,
+        `  per create: ${create.countsPerBooking.mongo!.total} db commands, ${create.countsPerBooking.redis!.total} Redis, ${create.countsPerBooking.broker!.total} publishes, ${create.pgPerBooking?.transactions ?? '?'} pg transactions, ${cpu.total} ms CPU (Node services ${round(nodeCpu)})`,
+        `  hot slot: 1 winner of 200 (x${hotSlot.rounds}), 409 p99 ${hotSlot.conflictLatencyMs.p99} ms; idle: ${idle.countsPerSecond.mongo!.total} db commands/s, busiest own process ${idleMax?.[0]} ${idleMax?.[1]} ms/s`,
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * Runs `make` for 0..count-1, `width` at a time. Set-up steps are tried up to three times: on a
+ * busy machine a signup or login may meet the gateway's timeout (503), and each step makes
+ * fresh records, so trying again is safe.
+ */
 async function inBatches<T>(count: number, width: number, make: (i: number) => Promise<T>) {
+  const attempt = async (i: number, left: number): Promise<T> => {
+    try {
+      return await make(i);
+    } catch (error) {
+      if (left <= 1) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return attempt(i, left - 1);
+    }
+  };
   const results: T[] = [];
   for (let start = 0; start < count; start += width) {
-    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) => make(start + i));
+    const batch = Array.from({ length: Math.min(width, count - start) }, (_, i) =>
+      attempt(start + i, 3),
+    );
     results.push(...(await Promise.all(batch)));
   }
   return results;
@@ -398,11 +548,13 @@ async function main(): Promise<void> {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for every service.
   const nodeArgs = { SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '' };
   const platform = new Platform({
-    replicas: { booking: Number(process.env.BENCH_BOOKING_REPLICAS ?? 1) },
+    // All five, as scripts/up.sh runs them: webhooks' share of a create is part of its cost.
+    replicas: { booking: Number(process.env.BENCH_BOOKING_REPLICAS ?? 1), webhooks: 1 },
     env: {
       identity: nodeArgs,
       availability: nodeArgs,
       booking: nodeArgs,
+      webhooks: nodeArgs,
       // The benchmark signs up its guests from one address.
       gateway: {
         ...nodeArgs,
@@ -419,24 +571,32 @@ async function main(): Promise<void> {
         .map((replica) => replica.pid)
         .filter((pid): pid is number => pid !== undefined),
     );
-    const bench = new Bench(platform, pids);
+    const devdb = new URL(process.env.MONGO_URL ?? '');
+    const classify = platformClassifier(
+      pids,
+      PG_DATABASE ? { devdbListen: devdb.host, pgDatabase: PG_DATABASE } : undefined,
+    );
+    const bench = new Bench(platform, classify);
     console.error(`setting up ${HOSTS} hosts and ${USERS} guests`);
     await bench.setUp();
     const empty = await bench.phase('empty database');
-    let full: unknown = null;
+    let full: Awaited<ReturnType<Bench['phase']>> | null = null;
     if (BOOKINGS > 0) {
-      console.error(`making ${BOOKINGS} bookings through the API`);
+      console.error(
+        `seeding ${BOOKINGS} bookings (BENCH_SEED=${process.env.BENCH_SEED ?? 'direct'})`,
+      );
       const seeding =
         process.env.BENCH_SEED === 'api'
           ? await bench.seed(BOOKINGS)
           : await bench.seedDirect(BOOKINGS);
       console.log(JSON.stringify({ seeding }, null, 2));
       // What the seeding left behind (events to relay and audit, autovacuum) is not measured.
-      await untilQuiet(pids);
+      await untilQuiet(classify);
       await bench.refreshTokens();
       full = await bench.phase(`${BOOKINGS} bookings in the database`);
     }
     console.log(JSON.stringify({ summary: { empty, full } }));
+    console.log(headlines([empty, ...(full ? [full] : [])]));
   } finally {
     await platform.stop();
   }

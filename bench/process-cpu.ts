@@ -51,16 +51,26 @@ export type Classifier = (process: ProcStat) => string | null;
 /**
  * The default classification. `servicePids`, when given, limits the Node services to those
  * processes (a platform the benchmark started itself), so services of other runs on the same
- * machine are not counted.
+ * machine are not counted. `own`, when given, limits devdb to the one listening there and
+ * PostgreSQL to the backends serving its database: other runs on a shared machine are not ours.
  */
-export function platformClassifier(servicePids?: Set<number>): Classifier {
+export function platformClassifier(
+  servicePids?: Set<number>,
+  own?: { devdbListen: string; pgDatabase: string },
+): Classifier {
   return (proc) => {
-    const service = /services\/(gateway|identity|availability|booking)\/dist\/main\.js/.exec(
-      proc.cmdline,
-    );
+    const service =
+      /services\/(gateway|identity|availability|booking|webhooks)\/dist\/main\.js/.exec(
+        proc.cmdline,
+      );
     if (service) return !servicePids || servicePids.has(proc.pid) ? service[1]! : null;
-    if (/(^|\/)devdb( |$)/.test(proc.cmdline.split(' ')[0] ?? '')) return 'devdb';
-    if (proc.comm === 'postgres' || proc.cmdline.startsWith('postgres')) return 'postgres';
+    const args = proc.cmdline.split(' ');
+    if (/(^|\/)devdb( |$)/.test(args[0] ?? '')) {
+      return !own || args.includes(own.devdbListen) ? 'devdb' : null;
+    }
+    if (proc.comm === 'postgres' || proc.cmdline.startsWith('postgres')) {
+      return !own || args.includes(own.pgDatabase) ? 'postgres' : null;
+    }
     if (proc.comm === 'redis-server') return 'redis';
     if (/rabbit|beam\.smp|erl_child_setup|epmd|inet_gethost/.test(proc.comm + proc.cmdline))
       return 'rabbitmq';

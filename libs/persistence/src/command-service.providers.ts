@@ -9,7 +9,12 @@ import {
   OutboxRelay,
   type OutboxStore,
 } from '@slotbook/messaging';
-import { READINESS_CHECKS, brokerReadiness, redisReadiness } from '@slotbook/runtime';
+import {
+  READINESS_CHECKS,
+  brokerReadiness,
+  countRedisCommands,
+  redisReadiness,
+} from '@slotbook/runtime';
 import { mongoReadiness } from './mongo-readiness';
 import { MongoOutboxStore, type WithOutbox } from './outbox';
 import { RecordChanges } from './record-changes';
@@ -50,11 +55,13 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
     {
       provide: REDIS,
       useFactory: () =>
-        new Redis(settings.redisUrl, {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2_000,
-          enableOfflineQueue: settings.redisOfflineQueue,
-        }),
+        countRedisCommands(
+          new Redis(settings.redisUrl, {
+            maxRetriesPerRequest: 1,
+            connectTimeout: 2_000,
+            enableOfflineQueue: settings.redisOfflineQueue,
+          }),
+        ),
     },
     {
       provide: CommandRunner,

@@ -4,3 +4,4 @@ export * from './logger';
 export * from './metrics';
 export * from './request-context';
 export * from './backoff';
+export * from './cost-counters';

@@ -8,11 +8,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
+import { countBrokerPublishes } from './cost-counters';
+import { metricsRegistry } from './registry';
 
-/** One registry per process, with Node's default metrics. */
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+export { metricsRegistry };
 
 export const busCommandsTotal = new Counter({
   name: 'slotbook_bus_commands_total',
@@ -101,6 +101,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 @Module({})
 export class MetricsModule {
   static forRoot(port: number): DynamicModule {
+    // Every service imports this module: its broker publishes are counted from here on.
+    countBrokerPublishes();
     return {
       module: MetricsModule,
       providers: [{ provide: METRICS_PORT, useValue: port }, MetricsServer],

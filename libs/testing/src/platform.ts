@@ -12,7 +12,7 @@ export interface PlatformOptions {
 }
 
 /**
- * The four services running as separate processes against the real broker, Redis and
+ * The services (webhooks when asked for) running as separate processes against the real broker, Redis and
  * database: what a client of the gateway sees. Each platform has its own databases.
  */
 export class Platform {

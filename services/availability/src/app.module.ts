@@ -3,7 +3,12 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import { EventSubscriber } from '@slotbook/messaging';
 import { commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
+import {
+  HealthController,
+  MetricsModule,
+  countedMongoOptions,
+  loggerModule,
+} from '@slotbook/runtime';
 import { AvailabilityLifecycle } from './availability.lifecycle';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
@@ -31,7 +36,10 @@ export class AvailabilityModule {
       imports: [
         loggerModule('availability', config.LOG_LEVEL),
         MetricsModule.forRoot(config.METRICS_PORT),
-        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forRoot(
+          config.MONGO_URL,
+          countedMongoOptions({ serverSelectionTimeoutMS: 5_000 }),
+        ),
         MongooseModule.forFeature([
           { name: HostAvailabilityDocument.name, schema: HostAvailabilitySchema },
           { name: RecordHostDocument.name, schema: RecordHostSchema },

@@ -3,7 +3,12 @@ import { MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { BOOKING_EXCHANGE } from '@slotbook/contracts';
 import { REDIS, commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
+import {
+  HealthController,
+  MetricsModule,
+  countedMongoOptions,
+  loggerModule,
+} from '@slotbook/runtime';
 import { BookingLifecycle } from './booking.lifecycle';
 import { BookingDocument, BookingSchema } from './bookings/booking.schema';
 import { BookingsHandlers } from './bookings/bookings.handlers';
@@ -28,7 +33,10 @@ export class BookingModule {
       imports: [
         loggerModule('booking', config.LOG_LEVEL),
         MetricsModule.forRoot(config.METRICS_PORT),
-        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forRoot(
+          config.MONGO_URL,
+          countedMongoOptions({ serverSelectionTimeoutMS: 5_000 }),
+        ),
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
           { name: HeldTimeDocument.name, schema: HeldTimeSchema },

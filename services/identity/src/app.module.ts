@@ -3,7 +3,12 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import { EventSubscriber } from '@slotbook/messaging';
 import { commandServiceProviders } from '@slotbook/persistence';
-import { HealthController, MetricsModule, loggerModule } from '@slotbook/runtime';
+import {
+  HealthController,
+  MetricsModule,
+  countedMongoOptions,
+  loggerModule,
+} from '@slotbook/runtime';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AccessTokenSigner } from './auth/access-token.signer';
 import { AuthHandlers } from './auth/auth.handlers';
@@ -39,7 +44,10 @@ export class IdentityModule {
       imports: [
         loggerModule('identity', config.LOG_LEVEL),
         MetricsModule.forRoot(config.METRICS_PORT),
-        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forRoot(
+          config.MONGO_URL,
+          countedMongoOptions({ serverSelectionTimeoutMS: 5_000 }),
+        ),
         MongooseModule.forFeature([
           { name: UserDocument.name, schema: UserSchema },
           { name: SessionDocument.name, schema: SessionSchema },

@@ -9,6 +9,7 @@ import {
   MetricsModule,
   READINESS_CHECKS,
   brokerReadiness,
+  countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './config';
@@ -47,7 +48,10 @@ export class WebhooksModule {
       imports: [
         loggerModule('webhooks', config.LOG_LEVEL),
         MetricsModule.forRoot(config.METRICS_PORT),
-        MongooseModule.forRoot(config.MONGO_URL, { serverSelectionTimeoutMS: 5_000 }),
+        MongooseModule.forRoot(
+          config.MONGO_URL,
+          countedMongoOptions({ serverSelectionTimeoutMS: 5_000 }),
+        ),
         MongooseModule.forFeature([
           { name: SubscriptionDocument.name, schema: SubscriptionSchema },
           { name: DeliveryDocument.name, schema: DeliverySchema },

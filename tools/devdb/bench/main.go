@@ -325,14 +325,18 @@ func main() {
 	}
 
 	if *idle > 0 {
+		measureIdle := func(what string) {
+			before := snapshot(ctx, stats, dbName, cmd.Process.Pid)
+			time.Sleep(*idle)
+			after := snapshot(ctx, stats, dbName, cmd.Process.Pid)
+			secs := idle.Seconds()
+			fmt.Printf("idle %s, %s: devdb %.1f ms/s, pg backends %.1f ms/s, %.2f transactions/s\n", *idle, what,
+				float64(after.devdb-before.devdb)*1000/clockTicks/secs, float64(pgDelta(before, after))*1000/clockTicks/secs,
+				float64(after.xacts-before.xacts)/secs)
+		}
+		measureIdle(fmt.Sprintf("%d client connections open", *clients))
 		_ = client.Disconnect(ctx)
-		time.Sleep(2 * time.Second)
-		before := snapshot(ctx, stats, dbName, cmd.Process.Pid)
-		time.Sleep(*idle)
-		after := snapshot(ctx, stats, dbName, cmd.Process.Pid)
-		secs := idle.Seconds()
-		fmt.Printf("idle %s, no client: devdb %.1f ms/s, pg backends %.1f ms/s, %.2f transactions/s\n", *idle,
-			float64(after.devdb-before.devdb)*1000/clockTicks/secs, float64(pgDelta(before, after))*1000/clockTicks/secs,
-			float64(after.xacts-before.xacts)/secs)
+		time.Sleep(statsFlush)
+		measureIdle("no client")
 	}
 }

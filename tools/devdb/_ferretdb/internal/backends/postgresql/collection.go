@@ -138,12 +138,12 @@ func (c *collection) InsertAll(ctx context.Context, params *backends.InsertAllPa
 		return c.insertSkippingConflicts(ctx, p, meta.TableName, params.Docs)
 	}
 
-	err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {
-		batchSize := c.r.BatchSize
-		if batchSize < 1 {
-			panic("batch-size should be greater or equal to 1")
-		}
+	batchSize := c.r.BatchSize
+	if batchSize < 1 {
+		panic("batch-size should be greater or equal to 1")
+	}
 
+	insert := func(tx executor) error {
 		var batch []*types.Document
 		docs := params.Docs
 
@@ -170,12 +170,25 @@ func (c *collection) InsertAll(ctx context.Context, params *backends.InsertAllPa
 		}
 
 		return nil
-	})
+	}
+
+	// devdb: one statement is atomic alone; BEGIN and COMMIT would only add two round trips
+	if len(params.Docs) <= batchSize {
+		err = insert(p)
+	} else {
+		err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error { return insert(tx) })
+	}
+
 	if err != nil {
 		return nil, err
 	}
 
 	return new(backends.InsertAllResult), nil
+}
+
+// executor runs a statement on a pool or in a transaction (devdb).
+type executor interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
 // insertSkippingConflicts inserts docs with one statement per batch, each its own transaction
@@ -263,7 +276,7 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 		metadata.IDColumn,
 	)
 
-	err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error {
+	update := func(tx executor) error {
 		for _, doc := range params.Docs {
 			var b []byte
 			if b, err = sjson.Marshal(doc); err != nil {
@@ -284,7 +297,15 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 		}
 
 		return nil
-	})
+	}
+
+	// devdb: one statement is atomic alone; BEGIN and COMMIT would only add two round trips
+	if len(params.Docs) == 1 {
+		err = update(p)
+	} else {
+		err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error { return update(tx) })
+	}
+
 	if err != nil {
 		return nil, lazyerrors.Error(err)
 	}

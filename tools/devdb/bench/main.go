@@ -15,10 +15,12 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -246,10 +248,19 @@ func main() {
 	if err := cmd.Start(); err != nil {
 		log.Fatal(err)
 	}
-	defer func() {
+	cleanup := func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		_ = cmd.Wait()
 		_ = exec.Command(*devdbBin, "-postgresql-url", pgURL, "-drop-database").Run()
+	}
+	defer cleanup()
+	// an interrupted bench stops its devdb and drops its database too
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-interrupted
+		cleanup()
+		os.Exit(130)
 	}()
 
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(fmt.Sprintf("mongodb://127.0.0.1:%d", port)).

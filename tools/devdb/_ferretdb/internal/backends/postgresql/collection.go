@@ -194,7 +194,9 @@ type executor interface {
 // insertSkippingConflicts inserts docs with one statement per batch, each its own transaction
 // (devdb): the rows that collide with a unique index, with the table or with an earlier row
 // of the statement, are left out by ON CONFLICT DO NOTHING, and the statement answers their
-// positions: those whose document is not among the inserted rows, or is also an earlier row's.
+// positions: those whose document is not among the inserted rows. A document equal to an
+// earlier one of the batch collides with it (or with what that one collided with), so it is
+// skipped without being sent, and every document sent can be told apart by its value.
 func (c *collection) insertSkippingConflicts(ctx context.Context, p *pgxpool.Pool, table string, docs []*types.Document) (*backends.InsertAllResult, error) {
 	batchSize := c.r.BatchSize
 	if batchSize < 1 {
@@ -207,8 +209,10 @@ func (c *collection) insertSkippingConflicts(ctx context.Context, p *pgxpool.Poo
 		batch := docs[start:min(start+batchSize, len(docs))]
 
 		var placeholder metadata.Placeholder
-		rows := make([]string, len(batch))
-		args := make([]any, len(batch))
+		var rows []string
+		var args []any
+		var repeated []int
+		seen := make(map[string]bool, len(batch))
 
 		for i, doc := range batch {
 			b, err := sjson.Marshal(doc)
@@ -216,15 +220,20 @@ func (c *collection) insertSkippingConflicts(ctx context.Context, p *pgxpool.Poo
 				return nil, lazyerrors.Error(err)
 			}
 
-			rows[i] = fmt.Sprintf("(%d, %s::jsonb)", start+i, placeholder.Next())
-			args[i] = string(b)
+			if seen[string(b)] {
+				repeated = append(repeated, start+i)
+				continue
+			}
+
+			seen[string(b)] = true
+			rows = append(rows, fmt.Sprintf("(%d, %s::jsonb)", start+i, placeholder.Next()))
+			args = append(args, string(b))
 		}
 
 		q := fmt.Sprintf(
 			`WITH input (n, doc) AS (VALUES %[1]s), `+
 				`ins AS (INSERT INTO %[2]s (%[3]s) SELECT doc FROM input ORDER BY n ON CONFLICT DO NOTHING RETURNING %[3]s) `+
-				`SELECT n FROM input i WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.%[3]s = i.doc) `+
-				`OR EXISTS (SELECT 1 FROM input j WHERE j.n < i.n AND j.doc = i.doc) ORDER BY n`,
+				`SELECT n FROM input i WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.%[3]s = i.doc)`,
 			strings.Join(rows, ", "),
 			pgx.Identifier{c.dbName, table}.Sanitize(),
 			metadata.DefaultColumn,
@@ -243,7 +252,11 @@ func (c *collection) insertSkippingConflicts(ctx context.Context, p *pgxpool.Poo
 		for _, n := range skipped {
 			res.Skipped = append(res.Skipped, int(n))
 		}
+
+		res.Skipped = append(res.Skipped, repeated...)
 	}
+
+	sort.Ints(res.Skipped)
 
 	return res, nil
 }

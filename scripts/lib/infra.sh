@@ -184,7 +184,8 @@ ensure_devdb_binary() {
   if [[ ! -x "$DEVDB_BIN" ]]; then
     stale=1
   else
-    for f in "$DEVDB_DIR"/*.go "$DEVDB_DIR/go.mod" "$DEVDB_DIR/go.sum"; do
+    for f in "$DEVDB_DIR"/*.go "$DEVDB_DIR/go.mod" "$DEVDB_DIR/go.sum" "$DEVDB_DIR/build.sh" \
+      $(find "$DEVDB_DIR/_ferretdb" -name '*.go'); do
       [[ -f "$f" && "$f" -nt "$DEVDB_BIN" ]] && stale=1
     done
   fi
@@ -192,7 +193,7 @@ ensure_devdb_binary() {
   command -v go >/dev/null 2>&1 ||
     die "MongoDB: MONGO_URL is not set and tools/devdb cannot be built because Go is not installed; install Go (>= the version in tools/devdb/go.mod) or set MONGO_URL"
   log "building tools/devdb (FerretDB stand-in for MongoDB; the first build takes a few minutes)"
-  (cd "$DEVDB_DIR" && go build -o bin/devdb .) || die "building tools/devdb failed (see above); or set MONGO_URL"
+  "$DEVDB_DIR/build.sh" || die "building tools/devdb failed (see above); or set MONGO_URL"
 }
 
 # start_devdb PORT POSTGRESQL_URL LOG_FILE: start devdb in the background on 127.0.0.1:PORT,

@@ -21,7 +21,7 @@ import (
 // a dotted path; internal/backends/postgresql/query.go) but builds its own indexes as btree on
 // `(_jsonb->'f')`, which `@>` cannot use, so every query is a sequential scan. The indexer adds
 // a GIN index on exactly the expression the queries use: on `_id` of every collection, and on
-// each key field of every index the client declares with createIndexes. It changes no data
+// the first key field of every index the client declares with createIndexes. It changes no data
 // and no result; it only lets PostgreSQL find the candidate rows from an index.
 type indexer struct {
 	pool *pgxpool.Pool
@@ -67,7 +67,9 @@ func (ix *indexer) afterReply(c command) {
 	}
 }
 
-// declaredFields returns the key fields of the indexes of a createIndexes command.
+// declaredFields returns the first key field of each index of a createIndexes command: as on
+// MongoDB, a compound index serves equalities on its prefix, and a query that names the first
+// field narrows by it; a GIN index on a later field would cost every write and serve nothing.
 func declaredFields(c command) []string {
 	var fields []string
 	indexes, ok := c.body.Lookup("indexes").ArrayOK()
@@ -84,9 +86,8 @@ func declaredFields(c command) []string {
 		if !ok {
 			continue
 		}
-		elems, _ := key.Elements()
-		for _, e := range elems {
-			fields = append(fields, e.Key())
+		if first, err := key.IndexErr(0); err == nil {
+			fields = append(fields, first.Key())
 		}
 	}
 	return fields

@@ -68,6 +68,8 @@ func run(ctx context.Context, addr, pgURL string) error {
 		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Handler:       "postgresql",
 		PostgreSQLURL: ferretURL,
+		// FerretDB logs every client connection's start and stop at INFO
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		return err
@@ -118,10 +120,14 @@ func run(ctx context.Context, addr, pgURL string) error {
 const ferretPoolSize = 50
 
 // ferretDBURL returns the URL FerretDB connects with: a pool of ferretPoolSize connections, and
-// plan_cache_mode=force_custom_plan as a runtime parameter of every connection. FerretDB filters by `_jsonb->$1 @> $2` and pgx
-// caches prepared statements; after five executions PostgreSQL may switch such a statement to
-// a generic plan, in which the key is an unknown parameter and no expression index applies.
-// A custom plan sees the key as a constant, so the GIN indexes keep serving.
+// as runtime parameters of every connection:
+//   - plan_cache_mode=force_custom_plan: FerretDB filters by `_jsonb->$1 @> $2` and pgx caches
+//     prepared statements; after five executions PostgreSQL may switch such a statement to a
+//     generic plan, in which the key is an unknown parameter and no expression index applies.
+//     A custom plan sees the key as a constant, so the GIN indexes keep serving.
+//   - synchronous_commit=off: a write is answered before its WAL reaches the disk, as a
+//     standalone MongoDB answers w:1 before its journal commit; a crash of devdb loses nothing
+//     answered, only a crash of PostgreSQL's machine may lose the last fraction of a second.
 func ferretDBURL(pgURL string) (string, error) {
 	u, err := url.Parse(pgURL)
 	if err != nil {
@@ -129,6 +135,7 @@ func ferretDBURL(pgURL string) (string, error) {
 	}
 	q := u.Query()
 	q.Set("plan_cache_mode", "force_custom_plan")
+	q.Set("synchronous_commit", "off")
 	q.Set("pool_max_conns", strconv.Itoa(ferretPoolSize))
 	u.RawQuery = q.Encode()
 	return u.String(), nil

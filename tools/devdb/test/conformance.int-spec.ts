@@ -201,6 +201,57 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
         }
       }
     });
+
+    it('an unordered insertMany inserts what collides with nothing and answers 11000 with the index of each collision', async () => {
+      const cells = db.collection<{ _id: string; email: string }>('cells_unordered');
+      await cells.createIndex({ email: 1 }, { unique: true });
+      await cells.insertMany([
+        { _id: 'taken', email: 'taken@example.com' },
+        { _id: 'other', email: 'used@example.com' },
+      ]);
+      const error = await insertError(
+        cells.insertMany(
+          [
+            { _id: 'n0', email: 'n0@example.com' },
+            { _id: 'taken', email: 'n1@example.com' }, // _id in the collection
+            { _id: 'n2', email: 'n2@example.com' },
+            { _id: 'n3', email: 'used@example.com' }, // unique email in the collection
+            { _id: 'n2', email: 'n4@example.com' }, // _id of an earlier document of the batch
+            { _id: 'n5', email: 'n5@example.com' },
+          ],
+          { ordered: false },
+        ),
+      );
+      expect(error).toMatchObject({ insertedCount: 3 });
+      const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors as mongo.WriteError[];
+      expect(writeErrors.map((e) => [e.index, e.code])).toEqual([
+        [1, DUPLICATE_KEY],
+        [3, DUPLICATE_KEY],
+        [4, DUPLICATE_KEY],
+      ]);
+      expect(await cells.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+        { _id: 'n0', email: 'n0@example.com' },
+        { _id: 'n2', email: 'n2@example.com' },
+        { _id: 'n5', email: 'n5@example.com' },
+        { _id: 'other', email: 'used@example.com' },
+        { _id: 'taken', email: 'taken@example.com' },
+      ]);
+    });
+
+    it('an ordered insertMany stops at its first collision', async () => {
+      const cells = db.collection<{ _id: string }>('cells_ordered');
+      await cells.insertOne({ _id: 'taken' });
+      const error = await insertError(
+        cells.insertMany([{ _id: 'a' }, { _id: 'taken' }, { _id: 'b' }], { ordered: true }),
+      );
+      expect(error).toMatchObject({ insertedCount: 1 });
+      const writeErrors = (error as mongo.MongoBulkWriteError).writeErrors as mongo.WriteError[];
+      expect(writeErrors.map((e) => [e.index, e.code])).toEqual([[1, DUPLICATE_KEY]]);
+      expect(await cells.find({}, { sort: { _id: 1 } }).toArray()).toEqual([
+        { _id: 'a' },
+        { _id: 'taken' },
+      ]);
+    });
   });
 
   /**
@@ -208,6 +259,62 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
    * serves it; a scan grows with the collection (on FerretDB 1.24 without devdb's indexes:
    * ~45 ms at 100,000 documents). Medians of 20 lookups at 1,000 and at 100,000 documents.
    */
+  describe('$in by _id and by an indexed field', () => {
+    type Cell = { _id: string | number | mongo.ObjectId; bookingId: string; tags?: string[] };
+
+    it('find and deleteMany with $in match exactly the listed values, whatever their type', async () => {
+      const cells = db.collection<Cell>('cells_in');
+      await cells.createIndex({ bookingId: 1 });
+      const oid = new mongo.ObjectId();
+      await cells.insertMany([
+        { _id: 's1', bookingId: 'b1' },
+        { _id: 's2', bookingId: 'b1' },
+        { _id: oid, bookingId: 'b2' },
+        { _id: 7, bookingId: 'b3' },
+        { _id: 7.5, bookingId: 'b3' },
+        { _id: 's3', bookingId: 'b4', tags: ['x', 'y'] },
+      ]);
+      const ids = async (filter: mongo.Filter<Cell>): Promise<unknown[]> =>
+        (await cells.find(filter).toArray()).map((c) => c._id);
+
+      expect(await ids({ _id: { $in: ['s1', 's2', 'missing'] } })).toEqual(['s1', 's2']);
+      expect(await ids({ _id: { $in: [oid] } })).toEqual([oid]);
+      expect(await ids({ _id: { $in: [oid.toHexString()] } })).toEqual([]); // a string is no ObjectID
+      expect(await ids({ _id: { $in: [7, 7.5] } })).toEqual([7, 7.5]);
+      expect(await ids({ bookingId: { $in: ['b1', 'b4'] }, _id: { $in: ['s2', 's3'] } })).toEqual([
+        's2',
+        's3',
+      ]);
+      expect(await ids({ tags: { $in: ['y', 'z'] } })).toEqual(['s3']);
+      expect(await ids({ _id: { $in: [] } })).toEqual([]);
+
+      expect(
+        (await cells.deleteMany({ _id: { $in: ['s1', oid, 7, 'missing'] } })).deletedCount,
+      ).toBe(3);
+      expect((await cells.deleteMany({ bookingId: 'b3' })).deletedCount).toBe(1);
+      expect((await cells.deleteMany({ bookingId: { $in: ['b1', 'b2'] } })).deletedCount).toBe(1);
+      expect(await ids({})).toEqual(['s3']);
+    });
+
+    it('a find by _id $in reads its documents from an index', async () => {
+      const cells = db.collection<Cell>('cells_in_plan');
+      await cells.insertMany(
+        Array.from({ length: 2_000 }, (_, i) => ({ _id: `c${i}`, bookingId: `b${i}` })),
+      );
+      const filter = { _id: { $in: Array.from({ length: 20 }, (_, i) => `c${i * 97}`) } };
+      expect(await cells.countDocuments(filter)).toBe(20);
+      const explained = (await cells.find(filter).explain()) as any;
+      const planner = explained.queryPlanner ?? {};
+      const text = JSON.stringify(planner);
+      if (planner.Plan) {
+        expect(text).not.toContain('Seq Scan');
+        expect(text).toContain('Index');
+      } else {
+        expect(text).not.toContain('COLLSCAN');
+      }
+    });
+  });
+
   describe('equality lookups by an index stay flat from 1,000 to 100,000 documents', () => {
     const SMALL = 1_000;
     const LARGE = 100_000;

@@ -5,7 +5,7 @@ import { Subject, TimeoutError, firstValueFrom, map, merge, timeout } from 'rxjs
 import { DomainError, ErrorCode, Headers, ReplyEnvelope, isRetrySafe } from '@slotbook/contracts';
 import { RequestContext } from '@slotbook/runtime';
 import { withReconnectBackoff } from './reconnect-backoff';
-import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
+import { COMMAND_SOCKET_OPTIONS, commandQueueName, workQueueOptions } from './topology';
 
 export interface CommandBusOptions {
   amqpUrl: string;
@@ -64,7 +64,8 @@ export class CommandBus {
           [Headers.Deadline]: String(deadline),
           [Headers.Attempt]: String(attempt),
         },
-        persistent: true,
+        // A command outlives no broker restart: its caller answers 503 by then.
+        persistent: false,
       })
       .build();
     const client = this.client(queue);
@@ -106,9 +107,9 @@ export class CommandBus {
     if (!client) {
       client = new CommandClient({
         urls: [this.options.amqpUrl],
-        queue,
-        queueOptions: workQueueOptions(queue),
-        persistent: true,
+        queue: commandQueueName(queue),
+        queueOptions: workQueueOptions(queue, 'commands'),
+        persistent: false,
         socketOptions: COMMAND_SOCKET_OPTIONS,
       });
       this.clients.set(queue, client);

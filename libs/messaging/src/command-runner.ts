@@ -11,6 +11,7 @@ import {
   type Reply,
 } from '@slotbook/contracts';
 import { RequestContext, busCommandSeconds, busCommandsTotal } from '@slotbook/runtime';
+import { DELIVERIES_HEADER } from './topology';
 
 export interface CommandRunnerOptions {
   /** Attempts for a handler that fails with an unexpected (non-domain) error. */
@@ -124,7 +125,10 @@ export class CommandRunner {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const repeated =
-          message.fields.redelivered || Number(headers[Headers.Attempt] ?? 1) > 1 || attempt > 1;
+          message.fields.redelivered ||
+          Number(headers[DELIVERIES_HEADER] ?? 1) > 1 ||
+          Number(headers[Headers.Attempt] ?? 1) > 1 ||
+          attempt > 1;
         return [{ ok: true, data: await handle(parsed.data, { repeated }) }, 'ok'];
       } catch (error) {
         if (error instanceof DomainError) {

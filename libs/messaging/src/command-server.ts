@@ -1,12 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { RmqContext, ServerRMQ, type RmqOptions } from '@nestjs/microservices';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
-import amqplib from 'amqplib';
+import amqplib, { type Channel, type ConsumeMessage } from 'amqplib';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { assertDeadLetterQueue } from './dead-letter';
 import { withReconnectBackoff } from './reconnect-backoff';
-import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
+import {
+  COMMAND_SOCKET_OPTIONS,
+  DELIVERIES_HEADER,
+  DELIVERY_LIMIT,
+  commandQueueName,
+  workQueueOptions,
+} from './topology';
 
 /**
  * Nest's RMQ server sends each reply with `ChannelWrapper.sendToQueue` and drops the promise.
@@ -16,7 +22,7 @@ import { COMMAND_SOCKET_OPTIONS, workQueueOptions } from './topology';
  * is logged and the process carries on.
  */
 export class CommandServer extends ServerRMQ {
-  private readonly replyLogger = new Logger(CommandServer.name);
+  private readonly commandLogger = new Logger(CommandServer.name);
 
   override sendMessage<T = unknown>(
     message: T,
@@ -40,13 +46,43 @@ export class CommandServer extends ServerRMQ {
     }
   }
 
+  /**
+   * Counts the deliveries of a command, which a classic queue does not: a redelivered command
+   * (its consumer died or lost its connection holding it) goes back to the queue once more
+   * with its count, or to the dead-letter queue once it was delivered {@link DELIVERY_LIMIT}
+   * times, so that a command that kills its consumer every time cannot do so forever.
+   */
+  override async handleMessage(
+    delivered: Record<string, unknown>,
+    channel: Channel,
+  ): Promise<void> {
+    const message = delivered as unknown as ConsumeMessage | null;
+    if (!message?.fields.redelivered) return super.handleMessage(delivered, channel);
+    const { properties } = message;
+    const headers = properties.headers ?? {};
+    const deliveries = Number(headers[DELIVERIES_HEADER] ?? 1) + 1;
+    if (deliveries > DELIVERY_LIMIT) {
+      this.commandLogger.error(
+        { correlationId: properties.correlationId, deliveries: deliveries - 1 },
+        'command delivered too many times; dead-lettering it',
+      );
+      channel.nack(message, false, false);
+      return;
+    }
+    channel.sendToQueue(message.fields.routingKey, message.content, {
+      ...properties,
+      headers: { ...headers, [DELIVERIES_HEADER]: deliveries },
+    });
+    channel.ack(message);
+  }
+
   /** Reconnects within a second of a drop, then backs off (see {@link withReconnectBackoff}). */
   override createClient<T = unknown>(): T {
     return withReconnectBackoff(super.createClient<AmqpConnectionManager>()) as T;
   }
 
   private replyLost(error: unknown, correlationId: string): void {
-    this.replyLogger.warn(
+    this.commandLogger.warn(
       { err: error, correlationId },
       'reply not sent; the caller will not get it',
     );
@@ -55,7 +91,7 @@ export class CommandServer extends ServerRMQ {
 
 /**
  * Options for a service's command consumer (Nest RMQ transport): manual acks, bounded
- * prefetch, a quorum queue with a dead-letter queue. Replicas compete on the same queue.
+ * prefetch, a classic queue with a dead-letter queue. Replicas compete on the same queue.
  */
 export function commandServerRmqOptions(
   amqpUrl: string,
@@ -64,8 +100,8 @@ export function commandServerRmqOptions(
 ): Required<RmqOptions>['options'] {
   return {
     urls: [amqpUrl],
-    queue,
-    queueOptions: workQueueOptions(queue),
+    queue: commandQueueName(queue),
+    queueOptions: workQueueOptions(queue, 'commands'),
     noAck: false,
     prefetchCount,
     socketOptions: COMMAND_SOCKET_OPTIONS,
@@ -88,7 +124,7 @@ export async function prepareCommandQueue(amqpUrl: string, queue: string): Promi
   try {
     const channel = await connection.createChannel();
     await assertDeadLetterQueue(channel, queue);
-    await channel.assertQueue(queue, workQueueOptions(queue));
+    await channel.assertQueue(commandQueueName(queue), workQueueOptions(queue, 'commands'));
     await channel.close();
   } finally {
     await connection.close();

@@ -51,7 +51,7 @@ export class EventSubscriber {
     this.channel = this.connection.createChannel({
       setup: async (channel: ConfirmChannel) => {
         await assertDeadLetterQueue(channel, options.queue);
-        await channel.assertQueue(options.queue, workQueueOptions(options.queue));
+        await channel.assertQueue(options.queue, workQueueOptions(options.queue, 'events'));
         for (const binding of options.bindings) {
           await channel.assertExchange(binding.exchange, 'topic', EVENT_EXCHANGE_OPTIONS);
           await channel.bindQueue(options.queue, binding.exchange, binding.pattern);

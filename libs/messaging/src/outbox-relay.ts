@@ -10,32 +10,47 @@ export interface OutboxSnapshot {
   events: PendingEvent[];
 }
 
+/** Which waiting records a {@link OutboxStore.pending} query answers. */
+export interface PendingFilter {
+  /** Only those written by this process (see the store's writer mark). */
+  mine?: boolean;
+  /** Only those whose events have waited since before this time (a recovery scan). */
+  waitingSince?: Date;
+}
+
 /** Where the outbox lives: inside the records themselves, written with each change. */
 export interface OutboxStore {
   /** Records with events waiting, up to `limit`, with those events. */
-  pending(limit: number): Promise<OutboxSnapshot[]>;
+  pending(limit: number, filter?: PendingFilter): Promise<OutboxSnapshot[]>;
   /**
-   * Hands the record's waiting events to `publish` (which answers the ids the broker
-   * confirmed) and removes those, starting from the snapshot and reading again only if the
-   * record changed since. Answers how many were removed.
+   * Hands each record's waiting events to `publish` (which answers the ids the broker
+   * confirmed) and removes those from every record in one write, reading again only the
+   * records that changed since their snapshot. Answers how many events were removed.
    */
   relay(
-    record: OutboxSnapshot,
-    publish: (events: PendingEvent[]) => Promise<string[]>,
+    records: OutboxSnapshot[],
+    publish: (record: OutboxSnapshot, events: PendingEvent[]) => Promise<string[]>,
   ): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
+  /** How often the recovery scan looks for events nobody relayed (a replica that died). */
   intervalMs: number;
-  /** Publish right after a write (default), or leave it to the next timed pass. */
+  /**
+   * How long events wait before the recovery scan takes them: their writer's own relay
+   * normally removes them within milliseconds, and a scan that took them sooner would publish
+   * them a second time. Default 10 s.
+   */
+  graceMs?: number;
+  /** Publish right after a write (default), or leave it to the recovery scan. */
   publishOnWrite?: boolean;
+  /** Records published and removed together, in one write. */
   batchSize: number;
 }
 
-/** Records written here and waiting to be relayed at once; more are left to the timed pass. */
-const MAX_WRITTEN_WAITING = 10_000;
-/** Records relayed at the same time (each record's events strictly one after the other). */
-const WRITTEN_CONCURRENCY = 8;
+const DEFAULT_GRACE_MS = 10_000;
+/** Records written here and waiting to be relayed; more are left to the recovery scan. */
+const MAX_WAITING = 10_000;
 /** Event ids this relay had confirmed recently: not published again by a later snapshot. */
 const CONFIRMED_REMEMBERED = 10_000;
 
@@ -44,21 +59,26 @@ const CONFIRMED_REMEMBERED = 10_000;
  * between republishes (at least once; subscribers de-duplicate by id); events of one record
  * go out in the order they were written.
  *
- * A writer that knows what it wrote hands the relay that snapshot ({@link kick}): it is relayed
- * at once, without looking for it, a few records at a time. Anything else (other writes, a
- * record whose relay failed, a replica that died before relaying) is found by the timed pass
- * through the store's pending query, which therefore stays small however busy the platform is.
+ * A writer hands its write to the relay ({@link kick}): the snapshot it wrote, or, without one,
+ * the relay looks up the records this process wrote. What is handed over while a batch is
+ * being relayed waits, and goes out together as the next batch: one publish per event and one
+ * write per batch. Records no writer relayed (its replica died, the broker was away) are found
+ * by a rare recovery scan, only once their events have waited longer than a grace, so that it
+ * does not publish again what a live writer is relaying at that moment.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private again = false;
   private stopped = false;
   /** Snapshots handed over by writers, newest per record, in the order they came. */
-  private readonly written = new Map<string, OutboxSnapshot>();
-  /** Records being relayed from a snapshot right now. */
-  private readonly relaying = new Map<string, Promise<unknown>>();
+  private readonly waiting = new Map<string, OutboxSnapshot>();
+  /** A writer without a snapshot asked for this process's own records to be looked up. */
+  private lookUpMine = false;
+  /** The batch loop, while it runs. */
+  private flowing?: Promise<void>;
+  /** Records being relayed right now, by the batch loop or a recovery scan. */
+  private readonly relaying = new Set<string>();
+  private readonly relays = new Set<Promise<unknown>>();
   private readonly confirmed = new LRUCache<string, true>({ max: CONFIRMED_REMEMBERED });
 
   constructor(
@@ -67,100 +87,125 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
   ) {}
 
+  /** Runs a recovery scan now (for what a previous run of the service left) and then rarely. */
   start(): void {
     this.stopped = false;
-    this.schedule();
+    const scan = () => {
+      this.timer = setTimeout(() => {
+        void this.pass().finally(() => {
+          if (!this.stopped) scan();
+        });
+      }, this.options.intervalMs);
+    };
+    void this.pass().finally(() => {
+      if (!this.stopped) scan();
+    });
   }
 
   /**
    * Asks for the events of a change to go out now, e.g. right after it was acknowledged to a
    * client: those of `written` (the record as its writer wrote it), or with no snapshot, those
-   * a pass finds.
+   * of the records this process wrote.
    */
   kick(written?: OutboxSnapshot): void {
     if (this.options.publishOnWrite === false || this.stopped) return;
-    if (!written) return this.run();
-    const queued = this.written.get(written.recordId);
-    if (queued && queued.version >= written.version) return;
-    if (!queued && this.written.size >= MAX_WRITTEN_WAITING) return; // the timed pass will
-    this.written.set(written.recordId, written);
-    this.relayWritten();
-  }
-
-  /** Starts relaying handed-over snapshots, up to the concurrency, never two of one record. */
-  private relayWritten(): void {
-    for (const snapshot of this.written.values()) {
-      if (this.relaying.size >= WRITTEN_CONCURRENCY) return;
-      const { recordId } = snapshot;
-      if (this.relaying.has(recordId)) continue;
-      this.written.delete(recordId);
-      const done = this.store
-        .relay(snapshot, (events) => this.publishInOrder(recordId, events))
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error, recordId }, 'record not relayed; will retry');
-        })
-        .finally(() => {
-          this.relaying.delete(recordId);
-          if (!this.stopped) this.relayWritten();
-        });
-      this.relaying.set(recordId, done);
+    if (!written) {
+      this.lookUpMine = true;
+    } else {
+      const queued = this.waiting.get(written.recordId);
+      if (queued && queued.version >= written.version) return;
+      if (!queued && this.waiting.size >= MAX_WAITING) return; // the recovery scan will
+      this.waiting.set(written.recordId, written);
     }
-  }
-
-  private run(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.run();
-      }
-    });
+    this.flow();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.written.clear();
-    await Promise.all([this.running, ...this.relaying.values()]);
+    this.waiting.clear();
+    await Promise.all([this.flowing, ...this.relays]);
   }
 
-  /** One relay pass; resolves when every waiting event was published or left for later. */
+  /**
+   * One recovery scan: relays the records whose events have waited longer than the grace.
+   * Resolves with how many events it removed.
+   */
   async pass(): Promise<number> {
+    const waitingSince = new Date(Date.now() - (this.options.graceMs ?? DEFAULT_GRACE_MS));
+    let records: OutboxSnapshot[];
     try {
-      const records = await this.store.pending(this.options.batchSize);
-      // Record after record, the events of each strictly in order.
-      let published = 0;
-      for (const record of records) {
-        const { recordId } = record;
-        // Handed over by its writer: being relayed already.
-        if (this.relaying.has(recordId) || this.written.has(recordId)) continue;
-        // Registered as being relayed, so that a writer handing it over meanwhile waits for
-        // this relay (and then finds its events confirmed) instead of publishing them too.
-        const relayed = this.store.relay(record, (events) => this.publishInOrder(recordId, events));
-        this.relaying.set(recordId, relayed);
+      records = await this.store.pending(this.options.batchSize, { waitingSince });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox scan failed; will retry');
+      return 0;
+    }
+    // Handed over by its writer: that relay has it.
+    const free = records.filter(
+      (r) => !this.relaying.has(r.recordId) && !this.waiting.has(r.recordId),
+    );
+    return this.relayBatch(free);
+  }
+
+  /** Relays handed-over snapshots batch after batch until none wait; one loop at a time. */
+  private flow(): void {
+    if (this.flowing || this.stopped) return;
+    this.flowing = this.drain().finally(() => {
+      this.flowing = undefined;
+      if (this.lookUpMine || this.readyToRelay().length > 0) this.flow();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      if (this.lookUpMine) {
+        this.lookUpMine = false;
         try {
-          published += await relayed;
+          for (const record of await this.store.pending(this.options.batchSize, { mine: true })) {
+            if (!this.waiting.has(record.recordId)) this.waiting.set(record.recordId, record);
+          }
         } catch (error) {
-          // One record that cannot be relayed now must not hold up the others.
-          this.logger.warn({ err: error, recordId }, 'record not relayed; will retry');
-        } finally {
-          this.relaying.delete(recordId);
-          if (!this.stopped) this.relayWritten();
+          this.logger.warn({ err: error }, 'outbox lookup failed; the recovery scan will retry');
         }
       }
-      return published;
-    } catch (error) {
-      this.logger.warn({ err: error }, 'outbox pass failed; will retry');
-      return 0;
+      const batch = this.readyToRelay();
+      if (batch.length === 0) return;
+      for (const record of batch) this.waiting.delete(record.recordId);
+      await this.relayBatch(batch);
     }
   }
 
-  private async publishInOrder(recordId: string, events: PendingEvent[]): Promise<string[]> {
+  /** Waiting snapshots of records not being relayed right now, up to a batch. */
+  private readyToRelay(): OutboxSnapshot[] {
+    const batch: OutboxSnapshot[] = [];
+    for (const snapshot of this.waiting.values()) {
+      if (batch.length >= this.options.batchSize) break;
+      if (!this.relaying.has(snapshot.recordId)) batch.push(snapshot);
+    }
+    return batch;
+  }
+
+  private async relayBatch(records: OutboxSnapshot[]): Promise<number> {
+    if (records.length === 0) return 0;
+    for (const record of records) this.relaying.add(record.recordId);
+    const relayed = this.store.relay(records, (record, events) =>
+      this.publishInOrder(record, events),
+    );
+    this.relays.add(relayed);
+    try {
+      return await relayed;
+    } catch (error) {
+      this.logger.warn({ err: error, records: records.length }, 'records not relayed; will retry');
+      return 0;
+    } finally {
+      this.relays.delete(relayed);
+      for (const record of records) this.relaying.delete(record.recordId);
+      // A writer may have handed one of these over meanwhile: it waited for this relay.
+      if (this.waiting.size > 0) this.flow();
+    }
+  }
+
+  private async publishInOrder(record: OutboxSnapshot, events: PendingEvent[]): Promise<string[]> {
     const done: string[] = [];
     try {
       for (const event of events) {
@@ -172,16 +217,11 @@ export class OutboxRelay {
         done.push(event.id);
       }
     } catch (error) {
-      this.logger.warn({ err: error, recordId }, 'event not confirmed; will retry');
+      this.logger.warn(
+        { err: error, recordId: record.recordId },
+        'event not confirmed; will retry',
+      );
     }
     return done;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.run();
-      void (this.running ?? Promise.resolve()).finally(() => this.schedule());
-    }, this.options.intervalMs);
   }
 }

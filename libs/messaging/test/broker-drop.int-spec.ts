@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cutBrokerConnections, infra } from '@slotbook/testing';
-import { CommandBus } from '../src';
+import amqplib from 'amqplib';
+import { CommandBus, DELIVERY_LIMIT, deadLetterQueueOf, prepareCommandQueue } from '../src';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const queue = `test.drops.${randomUUID().slice(0, 8)}`;
@@ -39,6 +41,13 @@ class Replica {
       });
       child.once('exit', (code) => reject(new Error(`replica exited (${code}) during start`)));
     });
+  }
+
+  /** Resolves once the process has exited (at once if it is not running). */
+  exited(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return Promise.resolve();
+    return new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
   get running(): boolean {
@@ -87,6 +96,42 @@ describe('command servers when the broker drops their connections', () => {
     await answersAgain(bus, () => expectAllAlive('after the last drop'));
     expect(replicas.every((replica) => replica.running)).toBe(true);
   }, 240_000);
+});
+
+/** SPEC §7: a command that keeps crashing its consumer is dead-lettered, not redelivered forever. */
+describe('a command that kills its consumer every time it is delivered', () => {
+  it(`is dead-lettered after ${DELIVERY_LIMIT} deliveries, and the queue serves again`, async () => {
+    const bus = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 1_000 });
+    const connection = await amqplib.connect(infra.amqpUrl);
+    const channel = await connection.createChannel();
+    const replica = new Replica();
+    await prepareCommandQueue(infra.amqpUrl, queue);
+    try {
+      const marker = randomUUID();
+      await bus.send(queue, 'test.crash', { marker }).catch(() => undefined);
+      const deadLettered = async () => {
+        const message = await channel.get(deadLetterQueueOf(queue), { noAck: true });
+        return message !== false && message.content.toString().includes(marker);
+      };
+      let crashes = 0;
+      for (let delivery = 1; delivery <= DELIVERY_LIMIT + 1; delivery += 1) {
+        // The replica may take the command before it says it is ready.
+        await replica.start().catch(() => undefined);
+        let crashed = false;
+        const exited = replica.exited().then(() => (crashed = true));
+        while (!crashed && !(await deadLettered())) await Promise.race([exited, sleep(100)]);
+        if (!crashed) break;
+        crashes += 1;
+      }
+      expect(crashes).toBe(DELIVERY_LIMIT);
+      expect(replica.running).toBe(true);
+      expect(await bus.send(queue, 'test.slow', { after: marker })).toEqual({ after: marker });
+    } finally {
+      await bus.close();
+      await replica.stop();
+      await connection.close();
+    }
+  }, 120_000);
 });
 
 /** Waits until a command goes through again (every side reconnected). */

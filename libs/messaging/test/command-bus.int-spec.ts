@@ -11,6 +11,7 @@ import {
   CommandBus,
   CommandRunner,
   commandServerOptions,
+  commandQueueName,
   deadLetterQueueOf,
   prepareCommandQueue,
 } from '../src';
@@ -81,7 +82,7 @@ describe('command bus over RabbitMQ', () => {
   afterAll(async () => {
     await bus?.close();
     await server?.close();
-    await channel?.deleteQueue(queue).catch(() => undefined);
+    await channel?.deleteQueue(commandQueueName(queue)).catch(() => undefined);
     await channel?.deleteQueue(deadLetterQueueOf(queue)).catch(() => undefined);
     await connection?.close();
   });
@@ -131,7 +132,7 @@ describe('command bus over RabbitMQ', () => {
 
   it('sends a poison message (not JSON, no pattern) to the dead-letter queue without blocking the queue', async () => {
     const poison = `not json ${randomUUID()}`;
-    channel.sendToQueue(queue, Buffer.from(poison), { persistent: true });
+    channel.sendToQueue(commandQueueName(queue), Buffer.from(poison));
     expect(
       await waitForMessage(channel, deadLetterQueueOf(queue), (content) => content === poison),
     ).toBe(poison);
@@ -148,7 +149,7 @@ describe('command bus over RabbitMQ', () => {
       .send(lonely, 'test.echo', { text: 'hello?' })
       .catch((e: unknown) => e);
     await quick.close();
-    await channel.deleteQueue(lonely).catch(() => undefined);
+    await channel.deleteQueue(commandQueueName(lonely)).catch(() => undefined);
     expect(error).toMatchObject({ code: 'UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -166,7 +167,7 @@ describe('command bus over RabbitMQ', () => {
           .catch((e: unknown) => e);
         await hasty.close();
         expect(error).toMatchObject({ code: 'UNAVAILABLE' });
-        await channel.deleteQueue(lonely).catch(() => undefined);
+        await channel.deleteQueue(commandQueueName(lonely)).catch(() => undefined);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {

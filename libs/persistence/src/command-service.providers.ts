@@ -1,4 +1,4 @@
-import type { Provider, Type } from '@nestjs/common';
+import { Logger, type Provider, type Type } from '@nestjs/common';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import Redis from 'ioredis';
 import type { Connection, Model } from 'mongoose';
@@ -19,6 +19,8 @@ import { mongoReadiness } from './mongo-readiness';
 import { MongoOutboxStore, type WithOutbox } from './outbox';
 import { RecordChanges } from './record-changes';
 
+const logger = new Logger('Redis');
+
 /** The Redis client of a service (locks, revocations). */
 export const REDIS = Symbol('REDIS');
 
@@ -32,8 +34,11 @@ export interface CommandServiceSettings {
    * in-record outbox, changed by compare-and-set), or in a store of the service's own.
    */
   outbox: { model: string } | { store: Type<OutboxStore> };
+  /** How often the recovery scan looks for events nobody relayed. */
   outboxIntervalMs: number;
-  /** Publish right after each write, or leave it to the timed pass (crash tests). */
+  /** How long events wait before the recovery scan takes them (default 10 s). */
+  outboxGraceMs?: number;
+  /** Publish right after each write, or leave it to the recovery scan (crash tests). */
   publishOnWrite: boolean;
   commandMaxAttempts: number;
   /** How long the service waits when it asks another service. */
@@ -54,14 +59,16 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
   return [
     {
       provide: REDIS,
-      useFactory: () =>
-        countRedisCommands(
-          new Redis(settings.redisUrl, {
-            maxRetriesPerRequest: 1,
-            connectTimeout: 2_000,
-            enableOfflineQueue: settings.redisOfflineQueue,
-          }),
-        ),
+      useFactory: () => {
+        const redis = new Redis(settings.redisUrl, {
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+          enableOfflineQueue: settings.redisOfflineQueue,
+        });
+        // Without a listener ioredis reports every failed reconnect as an unhandled error.
+        redis.on('error', (err: unknown) => logger.warn({ err }, 'redis unavailable'));
+        return countRedisCommands(redis);
+      },
     },
     {
       provide: CommandRunner,
@@ -98,6 +105,7 @@ function outboxProviders(settings: CommandServiceSettings): Provider[] {
     useFactory: (store: OutboxStore, publisher: EventPublisher) =>
       new OutboxRelay(store, publisher, {
         intervalMs: settings.outboxIntervalMs,
+        graceMs: settings.outboxGraceMs,
         publishOnWrite: settings.publishOnWrite,
         batchSize: 100,
       }),

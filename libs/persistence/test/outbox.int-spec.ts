@@ -1,4 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import type { PendingEvent } from '@slotbook/contracts';
 import { randomUUID } from 'node:crypto';
 import { EventPublisher, OutboxRelay, newEvent } from '@slotbook/messaging';
 import { EventRecorder, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
@@ -19,9 +21,16 @@ describe('outbox relay', () => {
   let model: Model<WithOutbox & { name?: string }>;
   let publisher: EventPublisher;
   let recorder: EventRecorder;
+  /** Every command this connection sends, as the driver's command monitoring reports it. */
+  const commands: CommandStartedEvent[] = [];
+  const updatesOfThings = (from: number) =>
+    commands.slice(from).filter((c) => c.commandName === 'update' && c.command.update === 'things');
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(mongoUrlFor(uniqueDatabase('outbox'))).asPromise();
+    connection = await mongoose
+      .createConnection(mongoUrlFor(uniqueDatabase('outbox')), { monitorCommands: true })
+      .asPromise();
+    connection.getClient().on('commandStarted', (event) => commands.push(event));
     const schema = new Schema(
       {
         _id: { type: String, required: true },
@@ -29,6 +38,8 @@ describe('outbox relay', () => {
         version: { type: Number, required: true },
         outbox: { type: [PendingEventSchema], default: [] },
         outboxPending: { type: Boolean, required: true },
+        outboxSince: { type: Date, default: null },
+        outboxWriter: { type: String, default: null },
       },
       { versionKey: false },
     );
@@ -67,6 +78,7 @@ describe('outbox relay', () => {
     const ids = await writeWithEvents(id, 5);
     const relay = new OutboxRelay(store(), publisher, {
       intervalMs: 50,
+      graceMs: 0,
       batchSize: 10,
     });
     expect(await relay.pass()).toBe(5);
@@ -77,28 +89,37 @@ describe('outbox relay', () => {
     expect((await model.findById(id).lean())!.outbox).toEqual([]);
   });
 
-  it('a record that cannot be relayed does not hold up the others in the pass', async () => {
+  it('a record whose events the broker does not confirm does not hold up the others in the batch', async () => {
     const broken = randomUUID();
     const fine = randomUUID();
     await writeWithEvents(broken, 1);
     const ids = await writeWithEvents(fine, 2);
     const real = store();
+    // The broker refuses the broken record's event (as when it is away for that one publish).
+    const refusing = {
+      publish: (event: PendingEvent) =>
+        event.data.id === broken
+          ? Promise.reject(new Error('not confirmed'))
+          : publisher.publish(event),
+    } as EventPublisher;
     const relay = new OutboxRelay(
       {
         pending: async () => [(await real.read(broken))!, (await real.read(fine))!],
-        relay: (record, publish) =>
-          record.recordId === broken
-            ? Promise.reject(new Error('the record cannot be read'))
-            : real.relay(record, publish),
+        relay: (records, publish) => real.relay(records, publish),
       },
-      publisher,
-      { intervalMs: 50, batchSize: 10 },
+      refusing,
+      { intervalMs: 50, graceMs: 0, batchSize: 10 },
     );
     expect(await relay.pass()).toBe(2);
     await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === fine).length === 2);
     expect(recorder.matching((e) => e.envelope.data.id === fine).map((e) => e.envelope.id)).toEqual(
       ids,
     );
+    expect((await model.findById(broken).lean())!).toMatchObject({ outboxPending: true });
+    expect((await model.findById(fine).lean())!).toMatchObject({
+      outbox: [],
+      outboxPending: false,
+    });
   });
 
   it('with two relays racing, every event arrives and each record keeps its order', async () => {
@@ -107,7 +128,7 @@ describe('outbox relay', () => {
     for (const id of records) written.set(id, await writeWithEvents(id, 3));
     const shared = store();
     const relays = [1, 2].map(
-      () => new OutboxRelay(shared, publisher, { intervalMs: 20, batchSize: 4 }),
+      () => new OutboxRelay(shared, publisher, { intervalMs: 20, graceMs: 0, batchSize: 4 }),
     );
     relays.forEach((relay) => relay.start());
     await recorder.waitFor(
@@ -138,9 +159,9 @@ describe('outbox relay', () => {
     const racing = new OutboxRelay(
       {
         pending: () => real.pending(10),
-        relay: (record, publish) =>
-          real.relay(record, async (events) => {
-            const sent = await publish(events);
+        relay: (records, publish) =>
+          real.relay(records, async (record, events) => {
+            const sent = await publish(record, events);
             const current = (await model.findById(record.recordId).lean())!;
             if (current.outbox.length === 1) {
               expect(await compareAndSet(model as never, current, {}, later)).not.toBeNull();
@@ -149,7 +170,7 @@ describe('outbox relay', () => {
           }),
       },
       publisher,
-      { intervalMs: 50, batchSize: 10 },
+      { intervalMs: 50, graceMs: 0, batchSize: 10 },
     );
     expect(await racing.pass()).toBe(2);
     const all = [...first, later[0]!.id];
@@ -190,6 +211,7 @@ describe('outbox relay', () => {
     const unreachable = new EventPublisher('amqp://guest:guest@127.0.0.1:1', [exchange]);
     const failing = new OutboxRelay(store(), unreachable, {
       intervalMs: 50,
+      graceMs: 0,
       batchSize: 10,
     });
     const published = await failing.pass();
@@ -199,6 +221,7 @@ describe('outbox relay', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const working = new OutboxRelay(store(), publisher, {
       intervalMs: 50,
+      graceMs: 0,
       batchSize: 10,
     });
     expect(await working.pass()).toBeGreaterThanOrEqual(1);
@@ -210,7 +233,7 @@ describe('outbox relay', () => {
     let looked = 0;
     const relay = new OutboxRelay(
       {
-        pending: (limit) => ((looked += 1), real.pending(limit)),
+        pending: (limit, filter) => ((looked += 1), real.pending(limit, filter)),
         relay: (r, p) => real.relay(r, p),
       },
       publisher,
@@ -218,6 +241,7 @@ describe('outbox relay', () => {
     );
     const records = Array.from({ length: 300 }, () => randomUUID());
     const written = new Map<string, string[]>();
+    const from = commands.length;
     await Promise.all(
       records.map(async (id) => {
         const events = eventsOf(id, 2);
@@ -235,6 +259,10 @@ describe('outbox relay', () => {
     );
     await relay.stop();
     expect(looked).toBe(0);
+    // Cleared in batches: one update command for many records, never one per record.
+    const updates = updatesOfThings(from);
+    expect(updates.flatMap((c) => c.command.updates as unknown[])).toHaveLength(300);
+    expect(updates.length).toBeLessThan(300 / 5);
     for (const id of records) {
       const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
       expect(seen).toEqual(written.get(id));
@@ -272,11 +300,11 @@ describe('outbox relay', () => {
     const relay = new OutboxRelay(
       {
         pending: (limit) => real.pending(limit),
-        relay: (record, publish) => (
+        relay: (records, publish) => (
           (relays += 1),
-          real.relay(record, async (toPublish) => {
+          real.relay(records, async (record, toPublish) => {
             await door;
-            return publish(toPublish);
+            return publish(record, toPublish);
           })
         ),
       },
@@ -296,5 +324,50 @@ describe('outbox relay', () => {
     const seen = recorder.matching((e) => e.envelope.data.id === id).map((e) => e.envelope.id);
     expect(seen).toEqual(events.map((event) => event.id));
     expect((await model.findById(id).lean())!).toMatchObject({ outbox: [], outboxPending: false });
+  });
+
+  it('the recovery scan leaves events younger than its grace to their writer, and takes older ones', async () => {
+    const young = randomUUID();
+    await writeWithEvents(young, 1);
+    const old = randomUUID();
+    // Written before the relay knew the time of a write: as old as can be.
+    await model.create({
+      _id: old,
+      name: 'x',
+      ...initialOutbox(eventsOf(old, 1)),
+      outboxSince: null,
+    });
+    const scanning = new OutboxRelay(store(), publisher, {
+      intervalMs: 60_000,
+      graceMs: 5_000,
+      batchSize: 1_000,
+    });
+    await scanning.pass();
+    await recorder.waitFor((all) => all.some((e) => e.envelope.data.id === old));
+    expect((await model.findById(old).lean())!).toMatchObject({ outbox: [], outboxPending: false });
+    expect((await model.findById(young).lean())!).toMatchObject({ outboxPending: true });
+    expect(recorder.matching((e) => e.envelope.data.id === young)).toHaveLength(0);
+  });
+
+  it("a writer's nudge without a snapshot relays this process's own writes, not another replica's", async () => {
+    const mine = randomUUID();
+    const theirs = randomUUID();
+    await writeWithEvents(mine, 1);
+    await model.create({
+      _id: theirs,
+      name: 'x',
+      ...initialOutbox(eventsOf(theirs, 1)),
+      outboxWriter: 'another replica',
+    });
+    const relay = new OutboxRelay(store(), publisher, { intervalMs: 60_000, batchSize: 1_000 });
+    relay.kick();
+    await recorder.waitFor((all) => all.some((e) => e.envelope.data.id === mine));
+    await relay.stop();
+    expect((await model.findById(mine).lean())!).toMatchObject({
+      outbox: [],
+      outboxPending: false,
+    });
+    expect((await model.findById(theirs).lean())!).toMatchObject({ outboxPending: true });
+    expect(recorder.matching((e) => e.envelope.data.id === theirs)).toHaveLength(0);
   });
 });

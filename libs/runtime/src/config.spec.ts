@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseEnv, ConfigError, parseEnv } from './config';
+import { BaseEnv, CommandServiceEnv, ConfigError, parseEnv } from './config';
 
 describe('environment validation at boot', () => {
   const schema = BaseEnv.extend({ PORT: z.coerce.number().int().min(1).max(65535) });
@@ -24,5 +24,20 @@ describe('environment validation at boot', () => {
     }
     expect(message).toMatch(/^config error: PORT is invalid: /);
     expect(message).not.toContain('\n');
+  });
+
+  it("defaults the outbox's recovery scan to rare, and refuses a grace too short by name", () => {
+    const env = {
+      AMQP_URL: 'amqp://localhost',
+      MONGO_URL: 'mongodb://localhost',
+      REDIS_URL: 'redis://localhost',
+    };
+    expect(parseEnv(CommandServiceEnv, env)).toMatchObject({
+      OUTBOX_INTERVAL_MS: 15_000,
+      OUTBOX_GRACE_MS: 10_000,
+    });
+    expect(() => parseEnv(CommandServiceEnv, { ...env, OUTBOX_GRACE_MS: '5' })).toThrow(
+      /^config error: OUTBOX_GRACE_MS is invalid: /,
+    );
   });
 });

@@ -15,8 +15,10 @@ export const CommandServiceEnv = BaseEnv.extend({
   PREFETCH_COUNT: z.coerce.number().int().min(1).max(1000).default(16),
   COMMAND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
-  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(500),
-  /** `false` leaves publishing to the timed relay pass alone (used to prove the outbox survives a crash). */
+  /** The outbox's recovery scan: how often it runs, and how long events wait before it takes them. */
+  OUTBOX_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
+  OUTBOX_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** `false` leaves publishing to the recovery scan alone (used to prove the outbox survives a crash). */
   OUTBOX_PUBLISH_ON_WRITE: z
     .enum(['true', 'false'])
     .default('true')

@@ -54,6 +54,7 @@ export class AvailabilityModule {
           exchange: AVAILABILITY_EXCHANGE,
           outbox: { model: HostAvailabilityDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          outboxGraceMs: config.OUTBOX_GRACE_MS,
           publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,

@@ -335,7 +335,7 @@ describe('host availability writes', () => {
       publish: (events: PendingEvent[]) => Promise<string[]>,
     ): Promise<number> {
       const snapshot = await store().read(hostId);
-      return snapshot ? store().relay(snapshot, publish) : 0;
+      return snapshot ? store().relay([snapshot], (_record, events) => publish(events)) : 0;
     }
 
     async function pendingIds(): Promise<string[]> {
@@ -462,8 +462,10 @@ describe('host availability writes', () => {
       const publisher = {
         publish: async (event: PendingEvent) => void handed.push(event),
       } as unknown as EventPublisher;
+      // The scan of a replica that started once the grace had passed.
       const restarted = new OutboxRelay(store(), publisher, {
         intervalMs: 60_000,
+        graceMs: 0,
         batchSize: 1_000,
       });
       await restarted.pass();

@@ -65,6 +65,7 @@ export class IdentityModule {
           exchange: IDENTITY_EXCHANGE,
           outbox: { model: UserDocument.name },
           outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+          outboxGraceMs: config.OUTBOX_GRACE_MS,
           publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,

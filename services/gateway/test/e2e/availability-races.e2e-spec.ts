@@ -253,7 +253,11 @@ describe('events survive a crash between answering and publishing', () => {
       const ofRange = () => events.matching((e) => e.envelope.data.id === created.body.id);
       expect(ofRange()).toHaveLength(0);
       await availability
-        .withEnv({ OUTBOX_PUBLISH_ON_WRITE: 'true', OUTBOX_INTERVAL_MS: '200' })
+        .withEnv({
+          OUTBOX_PUBLISH_ON_WRITE: 'true',
+          OUTBOX_INTERVAL_MS: '200',
+          OUTBOX_GRACE_MS: '200',
+        })
         .start();
       await events.waitFor(() => ofRange().length > 0, 15_000);
       expect(ofRange()[0].envelope).toMatchObject({

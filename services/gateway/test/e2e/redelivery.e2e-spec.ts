@@ -11,7 +11,7 @@ import {
   type Booking,
   type Reply,
 } from '@slotbook/contracts';
-import { CommandBus } from '@slotbook/messaging';
+import { CommandBus, commandQueueName } from '@slotbook/messaging';
 import {
   ApiClient,
   EventRecorder,
@@ -53,7 +53,7 @@ async function sendAgain<T>(pattern: string, data: unknown): Promise<Reply<T>> {
       );
     });
     channel.sendToQueue(
-      BOOKING_QUEUE,
+      commandQueueName(BOOKING_QUEUE),
       Buffer.from(JSON.stringify({ pattern, data, id: randomUUID() })),
       {
         replyTo: 'amq.rabbitmq.reply-to',

@@ -107,6 +107,25 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
    * each holding one connection and waiting for a second, none ever finishes (seen as a whole
    * platform that stopped answering under webhook load).
    */
+  describe('bulk writes', () => {
+    it('a bulkWrite of 200 conditional updateOnes (more than devdb has connections), 4 at once, all complete', async () => {
+      const docs = db.collection<Doc>('bulk_updates');
+      const ids = Array.from({ length: 800 }, (_, i) => `d${i}`);
+      await docs.insertMany(ids.map((_id) => ({ _id, v: 0 })));
+      const bulks = [0, 1, 2, 3].map((k) =>
+        docs.bulkWrite(
+          ids.slice(k * 200, (k + 1) * 200).map((_id) => ({
+            updateOne: { filter: { _id, v: 0 }, update: { $set: { v: 1 } } },
+          })),
+          { ordered: false },
+        ),
+      );
+      const results = await Promise.all(bulks);
+      expect(results.map((r) => r.modifiedCount)).toEqual([200, 200, 200, 200]);
+      expect(await docs.countDocuments({ v: 1 })).toBe(800);
+    });
+  });
+
   describe('many concurrent writes on many connections', () => {
     it('300 connections, each doing 20 compare-and-set updates, findOneAndUpdates and deletes of its own documents, all complete', async () => {
       const CONNECTIONS = 300;

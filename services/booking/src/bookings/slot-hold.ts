@@ -129,7 +129,13 @@ export class SlotHold {
       await this.giveBack(inserted);
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
-    return [...inserted, ...(await this.take(hold, attempt + 1))];
+    try {
+      return [...inserted, ...(await this.take(hold, attempt + 1))];
+    } catch (error) {
+      // Refused on the second try: what the first try inserted goes back too.
+      await this.giveBack(inserted);
+      throw error;
+    }
   }
 
   /** Ids of the documents the `_id` index refused; any other failure is thrown. */

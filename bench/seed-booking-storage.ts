@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
-import { expectedRangeSlot, holdOf, newBooking } from '../services/booking/src/bookings/booking';
-import { holdDocuments } from '../services/booking/src/bookings/slot-hold';
+import { hostMonth } from '../services/booking/src/bookings/booking-rules';
+import { holdDocuments } from '../services/booking/src/bookings/hold-documents';
 
 /** A confirmed range booking, as the benchmark seeds it. */
 export interface SeedBooking {
@@ -15,20 +15,38 @@ export interface SeedBooking {
 
 /**
  * BOOKING STORAGE SEEDING — the one place the benchmark knows how the booking service stores a
- * booking: the booking (its event already relayed) and the documents that hold its time, built
- * by booking's own pure functions, so the seeded bookings are what the API would have left.
+ * booking: the booking record (its event already relayed) and the documents that hold its time
+ * (booking's own pure `holdDocuments`). Only modules without Nest decorators are imported: the
+ * benchmark runs under tsx, which does not emit decorator metadata.
  */
 export async function seedBookingStorage(db: Connection, bookings: SeedBooking[]): Promise<void> {
   const records: object[] = [];
   const held: object[] = [];
   for (const { id, hostId, userId, rangeId, startTime, endTime, createdAt } of bookings) {
-    const booking = newBooking(
-      { id, actor: { id: userId, role: 'USER' }, startTime, notes: null, commandId: id },
-      { ...expectedRangeSlot(hostId, endTime), rangeId },
+    records.push({
+      _id: id,
+      hostId,
+      hostMonth: hostMonth(hostId, startTime),
+      userId,
+      startTime,
+      endTime,
+      status: 'confirmed',
+      notes: null,
+      cancellationReason: null,
+      rangeId,
+      eventTypeId: null,
+      bufferBefore: 0,
+      bufferAfter: 0,
+      commands: [id],
       createdAt,
-    );
-    records.push({ ...booking, outbox: [], outboxPending: false });
-    held.push(...holdDocuments(holdOf(booking), createdAt));
+      updatedAt: createdAt,
+      version: 1,
+      outbox: [],
+      outboxPending: false,
+    });
+    const occupied = { start: startTime.getTime(), end: endTime.getTime() };
+    const hold = { bookingId: id, hostId, startTime, endTime, occupied, eventTypeId: null };
+    held.push(...holdDocuments(hold, createdAt));
   }
   await Promise.all([
     db.collection('held_time').insertMany(held as never[]),

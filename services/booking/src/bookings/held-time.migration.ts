@@ -5,7 +5,7 @@ import { holdsSlot, hostMonth } from './booking-rules';
 import { holdOf } from './booking';
 import { BookingDocument } from './booking.schema';
 import { HeldTimeDocument } from './held-time.schema';
-import { holdDocuments } from './slot-hold';
+import { holdDocuments } from './hold-documents';
 
 /** What held booked time before `held_time`: claims, their cells, and listing stamps. */
 const OLD_COLLECTIONS = ['slot_claims', 'slot_cells', 'held_stamps'];

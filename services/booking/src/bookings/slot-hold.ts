@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
-import { holdsSlot, hostMonth, slotKey } from './booking-rules';
+import { holdsSlot, slotKey } from './booking-rules';
 import { holdOf, type Hold } from './booking';
 import { BookingsRepository } from './bookings.repository';
 import { HeldTimeDocument } from './held-time.schema';
-import { occupiedKeys } from './occupied-cells';
+import { holdDocuments } from './hold-documents';
 import { SlotLock, type SlotLockResult } from './slot-lock';
 
 export const SLOT_TAKEN = 'the slot is already booked';
@@ -187,34 +187,6 @@ export class SlotHold {
       this.logger.warn({ err: error }, 'could not give back held time; the next writer will');
     }
   }
-}
-
-/** The documents that hold `hold`'s time: its keys, then its head. */
-export function holdDocuments(hold: Hold, heldAt: Date): HeldTimeDocument[] {
-  const keys = occupiedKeys(hold.hostId, hold.occupied).map((_id) => ({
-    _id,
-    bookingId: hold.bookingId,
-    heldAt,
-  }));
-  return [
-    ...keys,
-    {
-      _id: headId(hold),
-      bookingId: hold.bookingId,
-      heldAt,
-      hostMonth: hostMonth(hold.hostId, hold.startTime),
-      startTime: hold.startTime,
-      endTime: hold.endTime,
-      occupiedFrom: new Date(hold.occupied.start),
-      occupiedUntil: new Date(hold.occupied.end),
-      eventTypeId: hold.eventTypeId,
-    },
-  ];
-}
-
-/** The `_id` of a hold's head: one per booking and start, so a move's new head is its own. */
-export function headId(hold: Pick<Hold, 'bookingId' | 'startTime'>): string {
-  return `${hold.bookingId}@${hold.startTime.getTime()}`;
 }
 
 export type HeldHead = Required<HeldTimeDocument>;

@@ -61,9 +61,9 @@ export type ListHeldSlotsCommand = z.infer<typeof ListHeldSlotsCommand>;
 
 /**
  * A slot held by an active booking (or being booked right now). `occupiedFrom`/`occupiedUntil`
- * is the host time it keeps busy, its event type's buffers included (SPEC §4a); while a range
- * booking is being made its end is not known yet, and its start alone is reported as held.
- * `eventTypeId` is null for a slot of a range.
+ * is the host time it keeps busy, its event type's buffers included (SPEC §4a); a booking being
+ * made right now is reported with the end its time was held for. `eventTypeId` is null for a
+ * slot of a range.
  */
 export const HeldSlot = z.object({
   startTime: InstantOut,
@@ -83,9 +83,8 @@ export type ListBusyTimeCommand = ListHeldSlotsCommand;
 /**
  * `[from₁, until₁, from₂, until₂, …]` in epoch milliseconds, one pair per booking, ascending by
  * the booking's start: a month of a busy host is a few kilobytes, cheap to send and to read.
- * The answer may come from booking's copy as new as the host's last finished change, so a
- * booking being made this very moment may be missing; a range change, which must see every
- * claim, asks ListHeldSlots instead.
+ * It is read from the bookings written, so one being made this very moment is missing; a range
+ * change, which must see those too, asks ListHeldSlots instead.
  */
 export const BusyTime = z.object({ busy: z.array(z.number().int()) });
 export type BusyTime = z.infer<typeof BusyTime>;

@@ -12,6 +12,9 @@ import {
 import { AvailabilityLifecycle } from './availability.lifecycle';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
+import { HostTermsHandlers } from './host-terms/host-terms.handlers';
+import { HostTermsService } from './host-terms/host-terms.service';
+import { TermsAnnouncer } from './host-terms/terms-announcer';
 import { HeldSlotsClient } from './ranges/held-slots.client';
 import { HostDirectory } from './ranges/host-directory.client';
 import { HostAvailabilityRepository } from './ranges/host-availability.repository';
@@ -45,7 +48,7 @@ export class AvailabilityModule {
           { name: RecordHostDocument.name, schema: RecordHostSchema },
         ]),
       ],
-      controllers: [RangesHandlers, SchedulesHandlers, HealthController],
+      controllers: [RangesHandlers, SchedulesHandlers, HostTermsHandlers, HealthController],
       providers: [
         { provide: AVAILABILITY_CONFIG, useValue: config },
         ...commandServiceProviders({
@@ -75,6 +78,8 @@ export class AvailabilityModule {
             ),
         },
         HostAccountsService,
+        TermsAnnouncer,
+        HostTermsService,
         HostWriteQueue,
         HeldSlotsClient,
         HostDirectory,

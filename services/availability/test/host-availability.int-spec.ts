@@ -1,10 +1,18 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, type Actor, type PendingEvent } from '@slotbook/contracts';
-import { OutboxRelay, type EventPublisher } from '@slotbook/messaging';
+import {
+  DomainError,
+  ErrorCode,
+  type Actor,
+  type HostTerms,
+  type PendingEvent,
+} from '@slotbook/contracts';
+import { OutboxRelay, type CommandBus, type EventPublisher } from '@slotbook/messaging';
 import { MongoOutboxStore, RecordChanges, type WithOutbox } from '@slotbook/persistence';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { AvailabilityEnv, type AvailabilityConfig } from '../src/config';
+import { HostTermsService } from '../src/host-terms/host-terms.service';
+import { TermsAnnouncer } from '../src/host-terms/terms-announcer';
 import type { HeldSlotsClient } from '../src/ranges/held-slots.client';
 import type { HostDirectory } from '../src/ranges/host-directory.client';
 import { HostAvailabilityRepository } from '../src/ranges/host-availability.repository';
@@ -21,9 +29,11 @@ import { RangesService } from '../src/ranges/ranges.service';
 /**
  * A host's availability against the real database: the compare-and-set on the host's document
  * decides between writers that share no memory, no Redis and no lock; the lease protocol of a
- * change; the relay of the events waiting in the host's document.
+ * change; the version every write announces to booking; the relay of the events waiting in
+ * the host's document.
  */
 const MINUTE = 60_000;
+type AnnouncedVersion = { hostId: string; version: number };
 const plus = (date: Date, minutes: number) => new Date(date.getTime() + minutes * MINUTE);
 
 describe('host availability writes', () => {
@@ -31,6 +41,14 @@ describe('host availability writes', () => {
   let hostDocs: Model<HostAvailabilityDocument>;
   let recordHosts: Model<RecordHostDocument>;
   let repository: HostAvailabilityRepository;
+  /** What booking was told, host by host: the versions announced, in order. */
+  const announced = new Map<string, number[]>();
+  const termsVersion = new TermsAnnouncer({
+    send: async (_queue: string, _pattern: string, { hostId, version }: AnnouncedVersion) => {
+      announced.set(hostId, [...(announced.get(hostId) ?? []), version]);
+      return null;
+    },
+  } as unknown as CommandBus);
   const config: AvailabilityConfig = AvailabilityEnv.parse({
     AMQP_URL: 'amqp://unused',
     MONGO_URL: 'mongodb://unused',
@@ -47,7 +65,7 @@ describe('host availability writes', () => {
     hostDocs = connection.model(HostAvailabilityDocument.name, HostAvailabilitySchema);
     recordHosts = connection.model(RecordHostDocument.name, RecordHostSchema);
     await Promise.all([hostDocs.init(), recordHosts.init()]);
-    repository = new HostAvailabilityRepository(hostDocs, recordHosts);
+    repository = new HostAvailabilityRepository(hostDocs, recordHosts, termsVersion);
   });
 
   afterAll(async () => {
@@ -58,7 +76,11 @@ describe('host availability writes', () => {
   /** A replica of its own: its own repository and write queue, only the database in common. */
   function replica(
     held: (from: Date, to: Date) => Promise<HeldSlotSpan[]> = async () => [],
-    hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(hostDocs, recordHosts),
+    hostRanges: HostAvailabilityRepository = new HostAvailabilityRepository(
+      hostDocs,
+      recordHosts,
+      termsVersion,
+    ),
   ) {
     return new RangesService(config, hostRanges, changes, new HostWriteQueue(), hosts, {
       list: (_: string, from: Date, to: Date) => held(from, to),
@@ -67,6 +89,22 @@ describe('host availability writes', () => {
 
   function host(): Actor {
     return { id: randomUUID(), role: 'HOST' };
+  }
+
+  /** What booking would decide the host's slots by, as a fresh replica reads it. */
+  function termsOf(hostId: string): Promise<HostTerms> {
+    return new HostTermsService(
+      new HostAvailabilityRepository(hostDocs, recordHosts, termsVersion),
+    ).get({ hostId });
+  }
+
+  /** The range holding `start` as booking sees it: its id, and whether it is closed now. */
+  async function rangeAt(hostId: string, start: Date) {
+    const at = start.getTime();
+    const range = (await termsOf(hostId)).ranges.find((r) => r.start <= at && at < r.end);
+    return (
+      range && { ...range, closed: range.closedUntil !== null && range.closedUntil > Date.now() }
+    );
   }
 
   function day(): Date {
@@ -183,7 +221,7 @@ describe('host availability writes', () => {
         }
       }
       const slow = outcome(
-        replica(undefined, new StallingRepository(hostDocs, recordHosts)).create(
+        replica(undefined, new StallingRepository(hostDocs, recordHosts, termsVersion)).create(
           hourAt(actor, start),
         ),
       );
@@ -206,9 +244,7 @@ describe('host availability writes', () => {
     const reader = replica();
     expect((await reader.list({ hostId: actor.id, query: { from: start } })).data).toEqual([]);
     const range = await replica().create(hourAt(actor, start));
-    await expect(reader.verifySlot({ hostId: actor.id, startTime: start })).resolves.toMatchObject({
-      rangeId: range.id,
-    });
+    expect(await rangeAt(actor.id, start)).toMatchObject({ id: range.id, closed: false });
     expect(await outcome(reader.create(hourAt(actor, plus(start, 30))))).toBe(ErrorCode.Conflict);
     await reader.create(hourAt(actor, plus(start, 60)));
     expect((await repository.find(actor.id))?.ranges).toHaveLength(2);
@@ -225,26 +261,24 @@ describe('host availability writes', () => {
       });
     }
 
-    it('is held while booking is asked: a slot of the range is then refused with 409', async () => {
+    it('is held while booking is asked: the range is then closed to bookings', async () => {
       const actor = host();
       const start = day();
       const range = await rangeOf(actor, start);
-      let verifiedMeanwhile = '';
+      let meanwhile: unknown;
       const service = replica(async () => {
-        verifiedMeanwhile = await outcome(
-          replica().verifySlot({ hostId: actor.id, startTime: plus(start, 90) }),
-        );
+        meanwhile = await rangeAt(actor.id, plus(start, 90));
         return [];
       });
       await service.update({ actor, rangeId: range.id, changes: { endTime: plus(start, 60) } });
-      expect(verifiedMeanwhile).toBe(ErrorCode.Conflict);
-      // After the change: the cut-off slot is no slot, the others are, and no lease is left.
-      expect(
-        await outcome(replica().verifySlot({ hostId: actor.id, startTime: plus(start, 90) })),
-      ).toBe(ErrorCode.ValidationFailed);
-      await expect(
-        replica().verifySlot({ hostId: actor.id, startTime: plus(start, 30) }),
-      ).resolves.toMatchObject({ rangeId: range.id, slotDuration: 30 });
+      expect(meanwhile).toMatchObject({ id: range.id, closed: true });
+      // After the change: the cut-off time is in no range, the rest is open, no lease is left.
+      expect(await rangeAt(actor.id, plus(start, 90))).toBeUndefined();
+      expect(await rangeAt(actor.id, plus(start, 30))).toMatchObject({
+        id: range.id,
+        slotDuration: 30,
+        closed: false,
+      });
       expect((await repository.find(actor.id))?.ranges[0]).toMatchObject({
         changingUntil: null,
         changeId: null,
@@ -270,9 +304,10 @@ describe('host availability writes', () => {
       );
       const [stored] = (await repository.find(actor.id))!.ranges;
       expect(stored).toMatchObject({ endTime: plus(start, 120), changingUntil: null });
-      await expect(
-        replica().verifySlot({ hostId: actor.id, startTime: plus(start, 60) }),
-      ).resolves.toMatchObject({ rangeId: range.id });
+      expect(await rangeAt(actor.id, plus(start, 60))).toMatchObject({
+        id: range.id,
+        closed: false,
+      });
     });
 
     it('is given back when booking does not answer (503)', async () => {
@@ -303,9 +338,7 @@ describe('host availability writes', () => {
         changeId: 'crashed',
       }));
       expect(await repository.write(actor.id, read, stale, [])).toBe(true);
-      await expect(
-        replica().verifySlot({ hostId: actor.id, startTime: start }),
-      ).resolves.toMatchObject({ rangeId: range.id });
+      expect(await rangeAt(actor.id, start)).toMatchObject({ id: range.id, closed: false });
       await replica().delete({ actor, rangeId: range.id });
       expect((await repository.find(actor.id))?.ranges).toEqual([]);
     });
@@ -321,6 +354,38 @@ describe('host availability writes', () => {
       }).update({ actor, rangeId: range.id, changes: { slotDuration: 60 } });
       expect(second).toBe(ErrorCode.Conflict);
       expect((await repository.find(actor.id))?.ranges[0]).toMatchObject({ slotDuration: 60 });
+    });
+  });
+
+  describe('the version announced to booking', () => {
+    it('every write is announced before it is written and again before it is answered', async () => {
+      const actor = host();
+      const start = day();
+      const range = await replica().create(hourAt(actor, start));
+      expect(announced.get(actor.id)).toEqual([1, 1]);
+      // A change that moves slots takes a lease (one write) and applies it (another).
+      await replica().update({ actor, rangeId: range.id, changes: { slotDuration: 60 } });
+      await replica().delete({ actor, rangeId: range.id });
+      expect(announced.get(actor.id)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+      expect((await repository.find(actor.id))?.version).toBe(5);
+      expect(await termsOf(actor.id)).toMatchObject({ version: 5, ranges: [], bookable: true });
+    });
+
+    it('refuses a write booking did not take (503), and writes nothing', async () => {
+      const actor = host();
+      const start = day();
+      await replica().create(hourAt(actor, start));
+      const away = new TermsAnnouncer({
+        send: async () => {
+          throw new DomainError(ErrorCode.Unavailable, 'booking did not answer in time');
+        },
+      } as unknown as CommandBus);
+      const cut = new HostAvailabilityRepository(hostDocs, recordHosts, away);
+      expect(await outcome(replica(undefined, cut).create(hourAt(actor, plus(start, 60))))).toBe(
+        ErrorCode.Unavailable,
+      );
+      expect(await repository.find(actor.id)).toMatchObject({ version: 1 });
+      expect((await repository.find(actor.id))?.ranges).toHaveLength(1);
     });
   });
 

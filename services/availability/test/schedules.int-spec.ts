@@ -8,11 +8,12 @@ import {
   ErrorCode,
   EventType,
   Schedule,
-  VerifiedEventTypeSlot,
+  HostTerms,
   type Actor,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { ServiceProcess, infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
+import { TermsAnnouncer } from '../src/host-terms/terms-announcer';
 import { HostAvailabilityRepository } from '../src/ranges/host-availability.repository';
 import {
   HostAvailabilityDocument,
@@ -23,9 +24,9 @@ import {
 
 /**
  * Schedules and event types in the availability service, driven by its commands over the real
- * broker against the real database: what booking asks before it claims an event type's slot
- * (GetBookableEventType, VerifyEventTypeSlot), DST on a transition day, and writers of one
- * host's document (schedules, event types and ranges) racing without losing or breaking a rule.
+ * broker against the real database: what the gateway and booking read of an event type
+ * (GetBookableEventType, GetHostTerms), and writers of one host's document (schedules, event
+ * types and ranges) racing without losing or breaking a rule.
  */
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -34,6 +35,7 @@ const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 describe('schedules and event types over the bus', () => {
   const database = uniqueDatabase('availability');
   let service: ServiceProcess;
+  let booking: ServiceProcess;
   let bus: CommandBus;
   let connection: Connection;
   let accounts: HostAvailabilityRepository;
@@ -45,18 +47,29 @@ describe('schedules and event types over the bus', () => {
       MONGO_URL: mongoUrlFor(database),
       NODE_ENV: 'test',
     });
-    await service.start();
+    // Every write of a host's document is announced to booking (host-terms.ts).
+    booking = new ServiceProcess('booking', {
+      AMQP_URL: infra.amqpUrl,
+      REDIS_URL: infra.redisUrl,
+      MONGO_URL: mongoUrlFor(uniqueDatabase('booking')),
+      NODE_ENV: 'test',
+    });
+    await Promise.all([service.start(), booking.start()]);
     bus = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 5_000 });
     connection = await mongoose.createConnection(mongoUrlFor(database)).asPromise();
     accounts = new HostAvailabilityRepository(
       connection.model(HostAvailabilityDocument.name, HostAvailabilitySchema),
       connection.model(RecordHostDocument.name, RecordHostSchema),
+      // Writes the test makes behind availability's back need no announcement to booking.
+      {
+        around: (_host: string, _version: number, write: () => Promise<boolean>) => write(),
+      } as TermsAnnouncer,
     );
   });
 
   afterAll(async () => {
     await bus?.close();
-    await service?.stop();
+    await Promise.all([service?.stop(), booking?.stop()]);
     await connection?.dropDatabase().catch(() => undefined);
     await connection?.close();
   });
@@ -93,8 +106,9 @@ describe('schedules and event types over the bus', () => {
     return EventType.parse(reply);
   }
 
-  function verify(eventTypeId: string, startTime: Date | string) {
-    return send(AvailabilityCommand.VerifyEventTypeSlot, { eventTypeId, startTime });
+  /** What booking decides an event type's slots by: its host's terms. */
+  async function termsOf(eventTypeId: string) {
+    return HostTerms.parse(await send(AvailabilityCommand.GetHostTerms, { eventTypeId }));
   }
 
   /** Whole UTC hours from tomorrow on, so that every day is open and no slot has started. */
@@ -141,63 +155,50 @@ describe('schedules and event types over the bus', () => {
       });
     });
 
-    it('verifies a slot: its end is start + duration, with the buffers and confirmation rule', async () => {
+    it("answers the host's terms: the event type, its schedule, whether the host can be booked", async () => {
       const actor = host();
-      const schedule = await scheduleOf(actor);
+      const schedule = await scheduleOf(actor, {
+        timeZone: 'Europe/Berlin',
+        weekly: [{ day: 'MON', start: '09:00', end: '17:00' }],
+      });
       const eventType = await eventTypeOf(actor, schedule.id, {
         duration: 45,
         slotInterval: 15,
         bufferBefore: 10,
         bufferAfter: 5,
       });
-      const start = tomorrowAt(10, 15);
-      const verified = VerifiedEventTypeSlot.parse(await verify(eventType.id, start));
-      expect(verified).toEqual({
-        eventTypeId: eventType.id,
-        hostId: actor.id,
-        startTime: start.toISOString(),
-        endTime: new Date(start.getTime() + 45 * MINUTE).toISOString(),
-        bufferBefore: 10,
-        bufferAfter: 5,
-        requiresConfirmation: false,
-      });
-    });
-
-    it('refuses with 422 on startTime a start off the grid, outside the hours, inside the notice or beyond the horizon', async () => {
-      const actor = host();
-      const schedule = await scheduleOf(actor, {
-        weekly: everyDay('09:00', '12:00'),
-      });
-      const eventType = await eventTypeOf(actor, schedule.id, {
-        duration: 60,
-        slotInterval: 30,
-        bookingHorizonDays: 3,
-      });
-      const noticed = await eventTypeOf(actor, schedule.id, {
-        duration: 60,
-        minimumNotice: 43200,
-      });
-      const refusals = [
-        () => verify(eventType.id, tomorrowAt(9, 10)), // off the 30-minute grid
-        () => verify(eventType.id, tomorrowAt(12)), // outside the hours
-        () => verify(eventType.id, tomorrowAt(11, 30)), // would end after 12:00
-        () => verify(eventType.id, new Date(tomorrowAt(9).getTime() + 3 * DAY)), // the horizon
-        () => verify(eventType.id, new Date(tomorrowAt(9).getTime() - 2 * DAY)), // started
-        () => verify(noticed.id, tomorrowAt(10)), // 30 days of notice
-      ];
-      for (const refusal of refusals) {
-        const error = await failure(refusal());
-        expect(error.code).toBe(ErrorCode.ValidationFailed);
-        expect(error.details?.errors).toEqual([expect.objectContaining({ path: 'startTime' })]);
-      }
-      await expect(verify(eventType.id, tomorrowAt(11))).resolves.toBeTruthy();
+      const terms = await termsOf(eventType.id);
+      expect(terms).toMatchObject({ hostId: actor.id, bookable: true, ranges: [] });
+      expect(terms.eventTypes).toEqual([
+        {
+          id: eventType.id,
+          scheduleId: schedule.id,
+          duration: 45,
+          slotInterval: 15,
+          bufferBefore: 10,
+          bufferAfter: 5,
+          minimumNotice: 0,
+          bookingHorizonDays: 60,
+          requiresConfirmation: false,
+        },
+      ]);
+      expect(terms.schedules).toEqual([
+        {
+          id: schedule.id,
+          timeZone: 'Europe/Berlin',
+          weekly: [{ day: 'MON', start: '09:00', end: '17:00' }],
+          overrides: [],
+        },
+      ]);
+      // Two writes (the schedule, the event type): the version booking's copy is compared by.
+      expect(terms.version).toBe(2);
     });
 
     it('answers 404 for an unknown event type, and for an id that is a schedule', async () => {
       const actor = host();
       const schedule = await scheduleOf(actor);
       for (const eventTypeId of [randomUUID(), schedule.id]) {
-        expect((await failure(verify(eventTypeId, tomorrowAt(10)))).code).toBe(ErrorCode.NotFound);
+        expect((await failure(termsOf(eventTypeId))).code).toBe(ErrorCode.NotFound);
         expect(
           (await failure(send(AvailabilityCommand.GetBookableEventType, { eventTypeId }))).code,
         ).toBe(ErrorCode.NotFound);
@@ -208,54 +209,21 @@ describe('schedules and event types over the bus', () => {
       const actor = host();
       const schedule = await scheduleOf(actor);
       const eventType = await eventTypeOf(actor, schedule.id);
-      const asked = [
-        () => verify(eventType.id, tomorrowAt(10)),
-        () => send(AvailabilityCommand.GetBookableEventType, { eventTypeId: eventType.id }),
-      ];
+      const ask = () =>
+        send(AvailabilityCommand.GetBookableEventType, { eventTypeId: eventType.id });
       await accounts.recordAccount(actor.id, { role: 'HOST', active: false, version: 2 });
-      for (const ask of asked) expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
+      expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
+      expect(await termsOf(eventType.id)).toMatchObject({ bookable: false });
       await accounts.recordAccount(actor.id, { role: 'USER', active: true, version: 3 });
-      for (const ask of asked) expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
+      expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
+      expect(await termsOf(eventType.id)).toMatchObject({ bookable: false });
       // Its records stay readable; only booking them is refused.
       await expect(
         send(AvailabilityCommand.GetEventType, { actor, eventTypeId: eventType.id }),
       ).resolves.toMatchObject({ id: eventType.id });
       await accounts.recordAccount(actor.id, { role: 'HOST', active: true, version: 4 });
-      for (const ask of asked) await expect(ask()).resolves.toBeTruthy();
-    });
-  });
-
-  describe('on the next DST transition day of Europe/Berlin', () => {
-    /** The next local date whose UTC offset at its end differs from the one at its start. */
-    function nextTransitionDate(timeZone: string): string {
-      for (let day = Date.now() + 2 * DAY; ; day += DAY) {
-        const date = new Date(day).toISOString().slice(0, 10);
-        const start = Date.parse(`${date}T00:00:00Z`);
-        if (offsetMinutes(timeZone, start) !== offsetMinutes(timeZone, start + DAY)) return date;
-      }
-    }
-
-    it('verifies afternoon hours at the offset in force that afternoon, not the morning', async () => {
-      const date = nextTransitionDate('Europe/Berlin');
-      const weekday = WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()];
-      const actor = host();
-      const schedule = await scheduleOf(actor, {
-        timeZone: 'Europe/Berlin',
-        weekly: [{ day: weekday, start: '13:00', end: '14:00' }],
-      });
-      const eventType = await eventTypeOf(actor, schedule.id, {
-        duration: 60,
-        bookingHorizonDays: 365,
-      });
-      const wall = Date.parse(`${date}T13:00:00Z`);
-      const afternoon = wall - offsetMinutes('Europe/Berlin', wall) * MINUTE;
-      const morning =
-        wall - offsetMinutes('Europe/Berlin', Date.parse(`${date}T00:00:00Z`)) * MINUTE;
-      expect(afternoon).not.toBe(morning);
-      const verified = VerifiedEventTypeSlot.parse(await verify(eventType.id, new Date(afternoon)));
-      expect(Date.parse(verified.endTime) - Date.parse(verified.startTime)).toBe(60 * MINUTE);
-      const error = await failure(verify(eventType.id, new Date(morning)));
-      expect(error.code).toBe(ErrorCode.ValidationFailed);
+      await expect(ask()).resolves.toBeTruthy();
+      expect(await termsOf(eventType.id)).toMatchObject({ bookable: true });
     });
   });
 
@@ -330,23 +298,4 @@ describe('schedules and event types over the bus', () => {
 
 function everyDay(start: string, end: string) {
   return WEEKDAYS.map((day) => ({ day, start, end }));
-}
-
-/** The zone's UTC offset at an instant, in minutes, read from `Intl` (an independent source). */
-function offsetMinutes(timeZone: string, instant: number): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    })
-      .formatToParts(instant)
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
-  return (wall - instant) / MINUTE;
 }

@@ -20,6 +20,7 @@ import { HeldTimeDocument, HeldTimeSchema } from './bookings/held-time.schema';
 import { RescheduleBookingHandler } from './bookings/reschedule-booking.handler';
 import { SlotHold } from './bookings/slot-hold';
 import { SlotLock } from './bookings/slot-lock';
+import { AnnouncedVersions } from './bookings/announced-versions';
 import { SlotTermsClient } from './bookings/slot-terms.client';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency/idempotency.schema';
@@ -73,6 +74,7 @@ export class BookingModule {
         CreateBookingHandler,
         RescheduleBookingHandler,
         SlotHold,
+        AnnouncedVersions,
         SlotTermsClient,
         HeldTimeMigration,
         IdempotencyService,

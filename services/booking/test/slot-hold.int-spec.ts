@@ -3,9 +3,9 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
-import { MINUTE_MS, intervalsOverlap, type Interval } from '@slotbook/scheduling';
+import { MINUTE_MS, NO_BUFFERS, intervalsOverlap, type Interval } from '@slotbook/scheduling';
 import { infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
-import { expectedRangeSlot, holdOf, newBooking, type Hold } from '../src/bookings/booking';
+import { holdOf, newBooking, type Hold } from '../src/bookings/booking';
 import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { HeldTimeMigration } from '../src/bookings/held-time.migration';
@@ -75,7 +75,14 @@ describe('held time in the database', () => {
     const wanted = { id, actor: GUEST, startTime: new Date(occupied.start), notes: null };
     return newBooking(
       { ...wanted, commandId: randomUUID() },
-      expectedRangeSlot(hostId, new Date(occupied.end)),
+      {
+        hostId,
+        endTime: new Date(occupied.end),
+        requiresConfirmation: false,
+        rangeId: null,
+        eventTypeId: null,
+        buffers: NO_BUFFERS,
+      },
       new Date(),
     );
   }

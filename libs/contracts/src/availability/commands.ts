@@ -13,8 +13,12 @@ export const AvailabilityCommand = {
   DeleteRange: 'availability.delete-range',
   /** The compact grid the gateway derives free slots from (ranges open for booking). */
   ListBookableRanges: 'availability.list-bookable-ranges',
-  /** Asked by booking after it claimed a slot: is this (still) a whole slot of the host's availability? */
-  VerifySlot: 'availability.verify-slot',
+  /**
+   * What booking decides a host's slots by (its ranges, schedules, event types, whether it can
+   * be booked), by host or by event type: asked only when booking's copy is older than the
+   * version availability announced for the host (see host-terms.ts).
+   */
+  GetHostTerms: 'availability.get-host-terms',
   CreateSchedule: 'availability.create-schedule',
   GetSchedule: 'availability.get-schedule',
   UpdateSchedule: 'availability.update-schedule',
@@ -27,8 +31,6 @@ export const AvailabilityCommand = {
   ListEventTypes: 'availability.list-event-types',
   /** The event type with its schedule, for slot math (404 unless its host can be booked). */
   GetBookableEventType: 'availability.get-bookable-event-type',
-  /** Asked by booking before it claims the time: is this a slot of the event type now? */
-  VerifyEventTypeSlot: 'availability.verify-event-type-slot',
 } as const;
 
 export const CreateRangeCommand = CreateRangeBody.extend({ actor: Actor });
@@ -69,19 +71,3 @@ export const BookableRange = z.object({
 export type BookableRange = z.infer<typeof BookableRange>;
 export const BookableRanges = z.object({ data: z.array(BookableRange) });
 export type BookableRanges = z.infer<typeof BookableRanges>;
-
-export const VerifySlotCommand = z.object({
-  hostId: z.string().min(1),
-  startTime: Instant,
-});
-export type VerifySlotCommand = z.infer<typeof VerifySlotCommand>;
-
-/** The range a slot belongs to, and the slot's end. */
-export const VerifiedSlot = z.object({
-  rangeId: z.string(),
-  startTime: InstantOut,
-  endTime: InstantOut,
-  slotDuration: z.number().int(),
-  requiresConfirmation: z.boolean(),
-});
-export type VerifiedSlot = z.infer<typeof VerifiedSlot>;

@@ -2,3 +2,4 @@ export * from './commands';
 export * from './events';
 export * from './rest';
 export * from './schedules';
+export * from './host-terms';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Actor } from '../common/actor';
-import { Instant, InstantOut } from '../common/timestamp';
+import { InstantOut } from '../common/timestamp';
 import { TimeZone } from '../common/time-zone';
 
 /**
@@ -348,25 +348,3 @@ export const BookableEventType = EventTypeShape.extend({
   overrides: Schedule.shape.overrides,
 });
 export type BookableEventType = z.infer<typeof BookableEventType>;
-
-/**
- * Asked by booking before it claims the time: is this a slot of the event type now (on the
- * schedule, past the notice, within the horizon)? 404 for an unknown event type or a host that
- * cannot be booked, 422 otherwise.
- */
-export const VerifyEventTypeSlotCommand = z.object({
-  eventTypeId: z.string().min(1),
-  startTime: Instant,
-});
-export type VerifyEventTypeSlotCommand = z.infer<typeof VerifyEventTypeSlotCommand>;
-
-export const VerifiedEventTypeSlot = z.object({
-  eventTypeId: z.string(),
-  hostId: z.string(),
-  startTime: InstantOut,
-  endTime: InstantOut,
-  bufferBefore: z.number().int(),
-  bufferAfter: z.number().int(),
-  requiresConfirmation: z.boolean(),
-});
-export type VerifiedEventTypeSlot = z.infer<typeof VerifiedEventTypeSlot>;

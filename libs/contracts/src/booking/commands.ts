@@ -18,6 +18,8 @@ export const BookingCommand = {
   ListHeldSlots: 'booking.list-held-slots',
   /** The host time that active bookings occupy, compactly, for listings of free slots. */
   ListBusyTime: 'booking.list-busy-time',
+  /** From availability: a host's terms are at `version` (see host-terms.ts). */
+  AnnounceHostTerms: 'booking.announce-host-terms',
 } as const;
 
 export const CreateBookingCommand = CreateBookingBody.extend({
@@ -88,3 +90,9 @@ export type ListBusyTimeCommand = ListHeldSlotsCommand;
  */
 export const BusyTime = z.object({ busy: z.array(z.number().int()) });
 export type BusyTime = z.infer<typeof BusyTime>;
+
+export const AnnounceHostTermsCommand = z.object({
+  hostId: z.string().min(1),
+  version: z.number().int().min(0),
+});
+export type AnnounceHostTermsCommand = z.infer<typeof AnnounceHostTermsCommand>;

@@ -10,7 +10,9 @@ import {
   isDuplicateKeyError,
 } from '@slotbook/persistence';
 import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
+import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument, RecordHostDocument } from './host-availability.schema';
+import type { EventTypeEntry, ScheduleEntry } from '../schedules/schedule-rules';
 import type { RangeEntry } from './range-rules';
 
 /** A host's ranges as read, with the version a write of them must still find. */
@@ -22,6 +24,14 @@ export interface HostAvailability {
   account: HostAccount | null;
 }
 
+export interface HostTermsRead {
+  version: number;
+  ranges: RangeEntry[];
+  account: HostAccount | null;
+  schedules: ScheduleEntry[];
+  eventTypes: EventTypeEntry[];
+}
+
 /** The host documents and the record-to-host map; every query is an `_id` lookup. */
 @Injectable()
 export class HostAvailabilityRepository {
@@ -30,6 +40,7 @@ export class HostAvailabilityRepository {
     private readonly hosts: Model<HostAvailabilityDocument>,
     @InjectModel(RecordHostDocument.name)
     private readonly recordHosts: Model<RecordHostDocument>,
+    private readonly announcer: TermsAnnouncer,
   ) {}
 
   /** A record's host never changes (the map is insert-only), so what was read stays true. */
@@ -47,6 +58,23 @@ export class HostAvailabilityRepository {
       : null;
   }
 
+  /** Everything booking decides the host's slots by (see HostTermsService). */
+  async findTerms(hostId: string): Promise<HostTermsRead | null> {
+    const doc = await this.hosts
+      .findById(hostId, { version: 1, ranges: 1, account: 1, schedules: 1, eventTypes: 1 })
+      .lean<HostTermsRead>()
+      .exec();
+    return doc
+      ? {
+          version: doc.version,
+          ranges: doc.ranges,
+          account: doc.account ?? null,
+          schedules: doc.schedules ?? [],
+          eventTypes: doc.eventTypes ?? [],
+        }
+      : null;
+  }
+
   /**
    * Writes the host's ranges and the events of the change, if the host's document is still
    * the one `read` (null: if the host still has none). False when another writer got there
@@ -60,13 +88,17 @@ export class HostAvailabilityRepository {
   ): Promise<boolean> {
     const now = new Date();
     if (read === null) return this.insert(hostId, { ranges, account: null }, events, now);
-    const written = await compareAndSet(
-      this.hosts,
-      { _id: hostId, version: read.version },
-      { ranges, updatedAt: now },
-      events,
+    return this.announcer.around(
+      hostId,
+      read.version + 1,
+      async () =>
+        (await compareAndSet(
+          this.hosts,
+          { _id: hostId, version: read.version },
+          { ranges, updatedAt: now },
+          events,
+        )) !== null,
     );
-    return written !== null;
   }
 
   /**
@@ -80,12 +112,17 @@ export class HostAvailabilityRepository {
     if (!supersedes(account, read?.account ?? null)) return;
     const now = new Date();
     const written = read
-      ? (await compareAndSet(
-          this.hosts,
-          { _id: hostId, version: read.version },
-          { account, updatedAt: now },
-          [],
-        )) !== null
+      ? await this.announcer.around(
+          hostId,
+          read.version + 1,
+          async () =>
+            (await compareAndSet(
+              this.hosts,
+              { _id: hostId, version: read.version },
+              { account, updatedAt: now },
+              [],
+            )) !== null,
+        )
       : await this.insert(hostId, { ranges: [], account }, [], now);
     return written ? undefined : LOST_RACE;
   }
@@ -121,19 +158,21 @@ export class HostAvailabilityRepository {
     events: PendingEvent[],
     now: Date,
   ): Promise<boolean> {
-    try {
-      await this.hosts.create({
-        _id: hostId,
-        ranges,
-        account,
-        createdAt: now,
-        updatedAt: now,
-        ...initialOutbox(events),
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return this.announcer.around(hostId, 1, async () => {
+      try {
+        await this.hosts.create({
+          _id: hostId,
+          ranges,
+          account,
+          createdAt: now,
+          updatedAt: now,
+          ...initialOutbox(events),
+        });
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    });
   }
 }

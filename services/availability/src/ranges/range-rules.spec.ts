@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
 import {
-  CHANGING,
-  NOT_A_SLOT,
   assertNoOverlap,
+  closedUntil,
   assertValidPatch,
   findOverlap,
   heldSlotsLeftOutside,
@@ -12,7 +11,6 @@ import {
   overlaps,
   patched,
   BOOKING_LEASE_GRACE_MS,
-  rangeOfSlot,
   rangesInWindow,
   resolveWindow,
   spanProblems,
@@ -251,38 +249,13 @@ describe('the lease of a change', () => {
   });
 });
 
-describe('verifying a slot', () => {
-  const ranges = [entry('a', 0, 100, 30), entry('b', 100, 160, 60)];
-
-  it('answers the range of an aligned whole slot', () => {
-    expect(rangeOfSlot(ranges, at(30), NOW).id).toBe('a');
-    expect(rangeOfSlot(ranges, at(100), NOW).id).toBe('b');
-  });
-
-  it.each([
-    ['off the grid', 15],
-    ['the partial tail', 90],
-    ['before every range', -30],
-    ['after every range', 160],
-  ])('refuses a start %s with 422 on startTime', (_, minutes) => {
-    const error = thrown(() => rangeOfSlot(ranges, at(minutes), NOW));
-    expect(error.code).toBe(ErrorCode.ValidationFailed);
-    expect(error.message).toBe(NOT_A_SLOT);
-    expect(error.details?.errors).toEqual([{ path: 'startTime', message: NOT_A_SLOT }]);
-  });
-
-  it('answers 409 while the range is changing, and again normally once the lease and its grace are over', () => {
+describe('how long bookings keep a range closed', () => {
+  it('is open without a lease, and closed until the lease and its grace are over', () => {
+    expect(closedUntil(entry('a', 0, 60))).toBeNull();
     const until = new Date(NOW.getTime() + 5_000);
-    const changing = [withLease(ranges[0], 'c1', until), ranges[1]];
-    const error = thrown(() => rangeOfSlot(changing, at(30), NOW));
-    expect(error.code).toBe(ErrorCode.Conflict);
-    expect(error.message).toBe(CHANGING);
-    expect(rangeOfSlot(changing, at(100), NOW).id).toBe('b');
-    // A change that checked its lease just before it ran out may still be committing.
-    const justAfter = new Date(until.getTime() + 1);
-    expect(thrown(() => rangeOfSlot(changing, at(30), justAfter)).code).toBe(ErrorCode.Conflict);
-    const afterGrace = new Date(until.getTime() + BOOKING_LEASE_GRACE_MS);
-    expect(rangeOfSlot(changing, at(30), afterGrace).id).toBe('a');
+    expect(closedUntil(withLease(entry('a', 0, 60), 'c1', until))).toEqual(
+      new Date(until.getTime() + BOOKING_LEASE_GRACE_MS),
+    );
   });
 });
 

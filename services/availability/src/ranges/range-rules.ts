@@ -39,8 +39,6 @@ export interface HeldSlotSpan {
 }
 
 export const OVERLAP = 'the range overlaps another range of the host';
-export const CHANGING = "the host's availability is changing; retry";
-export const NOT_A_SLOT = "not a slot of the host's availability";
 
 export function gridOf(span: RangeSpan): SlotGrid {
   return {
@@ -188,22 +186,9 @@ export function withoutLease(range: RangeEntry): RangeEntry {
  */
 export const BOOKING_LEASE_GRACE_MS = 5_000;
 
-/**
- * The range a slot starting at `start` would belong to: the range containing that instant.
- * Answers the range, or why it is not a slot (422) or not decidable right now (409).
- */
-export function rangeOfSlot(ranges: RangeEntry[], start: Date, now: Date): RangeEntry {
-  const at = start.getTime();
-  const range = ranges.find(
-    (candidate) => candidate.startTime.getTime() <= at && at < candidate.endTime.getTime(),
-  );
-  if (range && isChanging(range, new Date(now.getTime() - BOOKING_LEASE_GRACE_MS))) {
-    throw new DomainError(ErrorCode.Conflict, CHANGING);
-  }
-  if (!range || !isSlotOf(gridOf(range), at)) {
-    throw DomainError.validation(NOT_A_SLOT, [{ path: 'startTime', message: NOT_A_SLOT }]);
-  }
-  return range;
+/** Until when booking keeps the range's slots closed (null: open). */
+export function closedUntil(range: RangeEntry): Date | null {
+  return range.changingUntil && new Date(range.changingUntil.getTime() + BOOKING_LEASE_GRACE_MS);
 }
 
 /** The ranges overlapping `[from, to)`, ascending by start. */

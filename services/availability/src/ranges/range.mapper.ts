@@ -1,4 +1,4 @@
-import type { AvailabilityRange, BookableRange, VerifiedSlot } from '@slotbook/contracts';
+import type { AvailabilityRange, BookableRange } from '@slotbook/contracts';
 import type { RangeEntry } from './range-rules';
 
 export function toRange(hostId: string, entry: RangeEntry): AvailabilityRange {
@@ -19,15 +19,5 @@ export function toBookableRange(entry: RangeEntry): BookableRange {
     startTime: entry.startTime.toISOString(),
     endTime: entry.endTime.toISOString(),
     slotDuration: entry.slotDuration,
-  };
-}
-
-export function toVerifiedSlot(entry: RangeEntry, startTime: Date): VerifiedSlot {
-  return {
-    rangeId: entry.id,
-    startTime: startTime.toISOString(),
-    endTime: new Date(startTime.getTime() + entry.slotDuration * 60_000).toISOString(),
-    slotDuration: entry.slotDuration,
-    requiresConfirmation: entry.requiresConfirmation,
   };
 }

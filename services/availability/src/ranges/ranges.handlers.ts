@@ -7,7 +7,6 @@ import {
   ListBookableRangesCommand,
   ListRangesCommand,
   UpdateRangeCommand,
-  VerifySlotCommand,
 } from '@slotbook/contracts';
 import { CommandRunner } from '@slotbook/messaging';
 import { RangesService } from './ranges.service';
@@ -52,13 +51,6 @@ export class RangesHandlers {
   listBookable(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, ListBookableRangesCommand, (command) =>
       this.ranges.listBookable(command),
-    );
-  }
-
-  @MessagePattern(AvailabilityCommand.VerifySlot)
-  verifySlot(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, VerifySlotCommand, (command) =>
-      this.ranges.verifySlot(command),
     );
   }
 }

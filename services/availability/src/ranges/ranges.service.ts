@@ -15,8 +15,6 @@ import {
   type ListRangesCommand,
   type PendingEvent,
   type UpdateRangeCommand,
-  type VerifiedSlot,
-  type VerifySlotCommand,
 } from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
@@ -26,7 +24,7 @@ import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
 import { HostAvailabilityRepository } from './host-availability.repository';
 import { HostWriteQueue } from './host-write-queue';
-import { toBookableRange, toRange, toVerifiedSlot } from './range.mapper';
+import { toBookableRange, toRange } from './range.mapper';
 import {
   assertNoOverlap,
   assertValidPatch,
@@ -35,7 +33,6 @@ import {
   isChanging,
   keepsEverySlot,
   patched,
-  rangeOfSlot,
   rangesInWindow,
   resolveWindow,
   sortedByStart,
@@ -140,14 +137,6 @@ export class RangesService {
         .filter((range) => !isChanging(range, now))
         .map(toBookableRange),
     };
-  }
-
-  /** 404 for an account that cannot be booked, as for an unknown host (SPEC §5). */
-  async verifySlot({ hostId, startTime }: VerifySlotCommand): Promise<VerifiedSlot> {
-    const stored = await this.hostRanges.find(hostId);
-    if (!isBookable(stored?.account ?? null)) throw DomainError.notFound('host');
-    const range = rangeOfSlot(stored?.ranges ?? [], startTime, new Date());
-    return toVerifiedSlot(range, startTime);
   }
 
   /**

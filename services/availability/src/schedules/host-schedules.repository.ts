@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
 import type { HostAccount } from '../host-accounts/host-account-rules';
+import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument } from '../ranges/host-availability.schema';
 import type { HostSchedules } from './schedule-rules';
 
@@ -25,6 +26,7 @@ export class HostSchedulesRepository {
   constructor(
     @InjectModel(HostAvailabilityDocument.name)
     private readonly hosts: Model<HostAvailabilityDocument>,
+    private readonly announcer: TermsAnnouncer,
   ) {}
 
   /** The host's schedules and event types, or null for a host with no document yet. */
@@ -58,30 +60,36 @@ export class HostSchedulesRepository {
   ): Promise<boolean> {
     const now = new Date();
     if (read !== null) {
-      const written = await compareAndSet(
-        this.hosts,
-        { _id: hostId, version: read.version },
-        { ...changes, updatedAt: now },
-        events,
+      return this.announcer.around(
+        hostId,
+        read.version + 1,
+        async () =>
+          (await compareAndSet(
+            this.hosts,
+            { _id: hostId, version: read.version },
+            { ...changes, updatedAt: now },
+            events,
+          )) !== null,
       );
-      return written !== null;
     }
-    try {
-      await this.hosts.create({
-        _id: hostId,
-        ranges: [],
-        schedules: changes.schedules ?? [],
-        eventTypes: changes.eventTypes ?? [],
-        account: null,
-        createdAt: now,
-        updatedAt: now,
-        ...initialOutbox(events),
-      });
-      return true;
-    } catch (error) {
-      // Two first writers of a host collide on the `_id`: the loser decides again.
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    return this.announcer.around(hostId, 1, async () => {
+      try {
+        await this.hosts.create({
+          _id: hostId,
+          ranges: [],
+          schedules: changes.schedules ?? [],
+          eventTypes: changes.eventTypes ?? [],
+          account: null,
+          createdAt: now,
+          updatedAt: now,
+          ...initialOutbox(events),
+        });
+        return true;
+      } catch (error) {
+        // Two first writers of a host collide on the `_id`: the loser decides again.
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    });
   }
 }

@@ -2,12 +2,10 @@ import { DomainError, ErrorCode, type Actor } from '@slotbook/contracts';
 import {
   MAX_EVENT_TYPES_PER_HOST,
   MAX_SCHEDULES_PER_HOST,
-  NOT_AN_EVENT_TYPE_SLOT,
   assertMayWrite,
   assertRoomFor,
   assertScheduleUnused,
   eventTypeIn,
-  eventTypeSlotOf,
   mayChange,
   newEventType,
   newSchedule,
@@ -15,7 +13,6 @@ import {
   patchedSchedule,
   scheduleCreator,
   scheduleIn,
-  slotBounds,
   type EventTypeEntry,
   type ScheduleEntry,
 } from './schedule-rules';
@@ -191,59 +188,5 @@ describe('creating and changing', () => {
     );
     expect(error.code).toBe(ErrorCode.ValidationFailed);
     expect(error.details?.errors).toEqual([expect.objectContaining({ path: 'scheduleId' })]);
-  });
-});
-
-describe('whether a start time is a slot of an event type now', () => {
-  // Monday 2026-06-08 in Berlin (CEST, +02:00): hours 09:00–12:00 are 07:00Z–10:00Z.
-  const s = schedule();
-  const start = (iso: string) => new Date(iso);
-  const refusal = (shape: EventTypeEntry, iso: string, now = NOW) => {
-    const error = domainError(() => eventTypeSlotOf(s, shape, start(iso), now));
-    expect(error.code).toBe(ErrorCode.ValidationFailed);
-    expect(error.details?.errors).toEqual([expect.objectContaining({ path: 'startTime' })]);
-    return error.details?.errors?.[0]?.message;
-  };
-
-  it('answers the slot: start + duration, on the schedule in its zone', () => {
-    expect(eventTypeSlotOf(s, eventType(), start('2026-06-08T09:30:00+02:00'), NOW)).toEqual({
-      start: Date.parse('2026-06-08T07:30:00Z'),
-      end: Date.parse('2026-06-08T08:00:00Z'),
-    });
-  });
-
-  it('refuses a start off the grid, outside the hours, or whose slot ends after them', () => {
-    expect(refusal(eventType(), '2026-06-08T09:10:00+02:00')).toBe(NOT_AN_EVENT_TYPE_SLOT);
-    expect(refusal(eventType(), '2026-06-08T08:30:00+02:00')).toBe(NOT_AN_EVENT_TYPE_SLOT);
-    expect(refusal(eventType('e', 's1', { duration: 60 }), '2026-06-08T11:30:00+02:00')).toBe(
-      NOT_AN_EVENT_TYPE_SLOT,
-    );
-    // 09:00 UTC would be 11:00 in Berlin; the hours are Berlin's, not UTC's.
-    expect(refusal(eventType(), '2026-06-08T12:00:00Z')).toBe(NOT_AN_EVENT_TYPE_SLOT);
-  });
-
-  it('refuses a start that has begun, and one inside the minimum notice', () => {
-    const now = new Date('2026-06-08T07:45:00Z');
-    expect(refusal(eventType(), '2026-06-08T09:30:00+02:00', now)).toMatch(/already started/);
-    const notice = eventType('e', 's1', { minimumNotice: 60 });
-    expect(refusal(notice, '2026-06-08T10:30:00+02:00', now)).toMatch(/minimum notice/);
-    expect(eventTypeSlotOf(s, notice, start('2026-06-08T11:00:00+02:00'), now)).toBeTruthy();
-  });
-
-  it('refuses a start at or beyond the booking horizon, counted in days from now', () => {
-    const now = new Date('2026-06-01T07:30:00Z');
-    const horizon = eventType('e', 's1', { bookingHorizonDays: 7 });
-    // Exactly 7 days after now is out; the slot before it (09:00 in Berlin) is in.
-    expect(refusal(horizon, '2026-06-08T07:30:00Z', now)).toMatch(/horizon/);
-    expect(eventTypeSlotOf(s, horizon, start('2026-06-08T07:00:00Z'), now)).toBeTruthy();
-  });
-
-  it('bounds starts by notice (inclusive) and horizon (exclusive)', () => {
-    expect(
-      slotBounds(eventType('e', 's1', { minimumNotice: 90, bookingHorizonDays: 2 }), NOW),
-    ).toEqual({
-      notBefore: NOW.getTime() + 90 * 60_000,
-      notAfter: NOW.getTime() + 2 * 86_400_000,
-    });
   });
 });

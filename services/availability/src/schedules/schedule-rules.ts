@@ -10,7 +10,6 @@ import {
   type UpdateScheduleBody,
   type WeeklyInterval,
 } from '@slotbook/contracts';
-import { eventTypeSlotAt, type Interval, type StartBounds } from '@slotbook/scheduling';
 
 /**
  * The rules of schedules and event types (SPEC §4a) that need stored state, as pure functions:
@@ -51,11 +50,6 @@ export interface HostSchedules {
  */
 export const MAX_SCHEDULES_PER_HOST = 50;
 export const MAX_EVENT_TYPES_PER_HOST = 100;
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
-
-export const NOT_AN_EVENT_TYPE_SLOT = 'is not a slot of the event type';
 
 /** Services re-check roles: the bus is not trusted to carry only what the gateway allowed. */
 export function assertMayWrite(actor: Actor): void {
@@ -200,39 +194,4 @@ export function patchedEventType(
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as Partial<EventTypeEntry>;
   return { ...eventType, ...given, updatedAt: now };
-}
-
-/** Where a slot of the event type may start, seen at `now`: past the notice, within the horizon. */
-export function slotBounds(shape: EventTypeShape, now: Date): StartBounds {
-  return {
-    notBefore: now.getTime() + shape.minimumNotice * MINUTE_MS,
-    notAfter: now.getTime() + shape.bookingHorizonDays * DAY_MS,
-  };
-}
-
-/**
- * The slot of the event type starting at `start`, seen at `now`; 422 on `startTime` when it is
- * not one: already started, inside the minimum notice, at or beyond the horizon, or not a slot
- * of the schedule (off the grid, outside the hours, or not ending within the same interval).
- */
-export function eventTypeSlotOf(
-  schedule: ScheduleEntry,
-  eventType: EventTypeShape,
-  start: Date,
-  now: Date,
-): Interval {
-  const bounds = slotBounds(eventType, now);
-  const at = start.getTime();
-  const refuse = (message: string) =>
-    DomainError.validation(`the start time ${message}`, [{ path: 'startTime', message }]);
-  if (at < now.getTime()) throw refuse('has already started');
-  if (at < bounds.notBefore) {
-    throw refuse(`is inside the minimum notice of ${eventType.minimumNotice} minutes`);
-  }
-  if (at >= bounds.notAfter) {
-    throw refuse(`is ${eventType.bookingHorizonDays} days or more ahead (the booking horizon)`);
-  }
-  const slot = eventTypeSlotAt(schedule, eventType, at, bounds);
-  if (!slot) throw refuse(NOT_AN_EVENT_TYPE_SLOT);
-  return slot;
 }

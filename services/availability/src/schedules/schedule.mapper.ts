@@ -1,10 +1,4 @@
-import type {
-  BookableEventType,
-  EventType,
-  Schedule,
-  VerifiedEventTypeSlot,
-} from '@slotbook/contracts';
-import type { Interval } from '@slotbook/scheduling';
+import type { BookableEventType, EventType, Schedule } from '@slotbook/contracts';
 import type { EventTypeEntry, ScheduleEntry } from './schedule-rules';
 
 /** Only the contract's fields, so nothing a stored subdocument carries beside them leaks. */
@@ -65,21 +59,5 @@ export function toBookableEventType(
     requiresConfirmation: eventType.requiresConfirmation,
     timeZone: schedule.timeZone,
     ...hoursOf(schedule),
-  };
-}
-
-export function toVerifiedEventTypeSlot(
-  hostId: string,
-  eventType: EventTypeEntry,
-  slot: Interval,
-): VerifiedEventTypeSlot {
-  return {
-    eventTypeId: eventType.id,
-    hostId,
-    startTime: new Date(slot.start).toISOString(),
-    endTime: new Date(slot.end).toISOString(),
-    bufferBefore: eventType.bufferBefore,
-    bufferAfter: eventType.bufferAfter,
-    requiresConfirmation: eventType.requiresConfirmation,
   };
 }

@@ -10,7 +10,6 @@ import {
   ScheduleActionCommand,
   UpdateEventTypeCommand,
   UpdateScheduleCommand,
-  VerifyEventTypeSlotCommand,
 } from '@slotbook/contracts';
 import { CommandRunner } from '@slotbook/messaging';
 import { SchedulesService } from './schedules.service';
@@ -99,13 +98,6 @@ export class SchedulesHandlers {
   getBookableEventType(@Payload() payload: unknown, @Ctx() context: RmqContext) {
     return this.runner.run(context, payload, GetBookableEventTypeCommand, (command) =>
       this.schedules.getBookable(command),
-    );
-  }
-
-  @MessagePattern(AvailabilityCommand.VerifyEventTypeSlot)
-  verifyEventTypeSlot(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, VerifyEventTypeSlotCommand, (command) =>
-      this.schedules.verifySlot(command),
     );
   }
 }

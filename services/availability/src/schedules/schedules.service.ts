@@ -19,8 +19,6 @@ import {
   type ScheduleList,
   type UpdateEventTypeCommand,
   type UpdateScheduleCommand,
-  type VerifiedEventTypeSlot,
-  type VerifyEventTypeSlotCommand,
 } from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
@@ -34,7 +32,6 @@ import {
   assertRoomFor,
   assertScheduleUnused,
   eventTypeIn,
-  eventTypeSlotOf,
   mayChange,
   newEventType,
   newSchedule,
@@ -44,12 +41,7 @@ import {
   scheduleIn,
   type HostSchedules,
 } from './schedule-rules';
-import {
-  toBookableEventType,
-  toEventType,
-  toSchedule,
-  toVerifiedEventTypeSlot,
-} from './schedule.mapper';
+import { toBookableEventType, toEventType, toSchedule } from './schedule.mapper';
 
 /** As for ranges: a host's one document is where all of its writers meet (see RangesService). */
 const WRITE_WAIT_MS = 3_000;
@@ -206,16 +198,6 @@ export class SchedulesService {
   async getBookable({ eventTypeId }: GetBookableEventTypeCommand): Promise<BookableEventType> {
     const { hostId, eventType, schedule } = await this.bookable(eventTypeId);
     return toBookableEventType(hostId, eventType, schedule);
-  }
-
-  /** 404 as {@link getBookable}; 422 on `startTime` when it is not a slot of the event type now. */
-  async verifySlot({
-    eventTypeId,
-    startTime,
-  }: VerifyEventTypeSlotCommand): Promise<VerifiedEventTypeSlot> {
-    const { hostId, eventType, schedule } = await this.bookable(eventTypeId);
-    const slot = eventTypeSlotOf(schedule, eventType, startTime, new Date());
-    return toVerifiedEventTypeSlot(hostId, eventType, slot);
   }
 
   private async bookable(eventTypeId: string) {

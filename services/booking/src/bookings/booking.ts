@@ -12,7 +12,7 @@ import type { BookingChanges } from './bookings.repository';
  * handlers load, call these, and write the result in one go.
  */
 
-/** What availability says of a slot: its host, where it ends, the status it gives, what it occupies. */
+/** A slot's terms (slot-terms.ts): its host, where it ends, the status it gives, what it occupies. */
 export interface SlotTerms {
   hostId: string;
   endTime: Date;
@@ -20,21 +20,6 @@ export interface SlotTerms {
   rangeId: string | null;
   eventTypeId: string | null;
   buffers: Buffers;
-}
-
-/**
- * What is known of a range slot before availability confirms it: its host and end (from the
- * host's ranges as last seen), which is all the time to hold needs.
- */
-export function expectedRangeSlot(hostId: string, endTime: Date): SlotTerms {
-  return {
-    hostId,
-    endTime,
-    requiresConfirmation: false,
-    rangeId: null,
-    eventTypeId: null,
-    buffers: { bufferBefore: 0, bufferAfter: 0 },
-  };
 }
 
 /** The host time a booking holds: where, when, and for which booking. */

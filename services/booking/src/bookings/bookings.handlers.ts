@@ -1,6 +1,7 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import {
+  AnnounceHostTermsCommand,
   BookingActionCommand,
   BookingCommand,
   CancelBookingCommand,
@@ -13,6 +14,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandRunner } from '@slotbook/messaging';
 import { BOOKING_CONFIG, type BookingConfig } from '../config';
+import { AnnouncedVersions } from './announced-versions';
 import { BookingsService } from './bookings.service';
 import { CreateBookingHandler } from './create-booking.handler';
 import { RescheduleBookingHandler } from './reschedule-booking.handler';
@@ -27,7 +29,16 @@ export class BookingsHandlers {
     private readonly bookings: BookingsService,
     private readonly creates: CreateBookingHandler,
     private readonly reschedules: RescheduleBookingHandler,
+    private readonly versions: AnnouncedVersions,
   ) {}
+
+  @MessagePattern(BookingCommand.AnnounceHostTerms)
+  announceHostTerms(@Payload() payload: unknown, @Ctx() context: RmqContext) {
+    return this.runner.run(context, payload, AnnounceHostTermsCommand, async (command) => {
+      await this.versions.raise(command.hostId, command.version);
+      return null;
+    });
+  }
 
   @MessagePattern(BookingCommand.CreateBooking)
   create(@Payload() payload: unknown, @Ctx() context: RmqContext) {

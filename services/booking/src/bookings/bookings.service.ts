@@ -80,7 +80,10 @@ export class BookingsService {
       changes: { cancellationReason: reason },
       eventExtras: { reason },
     });
-    await this.hold.letGo(cancelled.id);
+    await Promise.all([
+      this.hold.letGo(cancelled.id),
+      this.hold.unlock({ hostId: cancelled.hostId, startTime: new Date(cancelled.startTime) }),
+    ]);
     return cancelled;
   }
 

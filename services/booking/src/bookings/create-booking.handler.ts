@@ -9,16 +9,16 @@ import {
 import { OutboxRelay, type Delivery } from '@slotbook/messaging';
 import { IdempotencyService, requestHash } from '../idempotency/idempotency.service';
 import { hasStarted, holdsSlot } from './booking-rules';
-import { expectedRangeSlot, holdOf, newBooking, type NewBooking, type SlotTerms } from './booking';
+import { holdOf, newBooking, type NewBooking } from './booking';
 import { toBooking } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import { BookingsRepository } from './bookings.repository';
 import { SlotHold } from './slot-hold';
-import { SlotTermsClient } from './slot-terms.client';
+import { SlotTermsClient, type SlotOf } from './slot-terms.client';
 
 /**
- * Books a slot: the slot's terms, the booking they make (pure), then one insert of the time it
- * holds and one insert of the booking with its event. The booking's id is the command's (or,
+ * Books a slot: the slot's terms (from booking's copy of the host's), the booking they make
+ * (pure), then one insert of the time it holds and one insert of the booking with its event. The booking's id is the command's (or,
  * with an Idempotency-Key, the first run's): the command run again finds its first run's time
  * as its own and answers the booking that run wrote.
  */
@@ -62,50 +62,17 @@ export class CreateBookingHandler {
       ]);
     }
     const wanted: NewBooking = { id, actor, startTime, notes: notes ?? null, commandId };
-    if (eventTypeId) {
-      const slot = await this.terms.ofEventType(eventTypeId, startTime);
-      refuseOwn(actor, slot.hostId, 'eventTypeId');
-      return this.write(newBooking(wanted, slot, now), repeated);
-    }
-    refuseOwn(actor, hostId!, 'hostId');
-    return this.bookRange(wanted, hostId!, now, repeated);
-  }
-
-  /**
-   * A range's slot is held first and confirmed by availability second, so that a range change
-   * looking for held time after it stopped new bookings sees this one. If the slot turns out to
-   * end elsewhere than the host's ranges said, the time is given back and held again once.
-   */
-  private async bookRange(
-    wanted: NewBooking,
-    hostId: string,
-    now: Date,
-    repeated: boolean,
-  ): Promise<Booking> {
-    let endTime = await this.terms.expectedRangeEnd(hostId, wanted.startTime);
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const expected = expectedRangeSlot(hostId, endTime);
-      let confirmed: SlotTerms | undefined;
-      const booked = await this.hold.around(
-        holdOf(newBooking(wanted, expected, now)),
-        async () => {
-          confirmed = await this.terms.ofRange(hostId, wanted.startTime);
-          if (confirmed.endTime.getTime() !== expected.endTime.getTime()) return null;
-          return this.insert(newBooking(wanted, confirmed, now));
-        },
-        { repeated },
-      );
-      if (booked) return booked;
-      this.terms.forget(hostId);
-      endTime = confirmed!.endTime;
-    }
-    throw new DomainError(ErrorCode.Unavailable, "the host's availability is changing; retry");
-  }
-
-  private async write(booking: BookingDocument, repeated: boolean): Promise<Booking> {
-    const booked = await this.hold.around(holdOf(booking), () => this.insert(booking), {
-      repeated,
-    });
+    const slot: SlotOf = eventTypeId ? { eventTypeId } : { hostId: hostId! };
+    if (hostId) refuseOwn(actor, hostId, 'hostId');
+    const expected = await this.terms.expected(slot, startTime);
+    if (eventTypeId) refuseOwn(actor, expected.hostId, 'eventTypeId');
+    const booked = await this.hold.aroundConfirmed(
+      expected,
+      (terms) => holdOf(newBooking(wanted, terms, now)),
+      () => this.terms.confirmed(slot, startTime),
+      (terms) => this.insert(newBooking(wanted, terms, now)),
+      { repeated },
+    );
     return booked!;
   }
 
@@ -120,12 +87,19 @@ export class CreateBookingHandler {
     if (!earlier) {
       throw new DomainError(ErrorCode.Unavailable, 'the booking took too long to write; retry');
     }
-    // The earlier run's booking may have moved or let go of its time since: keep only its own.
-    const kept = holdsSlot(earlier.status) ? this.hold.documentsOf(holdOf(earlier)) : [];
-    await this.hold.letGo(
-      earlier._id,
-      kept.map((doc) => doc._id),
-    );
+    // The earlier run's booking may have moved or let go of its time since: keep only its own
+    // (and no lock on a slot it no longer holds).
+    const holds = holdsSlot(earlier.status);
+    const kept = holds ? this.hold.documentsOf(holdOf(earlier)) : [];
+    await Promise.all([
+      this.hold.letGo(
+        earlier._id,
+        kept.map((doc) => doc._id),
+      ),
+      holds && earlier.startTime.getTime() === booking.startTime.getTime()
+        ? undefined
+        : this.hold.unlock(booking),
+    ]);
     return toBooking(earlier);
   }
 }

@@ -10,12 +10,12 @@ import {
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import { hasStarted } from './booking-rules';
-import { expectedRangeSlot, holdOf, madeBy, movedTo, type SlotTerms } from './booking';
+import { holdOf, madeBy, movedTo, type SlotTerms } from './booking';
 import { toBooking } from './booking.mapper';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
 import { SlotHold } from './slot-hold';
-import { SlotTermsClient } from './slot-terms.client';
+import { SlotTermsClient, type SlotOf } from './slot-terms.client';
 
 /**
  * Moves a booking atomically: hold the new time, move the booking onto it by compare-and-set
@@ -81,32 +81,25 @@ export class RescheduleBookingHandler {
           ),
         new Date(),
       );
-    const holdOn = (slot: SlotTerms) =>
-      holdOf({ ...current, ...movedTo(current, startTime, slot, commandId) });
-    let moved;
-    if (current.eventTypeId) {
-      const slot = await this.terms.ofEventType(current.eventTypeId, startTime, { moving: true });
-      moved = await this.hold.around(holdOn(slot), () => write(slot));
-    } else {
-      // As for a create: the range slot is held first and confirmed while held (see there).
-      const { hostId } = current;
-      const expected = expectedRangeSlot(
-        hostId,
-        await this.terms.expectedRangeEnd(hostId, startTime),
-      );
-      moved = await this.hold.around(holdOn(expected), async () => {
-        const slot = await this.terms.ofRange(hostId, startTime);
-        if (slot.endTime.getTime() === expected.endTime.getTime()) return write(slot);
-        this.terms.forget(hostId);
-        return null;
-      });
-    }
-    // The booking changed since it was read, or availability said otherwise: decide again.
-    if (!moved) return LOST_RACE;
-    await this.hold.letGo(
-      bookingId,
-      this.hold.documentsOf(holdOf(moved)).map((doc) => doc._id),
+    const slot: SlotOf = current.eventTypeId
+      ? { eventTypeId: current.eventTypeId }
+      : { hostId: current.hostId };
+    const options = { moving: true };
+    const moved = await this.hold.aroundConfirmed(
+      await this.terms.expected(slot, startTime, options),
+      (terms) => holdOf({ ...current, ...movedTo(current, startTime, terms, commandId) }),
+      () => this.terms.confirmed(slot, startTime, options),
+      write,
     );
+    // The booking changed since it was read: decide again.
+    if (!moved) return LOST_RACE;
+    await Promise.all([
+      this.hold.letGo(
+        bookingId,
+        this.hold.documentsOf(holdOf(moved)).map((doc) => doc._id),
+      ),
+      this.hold.unlock(current),
+    ]);
     return toBooking(moved);
   }
 }

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
 import { holdsSlot, slotKey } from './booking-rules';
-import { holdOf, type Hold } from './booking';
+import { holdOf, type Hold, type SlotTerms } from './booking';
 import { BookingsRepository } from './bookings.repository';
 import { HeldTimeDocument } from './held-time.schema';
 import { holdDocuments } from './hold-documents';
@@ -51,7 +51,9 @@ export class SlotHold {
    * Runs `write` while holding `hold`'s time: lock (best effort; a command that may have run
    * before skips it, as its own first run may hold it), the keys (or SlotTaken), then `write`.
    * When `write` refuses (a typed error) or writes nothing (null), the time this call took is
-   * given back (time the booking held already, such as a move's overlap with itself, stays).
+   * given back (time the booking held already, such as a move's overlap with itself, stays) and
+   * the lock released. A booking written keeps the lock until it runs out: racers for the slot
+   * are refused without a database command, and {@link unlock} clears it when the slot is let go.
    */
   async around<T>(
     hold: Hold,
@@ -60,12 +62,12 @@ export class SlotHold {
   ): Promise<T | null> {
     const lock = repeated
       ? NOT_LOCKED
-      : await this.lock.acquire(slotKey(hold.hostId, hold.startTime));
+      : await this.lock.acquire(slotKey(hold.hostId, hold.startTime), hold.bookingId);
     // Someone is booking this very slot right now; the keys would refuse us anyway.
     if (lock.kind === 'contended') throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
+    let written: T | null = null;
     try {
       const taken = await this.take(hold);
-      let written: T | null;
       try {
         written = await write();
       } catch (error) {
@@ -77,8 +79,45 @@ export class SlotHold {
       if (written === null) await this.giveBack(taken);
       return written;
     } finally {
-      if (lock.kind === 'held') await lock.release();
+      if (lock.kind === 'held' && written === null) await lock.release();
     }
+  }
+
+  /** Clears the lock a booking kept on the slot it lets go of (see {@link around}). */
+  unlock(slot: { hostId: string; startTime: Date }): Promise<void> {
+    return this.lock.clear(slotKey(slot.hostId, slot.startTime));
+  }
+
+  /**
+   * Runs `write` on a slot's confirmed terms while holding the time they occupy. The time the
+   * `expected` terms occupy is held first and `confirm` asked second (a range change, which
+   * stops new bookings before it looks for held time, then always sees this hold: see
+   * host-terms.ts in the contracts); when the confirmed terms occupy other time, that time is
+   * given back and theirs held, once. Null when `write` wrote nothing.
+   */
+  async aroundConfirmed<T>(
+    expected: SlotTerms,
+    holdFor: (terms: SlotTerms) => Hold,
+    confirm: () => Promise<SlotTerms>,
+    write: (terms: SlotTerms) => Promise<T | null>,
+    options: { repeated?: boolean } = {},
+  ): Promise<T | null> {
+    let terms = expected;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      let moved = false;
+      const written = await this.around(
+        holdFor(terms),
+        async () => {
+          const confirmed = await confirm();
+          moved = !occupiesSameTime(confirmed, terms);
+          terms = confirmed;
+          return moved ? null : write(confirmed);
+        },
+        options,
+      );
+      if (!moved) return written;
+    }
+    throw new DomainError(ErrorCode.Unavailable, "the host's availability is changing; retry");
   }
 
   /** Lets go of what `bookingId` holds, except `kept`; a failure leaves it for a reclaim. */
@@ -190,6 +229,15 @@ export class SlotHold {
 }
 
 export type HeldHead = Required<HeldTimeDocument>;
+
+function occupiesSameTime(a: SlotTerms, b: SlotTerms): boolean {
+  return (
+    a.hostId === b.hostId &&
+    a.endTime.getTime() === b.endTime.getTime() &&
+    a.buffers.bufferBefore === b.buffers.bufferBefore &&
+    a.buffers.bufferAfter === b.buffers.bufferAfter
+  );
+}
 
 interface HeldBy {
   bookingId: string;

@@ -3,78 +3,79 @@ import { LRUCache } from 'lru-cache';
 import {
   AVAILABILITY_QUEUE,
   AvailabilityCommand,
-  BookableRanges,
   DomainError,
   ErrorCode,
+  HostTerms,
   IDENTITY_QUEUE,
   IdentityCommand,
-  VerifiedEventTypeSlot,
-  VerifiedSlot,
   type User,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
-import { MINUTE_MS, NO_BUFFERS } from '@slotbook/scheduling';
+import { AnnouncedVersions } from './announced-versions';
 import type { SlotTerms } from './booking';
+import { eventTypeSlotTerms, rangeSlotTerms } from './slot-terms';
 
-const DAY_MS = 24 * 60 * MINUTE_MS;
-/** A range spans at most 31 days, so one starting this long before a slot may hold it. */
-const RANGE_REACH_MS = 31 * DAY_MS;
-/** How far past a slot a fetch of a host's ranges looks, for the next bookings of that host. */
-const RANGES_AHEAD_MS = 62 * DAY_MS;
+/** A slot of a host's ranges, or of an event type. */
+export type SlotOf = { hostId: string } | { eventTypeId: string };
 
-interface KnownRanges {
-  /** Slots starting in [from, to) are decided by `ranges`. */
-  from: number;
-  to: number;
-  ranges: Array<{ start: number; end: number; slotMs: number }>;
+export interface SlotOptions {
+  /** Moving a booking: an event type that no longer exists is an illegal transition (409). */
+  moving?: boolean;
 }
 
 /**
- * What booking asks availability (and identity) about a slot: its terms, and whether it is
- * still a slot. An event type's slot is verified before its time is held, since schedule and
- * event-type changes never touch existing bookings (SPEC §4a). A range's is verified while its
- * time is held, so that a range change, which looks for held time after it has stopped new
- * bookings, always sees it; the time to hold comes from the host's ranges as last fetched.
+ * A slot's terms, decided by booking's copy of its host's terms (see host-terms.ts in the
+ * contracts) with no call out while the copy is current. `expected` answers what to hold,
+ * from the copy as it stands; `confirmed`, asked while that time is held, reads the version
+ * announced for the host and decides by a copy at least that new, fetching the host's terms
+ * again only when the copy is older (a change since) or no version can be read.
  */
 @Injectable()
 export class SlotTermsClient {
-  private readonly knownRanges = new LRUCache<string, KnownRanges>({
-    max: 10_000,
-    ttl: 5 * 60_000,
-  });
+  /** The last terms fetched of each host; a backstop TTL bounds a Redis that lost its memory. */
+  private readonly copies = new LRUCache<string, HostTerms>({ max: 10_000, ttl: 10 * 60_000 });
+  /** An event type's host never changes. */
+  private readonly hostOfEventType = new LRUCache<string, string>({ max: 50_000 });
+  /**
+   * Fetches under way, by when they started (this process's clock): a burst of creates for one
+   * host asks once, and a decision joins only a fetch that started after what it must see.
+   */
+  private readonly fetching = new Map<string, { startedAt: number; terms: Promise<HostTerms> }>();
+  private clock = 0;
 
-  /** Fetches under way, one per host: a burst of creates for a new host asks once. */
-  private readonly fetching = new Map<string, Promise<KnownRanges>>();
-
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly versions: AnnouncedVersions,
+  ) {}
 
   /**
-   * The event type's slot at `startTime` and its host: 404 for an unknown event type or a host
-   * that cannot be booked; 422 when it is not a slot now. When `moving` a booking of it, an
-   * event type that no longer exists is an illegal transition (409), not an unknown record.
+   * The slot's terms by the copy as it stands (fetched when there is none): the time to hold.
+   * A refusal stands only once the host's current terms refuse too.
    */
-  async ofEventType(
-    eventTypeId: string,
-    startTime: Date,
-    { moving = false } = {},
-  ): Promise<SlotTerms> {
+  async expected(slot: SlotOf, startTime: Date, options: SlotOptions = {}): Promise<SlotTerms> {
+    const hostId = 'hostId' in slot ? slot.hostId : this.hostOfEventType.get(slot.eventTypeId);
+    const copy = hostId === undefined ? undefined : this.copies.get(hostId);
     try {
-      const slot = VerifiedEventTypeSlot.parse(
-        await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.VerifyEventTypeSlot, {
-          eventTypeId,
-          startTime,
-        }),
-      );
-      return {
-        hostId: slot.hostId,
-        endTime: new Date(slot.endTime),
-        requiresConfirmation: slot.requiresConfirmation,
-        rangeId: null,
-        eventTypeId,
-        buffers: { bufferBefore: slot.bufferBefore, bufferAfter: slot.bufferAfter },
-      };
+      return decide(copy ?? (await this.fetch(slot)), slot, startTime);
     } catch (error) {
-      if (moving && error instanceof DomainError && error.code === ErrorCode.NotFound) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.confirmed(slot, startTime, options);
+    }
+  }
+
+  /** The slot's terms by the host's current terms: asked while the slot's time is held. */
+  async confirmed(slot: SlotOf, startTime: Date, options: SlotOptions = {}): Promise<SlotTerms> {
+    const hostId = 'hostId' in slot ? slot.hostId : this.hostOfEventType.get(slot.eventTypeId);
+    try {
+      const terms =
+        hostId === undefined ? await this.fetch(slot, this.now()) : await this.current(hostId);
+      return decide(terms, slot, startTime);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      if ('hostId' in slot && error.code === ErrorCode.ValidationFailed) {
+        await this.requireHost(slot.hostId);
+      }
+      if (options.moving && 'eventTypeId' in slot && error.code === ErrorCode.NotFound) {
         throw new DomainError(
           ErrorCode.InvalidTransition,
           "the booking's event type no longer exists or cannot be booked",
@@ -85,90 +86,43 @@ export class SlotTermsClient {
   }
 
   /**
-   * Where the range slot at `startTime` ends, by the host's ranges as last fetched (fetched
-   * again when they do not say): the time to hold before availability confirms the slot. A
-   * start that is no slot of them is left to availability to refuse with its reason.
+   * The copy if it is as new as the version announced for the host, else the host's terms as
+   * read after that version was (so after the caller's hold: see host-terms.ts).
    */
-  async expectedRangeEnd(hostId: string, startTime: Date): Promise<Date> {
-    const at = startTime.getTime();
-    let known = this.knownRanges.get(hostId);
-    if (!known || at < known.from || at >= known.to) known = await this.fetchOnce(hostId, at);
-    const range = known.ranges.find(
-      (r) => at >= r.start && at + r.slotMs <= r.end && (at - r.start) % r.slotMs === 0,
-    );
-    if (range) return new Date(at + range.slotMs);
-    return (await this.ofRange(hostId, startTime)).endTime;
+  private async current(hostId: string): Promise<HostTerms> {
+    const copy = this.copies.get(hostId);
+    const announced = copy ? await this.versions.of(hostId) : null;
+    if (copy && announced !== null && copy.version >= announced) return copy;
+    return this.fetch({ hostId }, this.now());
   }
 
-  /** Drops what is known of the host's ranges: availability said otherwise. */
-  forget(hostId: string): void {
-    this.knownRanges.delete(hostId);
+  private now(): number {
+    this.clock += 1;
+    return this.clock;
   }
 
-  /**
-   * Availability's word on the range slot at `startTime`: 422 when it is not a slot of the
-   * host's availability (404 when the host itself does not exist or cannot be booked), 409
-   * while the host's availability around it is being changed.
-   */
-  async ofRange(hostId: string, startTime: Date): Promise<SlotTerms> {
-    let slot: VerifiedSlot;
-    try {
-      slot = VerifiedSlot.parse(
-        await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.VerifySlot, {
-          hostId,
-          startTime,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) {
-        await this.requireHost(hostId);
-      }
-      throw error;
-    }
-    return {
-      hostId,
-      endTime: new Date(slot.endTime),
-      requiresConfirmation: slot.requiresConfirmation,
-      rangeId: slot.rangeId,
-      eventTypeId: null,
-      buffers: NO_BUFFERS,
-    };
-  }
-
-  private fetchOnce(hostId: string, at: number): Promise<KnownRanges> {
-    let fetch = this.fetching.get(hostId);
-    if (!fetch) {
-      fetch = this.fetchRanges(hostId, at)
-        .then((known) => {
-          this.knownRanges.set(hostId, known);
-          return known;
-        })
-        .finally(() => this.fetching.delete(hostId));
-      this.fetching.set(hostId, fetch);
-    }
-    return fetch;
-  }
-
-  private async fetchRanges(hostId: string, at: number): Promise<KnownRanges> {
-    const from = at - RANGE_REACH_MS;
-    const to = at + RANGES_AHEAD_MS;
-    const { data } = BookableRanges.parse(
-      await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListBookableRanges, {
-        hostId,
-        from: new Date(from),
-        to: new Date(to),
-      }),
-    );
-    return {
-      // Ranges reaching back before `from` are not in the answer: only starts they cannot hold.
-      from: from + RANGE_REACH_MS,
-      to,
-      ranges: data.map((range) => ({
-        start: Date.parse(range.startTime),
-        end: Date.parse(range.endTime),
-        slotMs: range.slotDuration * MINUTE_MS,
-      })),
-    };
+  /** The host's terms from availability, by a fetch that started after `since` (if given). */
+  private fetch(slot: SlotOf, since = 0): Promise<HostTerms> {
+    const key = 'hostId' in slot ? `h:${slot.hostId}` : `e:${slot.eventTypeId}`;
+    const under = this.fetching.get(key);
+    if (under && under.startedAt > since) return under.terms;
+    const startedAt = this.now();
+    const terms = this.bus
+      .send(AVAILABILITY_QUEUE, AvailabilityCommand.GetHostTerms, slot)
+      .then((reply) => {
+        const fetched = HostTerms.parse(reply);
+        const known = this.copies.get(fetched.hostId);
+        if (!known || known.version <= fetched.version) this.copies.set(fetched.hostId, fetched);
+        if ('eventTypeId' in slot) this.hostOfEventType.set(slot.eventTypeId, fetched.hostId);
+        // Kept as announced, so the next creates find the copy current (safe: host-terms.ts).
+        void this.versions.raise(fetched.hostId, fetched.version).catch(() => undefined);
+        return fetched;
+      })
+      .finally(() => {
+        if (this.fetching.get(key)?.startedAt === startedAt) this.fetching.delete(key);
+      });
+    this.fetching.set(key, { startedAt, terms });
+    return terms;
   }
 
   /** 404 unless `hostId` is a HOST's account (never reveals other accounts). */
@@ -183,4 +137,11 @@ export class SlotTermsClient {
     }
     if (user.role !== 'HOST' || !user.active) throw DomainError.notFound('host');
   }
+}
+
+function decide(terms: HostTerms, slot: SlotOf, startTime: Date): SlotTerms {
+  const now = new Date();
+  return 'hostId' in slot
+    ? rangeSlotTerms(terms, startTime, now)
+    : eventTypeSlotTerms(terms, slot.eventTypeId, startTime, now);
 }

@@ -3,13 +3,17 @@ import {
   AvailabilityCreated,
   AvailabilityDeleted,
   AvailabilityUpdated,
+  BOOKING_QUEUE,
+  BookingCommand,
   SlotList,
 } from '@slotbook/contracts';
+import { CommandBus } from '@slotbook/messaging';
 import {
   ApiClient,
   EventRecorder,
   Platform,
   futureStart,
+  infra,
   mongoUrlFor,
   uniqueEmail,
   expectProblem,
@@ -649,13 +653,19 @@ describe('availability through the gateway', () => {
       const hostDocs = db.collection<{ _id: string; version: number; ranges: any[] }>(
         'host_availability',
       );
+      const bus = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 5_000 });
       const setLease = async (changingUntil: Date | null) => {
         // Written behind the service's back, as the service writes: a compare-and-set on the
-        // version of the host's document.
+        // version of the host's document, announced to booking (host-terms.ts).
         const current = await hostDocs.findOne({ _id: host.user.id });
         const ranges = current!.ranges.map((r) =>
           r.id === range.id ? { ...r, changingUntil, changeId: changingUntil ? 'test' : null } : r,
         );
+        const version = current!.version + 1;
+        await bus.send(BOOKING_QUEUE, BookingCommand.AnnounceHostTerms, {
+          hostId: host.user.id,
+          version,
+        });
         await hostDocs.updateOne(
           { _id: host.user.id, version: current!.version },
           { $set: { ranges }, $inc: { version: 1 } },
@@ -677,6 +687,7 @@ describe('availability through the gateway', () => {
         expect(await freeStarts(host.user.id, start, plus(start, 60))).toHaveLength(2);
         expect((await book(host.user.id, start)).status).toBe(201);
       } finally {
+        await bus.close();
         await db.close();
       }
     });

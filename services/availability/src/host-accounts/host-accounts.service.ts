@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { UserEvent, type AnyEventEnvelope } from '@slotbook/contracts';
+import { DomainError, ErrorCode, UserEvent, type AnyEventEnvelope } from '@slotbook/contracts';
 import { UnusableEvent } from '@slotbook/messaging';
 import { RecordChanges } from '@slotbook/persistence';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 
 /** The durable queue availability learns of accounts from (replicas compete on it). */
 export const HOST_ACCOUNTS_QUEUE = 'availability.host-accounts';
+
+/**
+ * How long an account change waits for booking to take its announcement (a booking restart)
+ * before its event goes back to the queue, where every return counts towards dead-lettering.
+ */
+const BOOKING_PATIENCE_MS = 120_000;
+const RETRY_MS = 1_000;
 
 /**
  * Keeps, beside each host's ranges, whether identity says the account can be booked: from
@@ -25,7 +32,17 @@ export class HostAccountsService {
       throw new UnusableEvent(`a ${envelope.type} event that does not match its schema`);
     }
     const { id, role, active, version } = parsed.data.data;
-    // A 409 after range writes kept winning sends the event back to the queue, to come again.
-    await this.changes.of(() => this.hostRanges.recordAccount(id, { role, active, version }));
+    const until = Date.now() + BOOKING_PATIENCE_MS;
+    for (;;) {
+      try {
+        // A 409 after range writes kept winning sends the event back to the queue, to come again.
+        await this.changes.of(() => this.hostRanges.recordAccount(id, { role, active, version }));
+        return;
+      } catch (error) {
+        const unavailable = error instanceof DomainError && error.code === ErrorCode.Unavailable;
+        if (!unavailable || Date.now() + RETRY_MS > until) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
   }
 }

@@ -100,6 +100,23 @@ describe('hosts that are deactivated or demoted', () => {
     expect((await book(host, 1)).status).toBe(201);
   });
 
+  it('a deactivation made while booking is down is in force once booking is back (availability waits to announce it)', async () => {
+    const host = await hostWithRange(api);
+    expect((await book(host, 0)).status).toBe(201);
+    const [booking] = platform.replicas.booking;
+    await booking!.stop();
+    try {
+      await changeAccount(host, { active: false });
+      // Availability cannot tell booking, so it cannot record the change either: longer than
+      // the deliveries its queue allows (six) each waiting out a call to booking (4 s).
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+    } finally {
+      await booking!.start();
+    }
+    await slotsSoon(host, 0);
+    expectProblem(await book(host, 1), 404);
+  });
+
   it('ends as the last of quick successive changes says, whichever replica takes which event', async () => {
     const host = await hostWithRange(api);
     const changes = [

@@ -19,6 +19,7 @@
  *    process (services, devdb, PostgreSQL, RabbitMQ, Redis; read from /proc), MongoDB commands,
  *    Redis commands and broker publishes of each service (its own counters, SPEC §11), and
  *    PostgreSQL transactions and rows of devdb's database (pg_stat_database);
+ *  - the same with an `Idempotency-Key` on each create, for BENCH_KEYED_SECONDS (default 10);
  *  - the hot slot: 200 concurrent creates of one slot, exactly one 201, latency of the 409s.
  * Between the phases, BENCH_BOOKINGS bookings over BENCH_HOSTS hosts and BENCH_USERS guests are
  * written straight into the databases as the API leaves them (booking storage, identity's
@@ -61,6 +62,8 @@ const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 100_000);
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 200);
 const USERS = Number(process.env.BENCH_USERS ?? 250);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** Creates with an `Idempotency-Key` each (SPEC §11 reports them apiece). */
+const KEYED_SECONDS = Number(process.env.BENCH_KEYED_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SEQUENTIAL = Number(process.env.BENCH_REQUESTS ?? 200);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -256,7 +259,7 @@ class Bench {
   }
 
   /** Books on distinct slots with autocannon: `amount` requests, or for `seconds`. */
-  async create(options: { amount?: number; seconds?: number }) {
+  async create(options: { amount?: number; seconds?: number; keyed?: boolean }) {
     const before = sampleCpu(this.classify);
     const countersBefore = await sampleCounters(this.platform);
     const pgBefore = samplePg(PG_DATABASE);
@@ -273,7 +276,11 @@ class Bench {
             const { token, body } = this.nextBooking();
             return {
               ...request,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${token}`,
+                ...(options.keyed ? { 'idempotency-key': randomUUID() } : {}),
+              },
               body,
             };
           },
@@ -452,6 +459,7 @@ class Bench {
       tenConcurrentLists: await this.concurrentLists(regular.token),
       idle: await this.idle(),
       create: await this.create({ seconds: SECONDS }),
+      keyedCreate: await this.create({ seconds: KEYED_SECONDS, keyed: true }),
       hotSlot: await this.hotSlot(),
     };
     console.log(JSON.stringify(result, null, 2));
@@ -504,7 +512,7 @@ async function samplePgSettled(idlePerSecond: ReturnType<typeof pgPerUnit>): Pro
 function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
   const services = ['gateway', 'identity', 'availability', 'booking', 'webhooks'];
   return phases
-    .map(({ phase, create, hotSlot, idle }) => {
+    .map(({ phase, create, keyedCreate, hotSlot, idle }) => {
       const cpu = create.cpuMsPerBooking;
       const nodeCpu = services.reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
       const idleMax = Object.entries(idle.cpuMsPerSecond)
@@ -513,6 +521,7 @@ function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
       return [
         `${phase}: ${create.bookingsPerSecond} creates/s, p50 ${create.latencyMs.p50} ms, p99 ${create.latencyMs.p99} ms (${create.non2xx} not 2xx; ${create.made} made in all)`,
         `  per create: ${create.countsPerBooking.mongo!.total} db commands, ${create.countsPerBooking.redis!.total} Redis, ${create.countsPerBooking.broker!.total} publishes, ${create.pgPerBooking?.transactions ?? '?'} pg transactions, ${cpu.total} ms CPU (Node services ${round(nodeCpu)})`,
+        `  keyed creates: ${keyedCreate.bookingsPerSecond}/s, p99 ${keyedCreate.latencyMs.p99} ms; per create: ${keyedCreate.countsPerBooking.mongo!.total} db commands, ${keyedCreate.countsPerBooking.redis!.total} Redis, ${keyedCreate.countsPerBooking.broker!.total} publishes, ${keyedCreate.cpuMsPerBooking.total} ms CPU`,
         `  hot slot: 1 winner of 200 (x${hotSlot.rounds}), 409 p99 ${hotSlot.conflictLatencyMs.p99} ms; idle: ${idle.countsPerSecond.mongo!.total} db commands/s, busiest own process ${idleMax?.[0]} ${idleMax?.[1]} ms/s`,
       ].join('\n');
     })

@@ -87,6 +87,30 @@ func kinds(n int) []kind {
 			_, err := c.InsertMany(ctx, []any{booking("i3", 3*i), booking("i3", 3*i+1), booking("i3", 3*i+2)})
 			return err
 		}},
+		{name: "insertMany(3) unordered", op: func(ctx context.Context, c *mongo.Collection, i int) error {
+			_, err := c.InsertMany(ctx, []any{booking("u3", 3*i), booking("u3", 3*i+1), booking("u3", 3*i+2)}, unordered)
+			return err
+		}},
+		// a booking create as the platform sends it: an unordered insertMany of 3 into held_time,
+		// an insertOne into bookings, and for every 15 creates the outbox relay's bulkWrite of 15
+		// compare-and-set updateOnes (here of bookings made 16 to 30 creates earlier)
+		{name: "booking create", op: func(ctx context.Context, c *mongo.Collection, i int) error {
+			held := c.Database().Collection(c.Name() + "_held")
+			_, err := held.InsertMany(ctx, []any{booking("h", 3*i), booking("h", 3*i+1), booking("h", 3*i+2)}, unordered)
+			if err != nil {
+				return err
+			}
+			if _, err = c.InsertOne(ctx, booking("c", i)); err != nil || i%15 != 14 || i < 30 {
+				return err
+			}
+			models := make([]mongo.WriteModel, 15)
+			for j := range models {
+				models[j] = mongo.NewUpdateOneModel().SetFilter(doc{"_id": id("c", i-30+j), "v": 0}).
+					SetUpdate(doc{"$set": doc{"v": 1, "outbox": bson.A{}}})
+			}
+			_, err = c.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+			return err
+		}},
 		{name: "updateOne by _id", setup: seed("u", n), op: func(ctx context.Context, c *mongo.Collection, i int) error {
 			_, err := c.UpdateOne(ctx, doc{"_id": id("u", i)}, doc{"$inc": doc{"v": 1}})
 			return err

@@ -124,6 +124,48 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
       expect(results.map((r) => r.modifiedCount)).toEqual([200, 200, 200, 200]);
       expect(await docs.countDocuments({ v: 1 })).toBe(800);
     });
+
+    // devdb reads the documents of a run of updateOnes by distinct string or ObjectID _ids with
+    // one query and writes them with one statement; each statement must still act as if alone.
+    it('a bulkWrite of updateOnes by _id applies each as if alone: mismatches, no-ops, repeats, other _id types', async () => {
+      type Rec = {
+        _id: string | number | mongo.ObjectId;
+        version: number;
+        n: number;
+        outbox?: string[];
+      };
+      const docs = db.collection<Rec>('bulk_by_id');
+      const oid = new mongo.ObjectId();
+      await docs.insertMany([
+        { _id: 'a', version: 1, n: 0, outbox: ['e1'] },
+        { _id: 'b', version: 2, n: 0 },
+        { _id: 'c', version: 1, n: 5 },
+        { _id: oid, version: 1, n: 0 },
+        { _id: 7, version: 1, n: 0 },
+      ]);
+      const result = await docs.bulkWrite(
+        [
+          { updateOne: { filter: { _id: 'a', version: 1 }, update: { $set: { outbox: [] } } } },
+          { updateOne: { filter: { _id: 'b', version: 1 }, update: { $set: { n: 1 } } } }, // stale version
+          { updateOne: { filter: { _id: 'c' }, update: { $set: { n: 5 } } } }, // changes nothing
+          { updateOne: { filter: { _id: 'missing' }, update: { $set: { n: 1 } } } },
+          { updateOne: { filter: { _id: oid }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: oid.toHexString() }, update: { $inc: { n: 100 } } } }, // no ObjectID
+          { updateOne: { filter: { _id: 7 }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+        ],
+        { ordered: false },
+      );
+      expect([result.matchedCount, result.modifiedCount, result.upsertedCount]).toEqual([6, 5, 0]);
+      const byId = async (_id: Rec['_id']) => docs.findOne({ _id });
+      expect(await byId('a')).toEqual({ _id: 'a', version: 1, n: 2, outbox: [] });
+      expect(await byId('b')).toEqual({ _id: 'b', version: 2, n: 0 });
+      expect(await byId('c')).toEqual({ _id: 'c', version: 1, n: 5 });
+      expect(await byId(oid)).toEqual({ _id: oid, version: 1, n: 1 });
+      expect(await byId(7)).toEqual({ _id: 7, version: 1, n: 1 });
+      expect(await docs.countDocuments({})).toBe(5);
+    });
   });
 
   describe('many concurrent writes on many connections', () => {

@@ -81,6 +81,12 @@ type QueryParams struct {
 
 	OnlyRecordIDs bool
 	Comment       string
+
+	// IDs (devdb): when set, a backend may return only the documents whose _id is one of these
+	// strings or ObjectIDs, in place of pushing Filter down. The PostgreSQL backend then selects
+	// `_jsonb->'_id' = ANY($1)`, through the unique index on _id, with one text for any number
+	// of _ids. Backends that do not support it ignore it.
+	IDs []any
 }
 
 // QueryResult represents the results of Collection.Query method.

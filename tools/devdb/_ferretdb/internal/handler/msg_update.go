@@ -16,6 +16,7 @@ package handler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/FerretDB/wire"
@@ -96,7 +97,35 @@ func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParam
 		return 0, 0, nil, lazyerrors.Error(err)
 	}
 
-	for _, u := range params.Updates {
+	for i := 0; i < len(params.Updates); i++ {
+		// devdb: a run of statements that each update the one document of a distinct string or
+		// ObjectID _id is read with one query and written with one statement (updateByIDs)
+		if n := idRun(params.Updates[i:]); n > 1 {
+			var c backends.Collection
+			if c, err = db.Collection(params.Collection); err != nil {
+				if backends.ErrorCodeIs(err, backends.ErrorCodeCollectionNameIsInvalid) {
+					msg := fmt.Sprintf("Invalid collection name: %s", params.Collection)
+					return 0, 0, nil, handlererrors.NewCommandErrorMsgWithArgument(handlererrors.ErrInvalidNamespace, msg, "insert")
+				}
+
+				return 0, 0, nil, lazyerrors.Error(err)
+			}
+
+			var m, mod int32
+			m, mod, err = h.updateByIDs(ctx, c, params.Updates[i:i+n])
+			if err != nil {
+				return 0, 0, nil, lazyerrors.Error(err)
+			}
+
+			matched += m
+			modified += mod
+			i += n - 1
+
+			continue
+		}
+
+		u := params.Updates[i]
+
 		c, err := db.Collection(params.Collection)
 		if err != nil {
 			if backends.ErrorCodeIs(err, backends.ErrorCodeCollectionNameIsInvalid) {
@@ -155,4 +184,193 @@ func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParam
 	}
 
 	return matched, modified, &upserted, nil
+}
+
+// maxIDRun is the most statements updateByIDs takes at once (devdb).
+const maxIDRun = 100
+
+// idKey returns a key telling apart the _id values updateByIDs batches (a string or an
+// ObjectID), "" for any other value (devdb).
+func idKey(v any) string {
+	switch v := v.(type) {
+	case string:
+		return "s" + v
+	case types.ObjectID:
+		return "o" + string(v[:])
+	}
+
+	return ""
+}
+
+// statementID returns the idKey of the _id a statement's filter pins with a top-level equality,
+// "" when it pins none that updateByIDs can batch (devdb).
+func statementID(u *common.Update) string {
+	if u.Multi || u.Upsert || u.Filter == nil {
+		return ""
+	}
+
+	v, err := u.Filter.Get("_id")
+	if err != nil {
+		return ""
+	}
+
+	return idKey(v)
+}
+
+// idRun returns how many of the leading statements of us updateByIDs may run together
+// (devdb): statements that update at most one document, without upsert, each pinning a
+// string or ObjectID _id that no other statement of the run names, at most maxIDRun.
+func idRun(us []common.Update) int {
+	seen := make(map[string]struct{}, min(len(us), maxIDRun))
+
+	for i := range us {
+		if i == maxIDRun {
+			return i
+		}
+
+		k := statementID(&us[i])
+		if k == "" {
+			return i
+		}
+
+		if _, dup := seen[k]; dup {
+			return i
+		}
+
+		seen[k] = struct{}{}
+	}
+
+	return len(us)
+}
+
+// deferredWrites is a collection whose UpdateAll only records the documents (devdb).
+type deferredWrites struct {
+	backends.Collection
+	docs []*types.Document
+}
+
+// UpdateAll implements backends.Collection interface.
+func (d *deferredWrites) UpdateAll(_ context.Context, params *backends.UpdateAllParams) (*backends.UpdateAllResult, error) {
+	d.docs = append(d.docs, params.Docs...)
+	return &backends.UpdateAllResult{Updated: int32(len(params.Docs))}, nil
+}
+
+// updateByIDs runs statements that idRun accepted (devdb). FerretDB runs each statement as a
+// query then a write of the matched document, two PostgreSQL statements each (thirty for the
+// fifteen updateOnes of an outbox relay's bulkWrite); here one query reads the documents of
+// all the statements' _ids, each statement matches and updates its own document in Go exactly
+// as common.UpdateDocument does for one, and one statement writes them all.
+//
+// The result is that of running the statements one after the other, as FerretDB does: they
+// name different documents, so none sees another's write, and no other update, delete or
+// findAndModify of the collection runs meanwhile (devdb's front holds the collection's lock
+// exclusively for an update of several statements; a concurrent insert only adds documents, as
+// if made after the command). When a statement fails, the ones before it are written
+// and its error is returned. When the one write fails (a unique index, say), the documents are
+// written one by one in statement order, and the first failure is returned, as FerretDB does.
+func (h *Handler) updateByIDs(ctx context.Context, c backends.Collection, us []common.Update) (int32, int32, error) {
+	ids := make([]any, len(us))
+	wanted := make(map[string]bool, len(us))
+
+	for i := range us {
+		ids[i] = must.NotFail(us[i].Filter.Get("_id"))
+		wanted[statementID(&us[i])] = true
+	}
+
+	var qp backends.QueryParams
+	if !h.DisablePushdown {
+		qp.IDs = ids
+		qp.Filter = must.NotFail(types.NewDocument("_id", must.NotFail(types.NewDocument("$in", must.NotFail(types.NewArray(ids...))))))
+	}
+
+	res, err := c.Query(ctx, &qp)
+	if err != nil {
+		return 0, 0, lazyerrors.Error(err)
+	}
+
+	// all read before anything is written: the query's PostgreSQL connection is given back first
+	byID := make(map[string]*types.Document, len(us))
+
+	for {
+		_, doc, err := res.Iter.Next()
+		if errors.Is(err, iterator.ErrIteratorDone) {
+			break
+		}
+
+		if err != nil {
+			res.Iter.Close()
+			return 0, 0, lazyerrors.Error(err)
+		}
+
+		if k := idKey(must.NotFail(doc.Get("_id"))); wanted[k] {
+			byID[k] = doc
+		}
+	}
+
+	res.Iter.Close()
+
+	var matched, modified int32
+	writes := &deferredWrites{Collection: c}
+
+	for i := range us {
+		u := &us[i]
+
+		var docs []*types.Document
+		if doc := byID[statementID(u)]; doc != nil {
+			docs = append(docs, doc)
+		}
+
+		closer := iterator.NewMultiCloser()
+		src := iterator.Values(iterator.ForSlice(docs))
+		closer.Add(src)
+
+		iter := common.FilterIterator(src, closer, u.Filter)
+		iter = common.LimitIterator(iter, closer, 1)
+
+		result, err := common.UpdateDocument(ctx, writes, "update", iter, u)
+
+		closer.Close()
+
+		if err != nil {
+			if werr := writeAll(ctx, c, writes.docs); werr != nil {
+				return 0, 0, werr
+			}
+
+			return 0, 0, lazyerrors.Error(err)
+		}
+
+		matched += result.Matched.Count
+		modified += result.Modified.Count
+	}
+
+	if err = writeAll(ctx, c, writes.docs); err != nil {
+		return 0, 0, err
+	}
+
+	return matched, modified, nil
+}
+
+// writeAll writes docs in one statement, or, when that fails, one by one, returning the first
+// error (devdb).
+func writeAll(ctx context.Context, c backends.Collection, docs []*types.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+
+	_, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: docs})
+
+	switch {
+	case err == nil:
+		return nil
+	case len(docs) == 1:
+		return lazyerrors.Error(err)
+	}
+
+	for _, doc := range docs {
+		if _, err := c.UpdateAll(ctx, &backends.UpdateAllParams{Docs: []*types.Document{doc}}); err != nil {
+			return lazyerrors.Error(err)
+		}
+	}
+
+	return nil
 }

@@ -88,9 +88,16 @@ func (c *collection) Query(ctx context.Context, params *backends.QueryParams) (*
 	var where string
 	var args []any
 
-	where, args, err = prepareWhereClause(&placeholder, params.Filter)
-	if err != nil {
-		return nil, lazyerrors.Error(err)
+	var byIDs bool
+	if len(params.IDs) > 0 {
+		where, args, byIDs = whereIDs(&placeholder, params.IDs)
+	}
+
+	if !byIDs {
+		where, args, err = prepareWhereClause(&placeholder, params.Filter)
+		if err != nil {
+			return nil, lazyerrors.Error(err)
+		}
 	}
 
 	q += where
@@ -313,9 +320,17 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 	}
 
 	// devdb: one statement is atomic alone; BEGIN and COMMIT would only add two round trips
-	if len(params.Docs) == 1 {
+	switch {
+	case len(params.Docs) == 1:
 		err = update(p)
-	} else {
+	case len(params.Docs) > 1 && len(params.Docs) <= maxUpdateBatch:
+		var done bool
+		if done, err = c.updateBatch(ctx, p, meta.TableName, params.Docs, &res); done || err != nil {
+			break
+		}
+
+		err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error { return update(tx) })
+	default:
 		err = pool.InTransaction(ctx, p, func(tx pgx.Tx) error { return update(tx) })
 	}
 
@@ -324,6 +339,56 @@ func (c *collection) UpdateAll(ctx context.Context, params *backends.UpdateAllPa
 	}
 
 	return &res, nil
+}
+
+// maxUpdateBatch is the most documents updateBatch writes with one statement (devdb).
+const maxUpdateBatch = 1000
+
+// updateBatch writes docs, whose _ids must all differ, with one statement (devdb): an UPDATE
+// joined by _id to the arrays of the documents' _ids and new values, matched through the
+// unique index FerretDB keeps on _id as the one-document UPDATE is, and atomic as the
+// transaction of one UPDATE per document it replaces. Its text does not depend on the number
+// of documents, so each connection prepares it once. It reports false, having done nothing,
+// when two documents share an _id (the caller then writes them one by one, the last one last).
+func (c *collection) updateBatch(ctx context.Context, p *pgxpool.Pool, table string, docs []*types.Document, res *backends.UpdateAllResult) (bool, error) {
+	ids := make([]string, len(docs))
+	values := make([]string, len(docs))
+	seen := make(map[string]struct{}, len(docs))
+
+	for i, doc := range docs {
+		b, err := sjson.Marshal(doc)
+		if err != nil {
+			return false, lazyerrors.Error(err)
+		}
+
+		id, _ := doc.Get("_id")
+		must.NotBeZero(id)
+
+		ids[i] = string(must.NotFail(sjson.MarshalSingleValue(id)))
+		values[i] = string(b)
+
+		if _, dup := seen[ids[i]]; dup {
+			return false, nil
+		}
+
+		seen[ids[i]] = struct{}{}
+	}
+
+	q := fmt.Sprintf(
+		`UPDATE %[1]s SET %[2]s = v.doc FROM unnest($1::jsonb[], $2::jsonb[]) AS v (id, doc) WHERE %[3]s = v.id`,
+		pgx.Identifier{c.dbName, table}.Sanitize(),
+		metadata.DefaultColumn,
+		metadata.IDColumn,
+	)
+
+	tag, err := p.Exec(ctx, q, ids, values)
+	if err != nil {
+		return false, lazyerrors.Error(err)
+	}
+
+	res.Updated += int32(tag.RowsAffected())
+
+	return true, nil
 }
 
 // DeleteAll implements backends.Collection interface.

@@ -369,3 +369,23 @@ func filterIn(p *metadata.Placeholder, k any, v any, operator string) (filter st
 // maxInPushdown is the longest $in array pushed down (devdb): beyond it a query is no longer
 // a lookup of a few documents.
 const maxInPushdown = 1000
+
+// whereIDs returns the WHERE clause with its argument that selects the documents of ids,
+// strings or ObjectIDs (devdb; backends.QueryParams.IDs): `_jsonb->'_id' = ANY($1::jsonb[])`,
+// served by the unique btree index FerretDB keeps on `_jsonb->'_id'` of every collection
+// (whose uniqueness gives the planner the right estimate even without statistics), with one
+// text for any number of _ids. ok is false when ids holds another type.
+func whereIDs(p *metadata.Placeholder, ids []any) (where string, args []any, ok bool) {
+	values := make([]string, len(ids))
+
+	for i, id := range ids {
+		switch id := id.(type) {
+		case string, types.ObjectID:
+			values[i] = string(must.NotFail(sjson.MarshalSingleValue(id)))
+		default:
+			return "", nil, false
+		}
+	}
+
+	return fmt.Sprintf(` WHERE %s = ANY(%s::jsonb[])`, metadata.IDColumn, p.Next()), []any{values}, true
+}

@@ -61,9 +61,7 @@ describe('schedules and event types over the bus', () => {
       connection.model(HostAvailabilityDocument.name, HostAvailabilitySchema),
       connection.model(RecordHostDocument.name, RecordHostSchema),
       // Writes the test makes behind availability's back need no announcement to booking.
-      {
-        around: (_host: string, _version: number, write: () => Promise<boolean>) => write(),
-      } as TermsAnnouncer,
+      new TermsAnnouncer({ send: async () => null } as unknown as CommandBus),
     );
   });
 

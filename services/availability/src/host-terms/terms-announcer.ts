@@ -1,6 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { BOOKING_QUEUE, BookingCommand, DomainError, ErrorCode } from '@slotbook/contracts';
+import type { Model } from 'mongoose';
+import {
+  BOOKING_QUEUE,
+  BookingCommand,
+  DomainError,
+  ErrorCode,
+  type PendingEvent,
+} from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
+import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
+import type { HostAvailabilityDocument } from '../ranges/host-availability.schema';
 
 /**
  * Tells booking the version each write of a host's document writes (host-terms.ts in the
@@ -32,6 +41,42 @@ export class TermsAnnouncer {
       );
     }
     return written;
+  }
+
+  /**
+   * The one write of an existing host document: compare-and-set from the version read, with
+   * the change's events, announced. False when another writer got there first.
+   */
+  update(
+    hosts: Model<HostAvailabilityDocument>,
+    hostId: string,
+    readVersion: number,
+    set: Partial<HostAvailabilityDocument>,
+    events: PendingEvent[],
+  ): Promise<boolean> {
+    return this.around(
+      hostId,
+      readVersion + 1,
+      async () =>
+        (await compareAndSet(hosts, { _id: hostId, version: readVersion }, set, events)) !== null,
+    );
+  }
+
+  /** The host's first write, announced; two first writers collide on the `_id` (false). */
+  create(
+    hosts: Model<HostAvailabilityDocument>,
+    doc: Omit<HostAvailabilityDocument, keyof ReturnType<typeof initialOutbox>>,
+    events: PendingEvent[],
+  ): Promise<boolean> {
+    return this.around(doc._id, 1, async () => {
+      try {
+        await hosts.create({ ...doc, ...initialOutbox(events) });
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    });
   }
 
   private async announce(hostId: string, version: number): Promise<void> {

@@ -3,12 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
-import {
-  LOST_RACE,
-  compareAndSet,
-  initialOutbox,
-  isDuplicateKeyError,
-} from '@slotbook/persistence';
+import { LOST_RACE, isDuplicateKeyError } from '@slotbook/persistence';
 import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
 import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument, RecordHostDocument } from './host-availability.schema';
@@ -88,16 +83,12 @@ export class HostAvailabilityRepository {
   ): Promise<boolean> {
     const now = new Date();
     if (read === null) return this.insert(hostId, { ranges, account: null }, events, now);
-    return this.announcer.around(
+    return this.announcer.update(
+      this.hosts,
       hostId,
-      read.version + 1,
-      async () =>
-        (await compareAndSet(
-          this.hosts,
-          { _id: hostId, version: read.version },
-          { ranges, updatedAt: now },
-          events,
-        )) !== null,
+      read.version,
+      { ranges, updatedAt: now },
+      events,
     );
   }
 
@@ -112,16 +103,12 @@ export class HostAvailabilityRepository {
     if (!supersedes(account, read?.account ?? null)) return;
     const now = new Date();
     const written = read
-      ? await this.announcer.around(
+      ? await this.announcer.update(
+          this.hosts,
           hostId,
-          read.version + 1,
-          async () =>
-            (await compareAndSet(
-              this.hosts,
-              { _id: hostId, version: read.version },
-              { account, updatedAt: now },
-              [],
-            )) !== null,
+          read.version,
+          { account, updatedAt: now },
+          [],
         )
       : await this.insert(hostId, { ranges: [], account }, [], now);
     return written ? undefined : LOST_RACE;
@@ -158,21 +145,18 @@ export class HostAvailabilityRepository {
     events: PendingEvent[],
     now: Date,
   ): Promise<boolean> {
-    return this.announcer.around(hostId, 1, async () => {
-      try {
-        await this.hosts.create({
-          _id: hostId,
-          ranges,
-          account,
-          createdAt: now,
-          updatedAt: now,
-          ...initialOutbox(events),
-        });
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    });
+    return this.announcer.create(
+      this.hosts,
+      {
+        _id: hostId,
+        ranges,
+        account,
+        schedules: [],
+        eventTypes: [],
+        createdAt: now,
+        updatedAt: now,
+      },
+      events,
+    );
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
-import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
 import type { HostAccount } from '../host-accounts/host-account-rules';
 import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument } from '../ranges/host-availability.schema';
@@ -60,36 +59,26 @@ export class HostSchedulesRepository {
   ): Promise<boolean> {
     const now = new Date();
     if (read !== null) {
-      return this.announcer.around(
+      return this.announcer.update(
+        this.hosts,
         hostId,
-        read.version + 1,
-        async () =>
-          (await compareAndSet(
-            this.hosts,
-            { _id: hostId, version: read.version },
-            { ...changes, updatedAt: now },
-            events,
-          )) !== null,
+        read.version,
+        { ...changes, updatedAt: now },
+        events,
       );
     }
-    return this.announcer.around(hostId, 1, async () => {
-      try {
-        await this.hosts.create({
-          _id: hostId,
-          ranges: [],
-          schedules: changes.schedules ?? [],
-          eventTypes: changes.eventTypes ?? [],
-          account: null,
-          createdAt: now,
-          updatedAt: now,
-          ...initialOutbox(events),
-        });
-        return true;
-      } catch (error) {
-        // Two first writers of a host collide on the `_id`: the loser decides again.
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    });
+    return this.announcer.create(
+      this.hosts,
+      {
+        _id: hostId,
+        ranges: [],
+        schedules: changes.schedules ?? [],
+        eventTypes: changes.eventTypes ?? [],
+        account: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      events,
+    );
   }
 }

@@ -23,8 +23,6 @@ import { SlotLock } from './bookings/slot-lock';
 import { AnnouncedVersions } from './bookings/announced-versions';
 import { SlotTermsClient } from './bookings/slot-terms.client';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
-import { IdempotencyRecord, IdempotencyRecordSchema } from './idempotency/idempotency.schema';
-import { IdempotencyService } from './idempotency/idempotency.service';
 
 @Module({})
 export class BookingModule {
@@ -41,7 +39,6 @@ export class BookingModule {
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
           { name: HeldTimeDocument.name, schema: HeldTimeSchema },
-          { name: IdempotencyRecord.name, schema: IdempotencyRecordSchema },
         ]),
       ],
       controllers: [BookingsHandlers, HealthController],
@@ -77,7 +74,6 @@ export class BookingModule {
         AnnouncedVersions,
         SlotTermsClient,
         HeldTimeMigration,
-        IdempotencyService,
         BookingLifecycle,
       ],
     };

@@ -53,6 +53,13 @@ export class BookingDocument extends OutboxRecord {
 
   @Prop({ type: Number, default: 0 })
   bufferAfter!: number;
+
+  /**
+   * Of a create made with an `Idempotency-Key`: what it asked (a hash), so that the key sent
+   * again with another request is refused. Such a booking's id is the key's (create-booking.handler.ts).
+   */
+  @Prop({ type: String })
+  requestHash?: string;
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 // Lists are an equality on one party (served by the leading field), sorted by (startTime, _id).

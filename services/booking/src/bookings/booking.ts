@@ -63,11 +63,13 @@ export interface NewBooking {
   startTime: Date;
   notes: string | null;
   commandId: string;
+  /** Of a keyed create (see BookingDocument.requestHash). */
+  requestHash?: string;
 }
 
 /** A new booking on `slot`, with its `booking.created` event in its outbox. */
 export function newBooking(
-  { id, actor, startTime, notes, commandId }: NewBooking,
+  { id, actor, startTime, notes, commandId, requestHash }: NewBooking,
   slot: SlotTerms,
   now: Date,
 ): BookingDocument {
@@ -87,6 +89,7 @@ export function newBooking(
     commands: [commandId],
     createdAt: now,
     updatedAt: now,
+    ...(requestHash === undefined ? {} : { requestHash }),
   };
   const created = newEvent(
     BOOKING_EXCHANGE,

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { Actor, Booking, ListBookingsQuery, Page, PendingEvent } from '@slotbook/contracts';
+import type {
+  Actor,
+  Booking,
+  BusError,
+  ListBookingsQuery,
+  Page,
+  PendingEvent,
+} from '@slotbook/contracts';
 import {
   afterCursor,
   compareAndSet,
@@ -16,6 +23,23 @@ import { BookingDocument } from './booking.schema';
 /** The status of a tombstone: an id whose writer was fenced off, never a booking. */
 const ABANDONED = 'abandoned';
 type Tombstone = { _id: string; status: typeof ABANDONED };
+
+/** The status of a keyed create's refusal, kept under the id its booking would have had. */
+const REFUSED = 'refused';
+export type Refusal = {
+  _id: string;
+  status: typeof REFUSED;
+  requestHash: string;
+  reply: BusError;
+  refusedAt: Date;
+};
+
+/** What an id of the bookings collection holds: a booking, a tombstone or a refusal. */
+export type IdRecord = BookingDocument | Tombstone | Refusal;
+
+export function isBooking(record: IdRecord): record is BookingDocument {
+  return record.status !== ABANDONED && record.status !== REFUSED;
+}
 
 export type BookingChanges = Partial<
   Pick<
@@ -57,8 +81,27 @@ export class BookingsRepository {
   }
 
   async findById(id: string): Promise<BookingDocument | null> {
-    const doc = await this.model.findById(id).lean<BookingDocument | Tombstone>().exec();
-    return doc && doc.status !== ABANDONED ? doc : null;
+    const doc = await this.findRecord(id);
+    return doc && isBooking(doc) ? doc : null;
+  }
+
+  /** Whatever the id holds: a booking, a tombstone ({@link abandon}) or a refusal ({@link refuse}). */
+  findRecord(id: string): Promise<IdRecord | null> {
+    return this.model.findById(id).lean<IdRecord>().exec();
+  }
+
+  /**
+   * Keeps a keyed create's refusal under the id its booking would have had, so that the key's
+   * next run meets it where it would meet the booking. False when the id is taken.
+   */
+  async refuse(refusal: Omit<Refusal, 'status'>): Promise<boolean> {
+    try {
+      await this.model.collection.insertOne({ ...refusal, status: REFUSED } as never);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
   }
 
   /** A host's bookings of one month (`hostMonth`), any status, with their times. */
@@ -74,7 +117,7 @@ export class BookingsRepository {
    * Whoever reclaims time a booking that never appeared was holding does this first, so a writer
    * that was merely slow finds its insert refused instead of booking time it no longer holds.
    * Answers true when the id is buried (now, or already by a reclaim that may have died before
-   * freeing the time), false when the booking exists after all.
+   * freeing the time, or by a keyed create's refusal), false when the booking exists after all.
    */
   async abandon(id: string): Promise<boolean> {
     try {
@@ -87,8 +130,9 @@ export class BookingsRepository {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const existing = await this.model.findById(id, { status: 1 }).lean<{ status: string }>().exec();
-    return existing?.status === ABANDONED;
+    // A refusal is as final as a tombstone: that id never holds a booking either.
+    const existing = await this.findRecord(id);
+    return existing !== null && !isBooking(existing);
   }
 
   /**
@@ -135,8 +179,10 @@ export class BookingsRepository {
     const fetches = await Promise.all(
       scopes.map((scope) => {
         const filter: Record<string, unknown> = { ...scope, ...rest };
-        // Tombstones carry no parties: only a query without one can meet them.
-        if (Object.keys(scope).length === 0 && !query.status) filter.status = { $ne: ABANDONED };
+        // Tombstones and refusals carry no parties: only a query without one can meet them.
+        if (Object.keys(scope).length === 0 && !query.status) {
+          filter.status = { $nin: [ABANDONED, REFUSED] };
+        }
         return this.model
           .find(filter, { outbox: 0 })
           .sort({ startTime: 1, _id: 1 })

@@ -58,7 +58,10 @@ export class BookingsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'the same key from the same user within 24 h replays the first answer',
+    description:
+      'the same key from the same user within 24 h answers what its first request did: the ' +
+      'booking it made (as it is now), or the same 409, 422 or 404; requests with one key at ' +
+      'once all answer that one booking; the key with another request is 422',
     schema: IdempotencyKeyHeaderSchema,
   })
   @ApiProblemResponses({

@@ -93,7 +93,11 @@ export class SlotTermsClient {
     const copy = this.copies.get(hostId);
     const announced = copy ? await this.versions.of(hostId) : null;
     if (copy && announced !== null && copy.version >= announced) return copy;
-    return this.fetch({ hostId }, this.now());
+    const terms = await this.fetch({ hostId }, this.now());
+    // No version (Redis emptied): keep the one fetched as announced, so the next creates find
+    // the copy current (safe: host-terms.ts).
+    if (announced === null) void this.versions.raise(hostId, terms.version).catch(() => undefined);
+    return terms;
   }
 
   private now(): number {
@@ -114,8 +118,6 @@ export class SlotTermsClient {
         const known = this.copies.get(fetched.hostId);
         if (!known || known.version <= fetched.version) this.copies.set(fetched.hostId, fetched);
         if ('eventTypeId' in slot) this.hostOfEventType.set(slot.eventTypeId, fetched.hostId);
-        // Kept as announced, so the next creates find the copy current (safe: host-terms.ts).
-        void this.versions.raise(fetched.hostId, fetched.version).catch(() => undefined);
         return fetched;
       })
       .finally(() => {

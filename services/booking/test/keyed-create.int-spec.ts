@@ -38,6 +38,7 @@ describe('keyed creates', () => {
   let bookingModel: Model<BookingDocument>;
   let bookings: BookingsRepository;
   let handler: CreateBookingHandler;
+  let hold: SlotHold;
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(mongoUrlFor(uniqueDatabase('keyed'))).asPromise();
@@ -46,7 +47,7 @@ describe('keyed creates', () => {
     await Promise.all([held.init(), bookingModel.init()]);
     bookings = new BookingsRepository(bookingModel);
     redis = new Redis(infra.redisUrl);
-    const hold = new SlotHold(held, new SlotLock(redis, { enabled: true, ttlMs: 5_000 }), bookings);
+    hold = new SlotHold(held, new SlotLock(redis, { enabled: true, ttlMs: 5_000 }), bookings);
     const terms = async ({ hostId }: { hostId?: string }, startTime: Date): Promise<SlotTerms> => ({
       hostId: hostId!,
       endTime: new Date(startTime.getTime() + 30 * MINUTE_MS),
@@ -169,6 +170,43 @@ describe('keyed creates', () => {
     const second = await create(hostId, slot(2), key);
     expect(second.id).toBe(keyedId(GUEST.id, key, 1));
     await expect(create(hostId, slot(2), key)).resolves.toEqual(second);
+  });
+
+  it('answers the first response again, even after the booking changed', async () => {
+    const { hostId, slot } = fixture();
+    const key = randomUUID();
+    const first = await create(hostId, slot(0), key);
+    await bookingModel.updateOne({ _id: first.id }, { $set: { status: 'cancelled' } });
+    await expect(create(hostId, slot(0), key)).resolves.toEqual(first);
+  });
+
+  it("a replay after the booking moved frees what it took and keeps the booking's new time", async () => {
+    const { hostId, slot } = fixture();
+    const key = randomUUID();
+    const first = await create(hostId, slot(0), key);
+    // The booking moved to slot 2 as a reschedule leaves it: slot 2 held, slot 0 let go.
+    const at = (i: number) => ({
+      bookingId: first.id,
+      hostId,
+      startTime: slot(i),
+      endTime: slot(i + 1),
+      occupied: { start: slot(i).getTime(), end: slot(i + 1).getTime() },
+      eventTypeId: null,
+    });
+    await hold.around(at(2), async () => 'moved');
+    await hold.letGo(
+      first.id,
+      hold.documentsOf(at(2)).map((doc) => doc._id),
+    );
+    await bookingModel.updateOne(
+      { _id: first.id },
+      { $set: { startTime: slot(2), endTime: slot(3) } },
+    );
+    const keptBefore = await held.countDocuments({ bookingId: first.id });
+    await expect(create(hostId, slot(0), key)).resolves.toEqual(first);
+    expect(await held.countDocuments({ bookingId: first.id })).toBe(keptBefore);
+    await expect(create(hostId, slot(0))).resolves.toMatchObject({ hostId });
+    await expect(create(hostId, slot(2))).rejects.toEqual(refusal(ErrorCode.SlotTaken));
   });
 
   it('keys are per user', async () => {

@@ -249,4 +249,26 @@ describe('held time in the database', () => {
     await expect(take(hostId, span(2000, 2030))).rejects.toEqual(slotTaken);
     expect(await migration.run()).toBe(0);
   });
+  it('a run of a booking that fails never gives back time another run of it went on with', async () => {
+    const hostId = randomUUID();
+    const hold = holdFor(hostId, span(400, 430));
+    let refuse: (() => void) | undefined;
+    // The first run holds the time, then its write is refused (as a key's other request is).
+    const first = slots.around(
+      hold,
+      () =>
+        new Promise<never>((_, reject) => {
+          refuse = () => reject(DomainError.validation('refused after holding'));
+        }),
+    );
+    while (!refuse) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A second run of the same booking finds that time its own and writes the booking.
+    await expect(slots.around(hold, async () => 'written')).resolves.toBe('written');
+    refuse();
+    await expect(first).rejects.toEqual(
+      expect.objectContaining({ code: ErrorCode.ValidationFailed }),
+    );
+    expect(await heldBy(hold.bookingId)).toBe(slots.documentsOf(hold).length);
+    await expect(take(hostId, span(400, 430))).rejects.toEqual(slotTaken);
+  });
 });

@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { BookingStatus } from '@slotbook/contracts';
+import type { Booking, BookingStatus } from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 
 @Schema({ collection: 'bookings', versionKey: false })
@@ -60,6 +60,10 @@ export class BookingDocument extends OutboxRecord {
    */
   @Prop({ type: String })
   requestHash?: string;
+
+  /** Of a keyed create: the booking as it answered, which the key answers again (SPEC §5). */
+  @Prop({ type: Object })
+  reply?: Booking;
 }
 export const BookingSchema = SchemaFactory.createForClass(BookingDocument);
 // Lists are an equality on one party (served by the leading field), sorted by (startTime, _id).

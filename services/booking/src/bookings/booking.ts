@@ -89,16 +89,11 @@ export function newBooking(
     commands: [commandId],
     createdAt: now,
     updatedAt: now,
-    ...(requestHash === undefined ? {} : { requestHash }),
   };
-  const created = newEvent(
-    BOOKING_EXCHANGE,
-    BookingEvent.BookingCreated,
-    toBooking(fields),
-    actor.id,
-    now,
-  );
-  return { ...fields, ...initialOutbox([created]) };
+  const booking = toBooking(fields);
+  const created = newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, booking, actor.id, now);
+  const keyed = requestHash === undefined ? {} : { requestHash, reply: booking };
+  return { ...fields, ...keyed, ...initialOutbox([created]) };
 }
 
 /** The booking moved to `startTime` on `slot`: it takes the status the new slot gives. */

@@ -44,7 +44,10 @@ function requestHash(command: CreateBookingCommand): string {
   return createHash('sha256').update(JSON.stringify(asked)).digest('hex');
 }
 
-/** The id a run works on is not (or no longer) its key's: the key goes on to its next id. */
+/**
+ * The id a run works on is not (or no longer) its key's: the key goes on to its next id. A
+ * DomainError, so that SlotHold gives back the time the run took under that id.
+ */
 class KeyMovesOn extends DomainError {
   constructor() {
     super(ErrorCode.Unavailable, 'the booking took too long to write; retry');
@@ -102,7 +105,7 @@ export class CreateBookingHandler {
     try {
       return await this.create(command, id, repeated, hash);
     } catch (error) {
-      if (!isRefusal(error) || error instanceof KeyMovesOn) throw error;
+      if (!isRefusal(error)) throw error;
       const first = await this.firstAnswer(id, hash);
       if (first) return first;
       const reply = error.toBusError();
@@ -112,13 +115,16 @@ export class CreateBookingHandler {
         throw error;
       }
       // Another run of the key answered first, just now.
-      return (await this.firstAnswer(id, hash)) ?? Promise.reject(error);
+      const answer = await this.firstAnswer(id, hash);
+      if (!answer) throw error;
+      return answer;
     }
   }
 
+  /** The answer of the record under `id` (see {@link firstRecord}): a keyed create's first. */
   private async firstAnswer(id: string, hash?: string): Promise<Booking | null> {
     const record = await this.firstRecord(id, hash);
-    return record && toBooking(record);
+    return record && answerOf(record);
   }
 
   /**
@@ -171,41 +177,55 @@ export class CreateBookingHandler {
     if (hostId) refuseOwn(actor, hostId, 'hostId');
     const expected = await this.terms.expected(slot, startTime);
     if (eventTypeId) refuseOwn(actor, expected.hostId, 'eventTypeId');
-    const booked = await this.hold.aroundConfirmed(
-      expected,
-      (terms) => holdOf(newBooking(wanted, terms, now)),
-      () => this.terms.confirmed(slot, startTime),
-      (terms) => this.insert(newBooking(wanted, terms, now)),
-      { repeated },
-    );
-    return booked!;
+    try {
+      const booked = await this.hold.aroundConfirmed(
+        expected,
+        (terms) => holdOf(newBooking(wanted, terms, now)),
+        () => this.terms.confirmed(slot, startTime),
+        (terms) => this.insert(newBooking(wanted, terms, now)),
+        { repeated },
+      );
+      return booked!;
+    } catch (error) {
+      if (error instanceof Answered) return error.booking;
+      throw error;
+    }
   }
 
-  /** Inserts the booking, or answers the one an earlier run of this command (or key) wrote. */
+  /**
+   * Inserts the booking, or answers the one an earlier run of this command (or key) wrote. Then
+   * the time this run took goes back (it is not that booking's: {@link Answered}), and the lock
+   * too unless that booking holds this slot.
+   */
   private async insert(booking: BookingDocument): Promise<Booking> {
     if (await this.bookings.insert(booking)) {
       this.relay.kick({ recordId: booking._id, version: booking.version, events: booking.outbox });
-      return toBooking(booking);
+      return answerOf(booking);
     }
     // Refused, replayed or buried: SlotHold gives back the time this run took.
     const earlier = await this.firstRecord(booking._id, booking.requestHash);
     // Gone between the insert and the read: nothing deletes a booking; fail safe.
     if (!earlier) throw new KeyMovesOn();
-    // The earlier run's booking may have moved or let go of its time since: keep only its own
-    // (and no lock on a slot it no longer holds).
-    const holds = holdsSlot(earlier.status);
-    const kept = holds ? this.hold.documentsOf(holdOf(earlier)) : [];
-    await Promise.all([
-      this.hold.letGo(
-        earlier._id,
-        kept.map((doc) => doc._id),
-      ),
-      holds && earlier.startTime.getTime() === booking.startTime.getTime()
-        ? undefined
-        : this.hold.unlock(booking),
-    ]);
-    return toBooking(earlier);
+    const holdsThisSlot =
+      holdsSlot(earlier.status) && earlier.startTime.getTime() === booking.startTime.getTime();
+    if (!holdsThisSlot) await this.hold.unlock(booking);
+    throw new Answered(answerOf(earlier));
   }
+}
+
+/**
+ * An earlier run's booking answers this run, thrown through SlotHold so that the time this
+ * run inserted goes back (time that booking holds was found, not inserted, so it stays).
+ */
+class Answered extends DomainError {
+  constructor(readonly booking: Booking) {
+    super(ErrorCode.Conflict, 'answered by an earlier run');
+  }
+}
+
+/** What a create answers for a booking: a keyed create's first answer, kept with it. */
+function answerOf(booking: BookingDocument): Booking {
+  return booking.reply ?? toBooking(booking);
 }
 
 function refuseOwn(actor: Actor, hostId: string, path: 'hostId' | 'eventTypeId'): void {

@@ -4,8 +4,9 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
  * The host time bookings hold, one document per key (occupied-cells.ts): its `_id` is the key,
  * so the `_id` index is the no-overlap guarantee (SPEC §5). Besides its keys, each hold has one
  * head document (`<bookingId>@<start ms>`) that says when the hold is, so a range change finds
- * the bookings being made right now. Holding is inserting, freeing is deleting; no update ever
- * touches a key, so the guard works the same on MongoDB and FerretDB, with or without the lock.
+ * the bookings being made right now. Holding is inserting, freeing is deleting (the one update,
+ * `shared`, never touches an `_id`), so the guard works the same on MongoDB and FerretDB, with or
+ * without the lock.
  */
 @Schema({ collection: 'held_time', versionKey: false })
 export class HeldTimeDocument {
@@ -38,6 +39,15 @@ export class HeldTimeDocument {
 
   @Prop({ type: String })
   eventTypeId?: string | null;
+
+  /**
+   * Set by a run that found this document held by its own booking already (another run of the
+   * same command or key, at once or before, or a move onto time the booking holds) and goes on
+   * with it: the run that inserted it then never gives it back on failing, as the booking
+   * another run writes may rely on it. Only the booking letting go of it frees it.
+   */
+  @Prop({ type: Boolean })
+  shared?: boolean;
 }
 export const HeldTimeSchema = SchemaFactory.createForClass(HeldTimeDocument);
 HeldTimeSchema.index({ bookingId: 1 });

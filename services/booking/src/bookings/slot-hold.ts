@@ -157,8 +157,14 @@ export class SlotHold {
       .lean<Array<Pick<HeldTimeDocument, '_id' | 'bookingId' | 'heldAt'>>>()
       .exec();
     const others = holders.filter((holder) => holder.bookingId !== hold.bookingId);
-    // Every refused key is the booking's own, and none was freed meanwhile: held.
-    if (others.length === 0 && holders.length === refused.length) return inserted;
+    // Every refused key is the booking's own, and none was freed meanwhile: held, once it is
+    // marked as relied on (see HeldTimeDocument.shared); one given back meanwhile is held again.
+    if (others.length === 0 && holders.length === refused.length) {
+      if (await this.share(hold.bookingId, refused)) return inserted;
+      if (attempt === 0) return this.retaking(inserted, hold, attempt);
+      await this.giveBack(inserted);
+      throw new DomainError(ErrorCode.Unavailable, 'the slot is changing; retry');
+    }
     const groups = groupByBooking(others);
     const reclaimed =
       attempt === 0 &&
@@ -168,6 +174,11 @@ export class SlotHold {
       await this.giveBack(inserted);
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
+    return this.retaking(inserted, hold, attempt);
+  }
+
+  /** Takes the hold again, keeping what this call inserted so far (given back on a refusal). */
+  private async retaking(inserted: string[], hold: Hold, attempt: number): Promise<string[]> {
     try {
       return [...inserted, ...(await this.take(hold, attempt + 1))];
     } catch (error) {
@@ -175,6 +186,18 @@ export class SlotHold {
       await this.giveBack(inserted);
       throw error;
     }
+  }
+
+  /**
+   * Marks documents the booking holds already as relied on by this run, so that the run that
+   * inserted them does not give them back if it fails. False when one of them is gone.
+   */
+  private async share(bookingId: string, ids: string[]): Promise<boolean> {
+    const marked = await this.model.updateMany(
+      { _id: { $in: ids }, bookingId },
+      { $set: { shared: true } },
+    );
+    return marked.matchedCount === ids.length;
   }
 
   /** Ids of the documents the `_id` index refused; any other failure is thrown. */
@@ -218,10 +241,11 @@ export class SlotHold {
     return true;
   }
 
+  /** Deletes what this run inserted, except what another run of the booking relies on. */
   private async giveBack(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      await this.model.deleteMany({ _id: { $in: ids } });
+      await this.model.deleteMany({ _id: { $in: ids }, shared: { $ne: true } });
     } catch (error) {
       this.logger.warn({ err: error }, 'could not give back held time; the next writer will');
     }

@@ -1,6 +1,14 @@
 import { SignJWT, importPKCS8 } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
-import { ApiClient, EventRecorder, Platform, uniqueEmail, expectProblem } from '@slotbook/testing';
+import { gzipSync } from 'node:zlib';
+import {
+  ApiClient,
+  EventRecorder,
+  Platform,
+  expectProblem,
+  uniqueEmail,
+  type ApiResponse,
+} from '@slotbook/testing';
 
 /** SPEC §2–3 through the gateway, with all four services running. */
 describe('identity through the gateway', () => {
@@ -160,6 +168,50 @@ describe('identity through the gateway', () => {
         422,
         'name',
       );
+    });
+
+    describe('a body nested deeper than 64 levels', () => {
+      const arrays = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+      const objects = (levels: number) => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+      const refusedForNesting = (response: ApiResponse) => {
+        expectProblem(response, 422);
+        expect(response.body.detail).toMatch(/more than 64 levels deep/);
+      };
+
+      it('is a 422 problem on every route, before authentication, however deep', async () => {
+        for (const levels of [7_300, 15_000, 65]) {
+          for (const body of [arrays(levels), objects(levels)]) {
+            refusedForNesting(await api.post('/auth/login', { rawBody: body }));
+          }
+        }
+        const inAField = `{"email":"a@b.c","password":"long-enough-1","name":${arrays(7_300)}}`;
+        refusedForNesting(await api.post('/auth/register', { rawBody: inAField }));
+        refusedForNesting(await api.post('/no-such-route', { rawBody: arrays(7_300) }));
+        refusedForNesting(await api.patch('/users/me', { rawBody: objects(7_300) }));
+      });
+
+      it('is a 422 problem when it arrives gzip-encoded too', async () => {
+        const response = await fetch(`${platform.gatewayUrl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+          body: gzipSync(arrays(7_300)),
+        });
+        const text = await response.text();
+        refusedForNesting({
+          status: response.status,
+          headers: response.headers,
+          body: JSON.parse(text),
+          text,
+        });
+      });
+
+      it('stops at 64: a body nested exactly that deep reaches validation', async () => {
+        // The top object is the first level; the arrays in `name` are the other 63.
+        const response = await api.post('/auth/register', {
+          rawBody: `{"email":"a@b.c","password":"long-enough-1","name":${arrays(63)}}`,
+        });
+        expectProblem(response, 422, 'name');
+      });
     });
 
     it('publishes user.registered with the full record in a valid envelope', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -19,6 +19,12 @@ import { AuthRateLimiter } from '../auth/auth-rate-limiter';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto, UserDto } from './identity.dtos';
+
+/** Token answers must not be kept by any cache on the way (RFC 6749 §5.1). */
+const UNCACHEABLE = {
+  'Cache-Control': { description: 'always `no-store`', schema: { type: 'string' } },
+  Pragma: { description: 'always `no-cache`', schema: { type: 'string' } },
+};
 
 @ApiTags('auth')
 @Public()
@@ -50,6 +56,8 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @ApiOperation({ summary: 'Log in: an access and a refresh token', security: [] })
   @ApiProblemResponses({
     400: true,
@@ -58,7 +66,7 @@ export class AuthController {
     422: true,
     429: 'too many failed logins for this account, or attempts from this address',
   })
-  @ApiOkResponse({ type: TokenPairDto })
+  @ApiOkResponse({ type: TokenPairDto, headers: UNCACHEABLE })
   async login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPair> {
     const attempt = await this.limiter.beforeLogin(body.email, address);
     try {
@@ -78,6 +86,8 @@ export class AuthController {
 
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @ApiOperation({ summary: 'Trade a refresh token for a new pair', security: [] })
   @ApiProblemResponses({
     400: true,
@@ -89,6 +99,7 @@ export class AuthController {
   @ApiOkResponse({
     type: TokenPairDto,
     description: 'a new pair; the presented refresh token is dead from now on',
+    headers: UNCACHEABLE,
   })
   async refresh(@Body() body: RefreshTokenDto, @Ip() address: string): Promise<TokenPair> {
     await this.limiter.beforeAuthCall(address);

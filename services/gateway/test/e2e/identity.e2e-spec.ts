@@ -321,6 +321,20 @@ describe('identity through the gateway', () => {
       expectProblem(await api.get('/users/me', { token: expired }), 401);
     });
 
+    it('answers login and refresh with tokens that no cache may keep (RFC 6749 §5.1)', async () => {
+      const email = uniqueEmail('nocache');
+      await api.signUp({ email, password: 'long-enough-1' });
+      const login = await api.post('/auth/login', { body: { email, password: 'long-enough-1' } });
+      const refresh = await api.post('/auth/refresh', {
+        body: { refreshToken: login.body.refreshToken },
+      });
+      for (const response of [login, refresh]) {
+        expect(response.status).toBe(200);
+        expect(response.headers.get('cache-control')).toBe('no-store');
+        expect(response.headers.get('pragma')).toBe('no-cache');
+      }
+    });
+
     it('rotates refresh tokens: the old one is dead after use', async () => {
       const { refreshToken } = await api.signUp({ email: uniqueEmail('rot') });
       const first = await api.post('/auth/refresh', { body: { refreshToken } });

@@ -12,3 +12,4 @@ export * from './broker-faults';
 export * from './eventually';
 export * from './event-type-fixtures';
 export * from './webhook-receiver';
+export * from './raw-http';

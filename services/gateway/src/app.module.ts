@@ -28,7 +28,6 @@ import { GatewayLifecycle } from './gateway.lifecycle';
 import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
-import { RequestIdMiddleware } from './http/request-id.middleware';
 import { IdentityRoutesModule } from './identity/identity-routes.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { WebhooksRoutesModule } from './webhooks/webhooks-routes.module';
@@ -73,8 +72,6 @@ export class GatewayModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(RequestIdMiddleware, HttpMetricsMiddleware, JsonBodyMiddleware)
-      .forRoutes('*path');
+    consumer.apply(HttpMetricsMiddleware, JsonBodyMiddleware).forRoutes('*path');
   }
 }

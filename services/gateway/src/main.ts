@@ -7,6 +7,7 @@ import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { mountOpenApi } from './docs/openapi';
 import { answerClientErrorsAsProblems } from './http/client-errors';
+import { assignRequestId } from './http/request-id.middleware';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
+  // First of all, so that every answer carries X-Request-Id, refusals and the docs included.
+  app.use(assignRequestId);
   // The docs page runs Swagger UI's inline scripts; everything else is JSON and gets the strict policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }));
   app.use(helmet());

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PROBLEM_TYPE_BASE } from '../problem/problem-details.filter';
@@ -19,7 +20,8 @@ const MALFORMED = { status: 400, title: 'Bad Request', detail: 'the request is n
 
 /**
  * Requests that Node's HTTP parser refuses before any route runs (headers over the limit, bytes
- * that are not HTTP) get a problem+json answer too, instead of Node's bare status line.
+ * that are not HTTP) get a problem+json answer too, instead of Node's bare status line, with a
+ * new `X-Request-Id`: the caller's is in headers the parser did not accept.
  */
 export function answerClientErrorsAsProblems(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -36,7 +38,8 @@ export function answerClientErrorsAsProblems(server: Server): void {
     });
     socket.end(
       `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
     );
   });
 }

@@ -6,9 +6,12 @@ import {
   EventRecorder,
   Platform,
   expectProblem,
+  sendRawRequest,
   uniqueEmail,
   type ApiResponse,
 } from '@slotbook/testing';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** SPEC §2–3 through the gateway, with all four services running. */
 describe('identity through the gateway', () => {
@@ -576,6 +579,36 @@ describe('identity through the gateway', () => {
       expect(given.headers.get('x-request-id')).toBe('my-request-42');
       const generated = await api.get('/users/me');
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('returns X-Request-Id on the OpenAPI document, the docs page and paths outside the API', async () => {
+      const given = await api.get('/docs-json', { headers: { 'x-request-id': 'docs-request-1' } });
+      expect(given.status).toBe(200);
+      expect(given.headers.get('x-request-id')).toBe('docs-request-1');
+      expect((await api.get('/docs')).headers.get('x-request-id')).toMatch(UUID);
+      for (const path of ['/.env', '/', '/api/v2/users']) {
+        const response = await api.get(`${platform.gatewayUrl}${path}`);
+        expectProblem(response, 404);
+        expect(response.headers.get('x-request-id')).toMatch(UUID);
+      }
+    });
+
+    it('returns X-Request-Id on what Node refuses before any route runs', async () => {
+      const bigHeader = await api.get('/users/me', { headers: { 'x-big': 'a'.repeat(20_000) } });
+      expectProblem(bigHeader, 431);
+      expect(bigHeader.headers.get('x-request-id')).toMatch(UUID);
+      const query = Array.from({ length: 3_000 }, (_, i) => `p${i}=v`).join('&');
+      const manyParameters = await api.get(`/bookings?${query}`);
+      expectProblem(manyParameters, 431);
+      expect(manyParameters.headers.get('x-request-id')).toMatch(UUID);
+      const bothFramings = await sendRawRequest(
+        platform.gatewayUrl,
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+          'Content-Length: 2\r\nTransfer-Encoding: chunked',
+        '2\r\n{}\r\n0\r\n\r\n',
+      );
+      expectProblem(bothFramings, 400);
+      expect(bothFramings.headers.get('x-request-id')).toMatch(UUID);
     });
 
     it('answers headers over the limit with a 431 problem, before any route runs', async () => {

@@ -7,6 +7,7 @@ import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { mountOpenApi } from './docs/openapi';
 import { answerClientErrorsAsProblems } from './http/client-errors';
+import { limitHeaderCount, refuseOversizedHeaders } from './http/header-limits';
 import { assignRequestId } from './http/request-id.middleware';
 
 async function main(): Promise<void> {
@@ -23,9 +24,11 @@ async function main(): Promise<void> {
   // The docs page runs Swagger UI's inline scripts; everything else is JSON and gets the strict policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }));
   app.use(helmet());
+  app.use(refuseOversizedHeaders);
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
   app.enableShutdownHooks();
   mountOpenApi(app);
+  limitHeaderCount(app.getHttpServer());
   answerClientErrorsAsProblems(app.getHttpServer());
   await app.listen(config.PORT);
 }

@@ -3,10 +3,20 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PROBLEM_TYPE_BASE } from '../problem/problem-details.filter';
 
-const ANSWERS: Record<string, { status: number; title: string; detail: string }> = {
+export interface EarlyRefusal {
+  status: number;
+  title: string;
+  detail: string;
+}
+
+export const HEADERS_TOO_LARGE = {
+  status: 431,
+  title: 'Request Header Fields Too Large',
+} as const;
+
+const ANSWERS: Record<string, EarlyRefusal> = {
   HPE_HEADER_OVERFLOW: {
-    status: 431,
-    title: 'Request Header Fields Too Large',
+    ...HEADERS_TOO_LARGE,
     detail: 'the request line and headers are larger than allowed',
   },
   ERR_HTTP_REQUEST_TIMEOUT: {
@@ -17,6 +27,16 @@ const ANSWERS: Record<string, { status: number; title: string; detail: string }>
 };
 
 const MALFORMED = { status: 400, title: 'Bad Request', detail: 'the request is not valid HTTP' };
+
+/** The problem+json body of a refusal made before the problem-details filter can run. */
+export function earlyProblemBody({ status, title, detail }: EarlyRefusal): string {
+  return JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}${title.toLowerCase().replace(/\s+/g, '-')}`,
+    title,
+    status,
+    detail,
+  });
+}
 
 /**
  * Requests that Node's HTTP parser refuses before any route runs (headers over the limit, bytes
@@ -29,15 +49,10 @@ export function answerClientErrorsAsProblems(server: Server): void {
       socket.destroy();
       return;
     }
-    const { status, title, detail } = ANSWERS[error.code ?? ''] ?? MALFORMED;
-    const body = JSON.stringify({
-      type: `${PROBLEM_TYPE_BASE}${title.toLowerCase().replace(/\s+/g, '-')}`,
-      title,
-      status,
-      detail,
-    });
+    const refusal = ANSWERS[error.code ?? ''] ?? MALFORMED;
+    const body = earlyProblemBody(refusal);
     socket.end(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+      `HTTP/1.1 ${refusal.status} ${refusal.title}\r\nContent-Type: application/problem+json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\n` +
         `Connection: close\r\n\r\n${body}`,
     );

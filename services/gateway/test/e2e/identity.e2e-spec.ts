@@ -611,9 +611,54 @@ describe('identity through the gateway', () => {
       expect(bothFramings.headers.get('x-request-id')).toMatch(UUID);
     });
 
-    it('answers headers over the limit with a 431 problem, before any route runs', async () => {
-      const response = await api.get('/users/me', { headers: { 'x-big': 'a'.repeat(20_000) } });
-      expectProblem(response, 431);
+    describe('the header limit: 16 KiB as sent, request line included, and 100 fields', () => {
+      /** A GET of /health/live whose head (blank line included) is `bytes` long, in `fields` fields. */
+      function headOf(bytes: number, fields: number): string {
+        const line = 'GET /health/live HTTP/1.1';
+        const names = Array.from({ length: fields - 2 }, (_, i) => `X-Pad-${i}`);
+        // `Host: x` and the `Connection: close` that sendRawRequest adds are the other two.
+        const fixed =
+          `${line}\r\nHost: x\r\nConnection: close\r\n\r\n`.length +
+          names.reduce((sum, name) => sum + `${name}: \r\n`.length, 0);
+        const padding = bytes - fixed;
+        const values = names.map((_, i) =>
+          'v'.repeat(Math.floor(padding / names.length) + (i < padding % names.length ? 1 : 0)),
+        );
+        const head = [line, 'Host: x', ...names.map((name, i) => `${name}: ${values[i]}`)].join(
+          '\r\n',
+        );
+        expect(`${head}\r\nConnection: close\r\n\r\n`.length).toBe(bytes);
+        return head;
+      }
+
+      it('serves a head of exactly 16 KiB in 100 fields', async () => {
+        const response = await sendRawRequest(platform.gatewayUrl, headOf(16_384, 100));
+        expect(response.status).toBe(200);
+      });
+
+      it('refuses a head one byte over 16 KiB, though Node counts only names and values', async () => {
+        const response = await sendRawRequest(platform.gatewayUrl, headOf(16_385, 100));
+        expectProblem(response, 431);
+        expect(response.headers.get('x-request-id')).toMatch(UUID);
+      });
+
+      it('refuses a 101st field, and 2,000 short fields well under 16 KiB of names and values', async () => {
+        const oneTooMany = await sendRawRequest(platform.gatewayUrl, headOf(2_000, 101));
+        expectProblem(oneTooMany, 431);
+        expect(oneTooMany.body.detail).toMatch(/more than 100 header fields/);
+        const fields = Array.from({ length: 2_000 }, (_, i) => `X-H${i}: v`).join('\r\n');
+        const many = await sendRawRequest(
+          platform.gatewayUrl,
+          `GET /api/v1/users/me HTTP/1.1\r\nHost: x\r\n${fields}`,
+        );
+        expectProblem(many, 431);
+        expect(many.headers.get('x-request-id')).toMatch(UUID);
+      });
+
+      it('answers a single header over the limit with a 431 problem, before any route runs', async () => {
+        const response = await api.get('/users/me', { headers: { 'x-big': 'a'.repeat(20_000) } });
+        expectProblem(response, 431);
+      });
     });
 
     it('answers an unknown route with a 404 problem', async () => {

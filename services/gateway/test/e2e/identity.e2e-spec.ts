@@ -386,6 +386,23 @@ describe('identity through the gateway', () => {
       expect(response.body).toMatchObject({ name: 'New Name', timezone: 'Europe/Berlin' });
     });
 
+    it('matches a timezone whatever its case and stores it as IANA spells it', async () => {
+      const { accessToken } = await api.signUp({ email: uniqueEmail('tzcase') });
+      for (const [given, stored] of [
+        ['europe/berlin', 'Europe/Berlin'],
+        ['asia/kolkata', 'Asia/Kolkata'],
+        ['Asia/Kolkata', 'Asia/Kolkata'],
+      ]) {
+        const response = await api.patch('/users/me', {
+          token: accessToken,
+          body: { timezone: given },
+        });
+        expect(response.status).toBe(200);
+        expect(response.body.timezone).toBe(stored);
+        expect((await api.get('/users/me', { token: accessToken })).body.timezone).toBe(stored);
+      }
+    });
+
     it('rejects an unknown timezone and an empty patch with 422', async () => {
       const { accessToken } = await api.signUp({ email: uniqueEmail('tz') });
       expectProblem(

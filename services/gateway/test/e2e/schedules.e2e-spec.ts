@@ -87,6 +87,29 @@ describe('schedules and event types through the gateway', () => {
       });
     });
 
+    it('matches a zone name whatever its case; stores and publishes it as IANA spells it', async () => {
+      const lower = await api.post('/schedules', {
+        token: host.accessToken,
+        body: scheduleBody({ timeZone: 'europe/berlin' }),
+      });
+      expect(lower.status).toBe(201);
+      expect(lower.body.timeZone).toBe('Europe/Berlin');
+      // A link keeps the name the client chose, not the zone it points to (Asia/Calcutta in ICU).
+      const link = await createdSchedule(host.accessToken, { timeZone: 'asia/kolkata' });
+      expect(link.timeZone).toBe('Asia/Kolkata');
+      const patched = await api.patch(`/schedules/${link.id}`, {
+        token: host.accessToken,
+        body: { timeZone: 'AMERICA/NEW_YORK' },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body.timeZone).toBe('America/New_York');
+      const read = await api.get(`/schedules/${lower.body.id}`, { token: guest.accessToken });
+      expect(read.body.timeZone).toBe('Europe/Berlin');
+      const published = () => events.matching((event) => event.envelope.data?.id === lower.body.id);
+      await events.waitFor(() => published().length >= 1);
+      expect(published()[0].envelope.data.timeZone).toBe('Europe/Berlin');
+    });
+
     it('keeps overrides as given, a date with [] included, and reads back the same record', async () => {
       const overrides = [
         { date: '2030-12-24', intervals: [] },

@@ -1,4 +1,5 @@
 export * from './common/actor';
+export * from './common/command';
 export * from './common/errors';
 export * from './common/event-envelope';
 export * from './common/pagination';
@@ -14,6 +15,7 @@ export * from './identity/user';
 export * from './availability';
 export * from './booking';
 export * from './asyncapi';
+export * from './command-catalog';
 export * from './event-catalog';
 export * from './retry-safe-commands';
 export * from './webhooks';

@@ -2,7 +2,15 @@ import { Logger } from '@nestjs/common';
 import { ClientRMQ, RmqRecordBuilder } from '@nestjs/microservices';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { Subject, TimeoutError, firstValueFrom, map, merge, timeout } from 'rxjs';
-import { DomainError, ErrorCode, Headers, ReplyEnvelope, isRetrySafe } from '@slotbook/contracts';
+import type { z } from 'zod';
+import {
+  DomainError,
+  ErrorCode,
+  Headers,
+  ReplyEnvelope,
+  isRetrySafe,
+  type CommandDefinition,
+} from '@slotbook/contracts';
 import { RequestContext } from '@slotbook/runtime';
 import { withReconnectBackoff } from './reconnect-backoff';
 import { COMMAND_SOCKET_OPTIONS, commandQueueName, workQueueOptions } from './topology';
@@ -14,14 +22,17 @@ export interface CommandBusOptions {
 }
 
 /**
- * Request/reply over RabbitMQ (Nest's RMQ transport, replies on `amq.rabbitmq.reply-to`).
- * A service that does not answer in time, or a broker that is down, becomes a typed
- * UNAVAILABLE error (503 at the gateway); a typed error in the reply is rethrown as such.
+ * Request/reply over RabbitMQ (Nest's RMQ transport, replies on `amq.rabbitmq.reply-to`),
+ * typed by the command's definition: `bus.send(GetUser, { userId })` answers a `User`, the
+ * reply parsed against the definition's `output` here, once. A service that does not answer
+ * in time, a broker that is down, or an answer that is not the command's output becomes a
+ * typed UNAVAILABLE error (503 at the gateway); a typed error in the reply is rethrown as such.
  *
  * A command whose connection drops before its answer came back has lost that answer (the
- * reply-to address dies with the channel). Commands that are safe to repeat
- * ({@link isRetrySafe}: reads) are sent again on the new connection while the timeout lasts;
- * the others answer UNAVAILABLE at once, since they may or may not have taken effect.
+ * reply-to address dies with the channel). Commands that are safe to repeat (`retrySafe` in
+ * their definition: reads, and booking's writes) are sent again on the new connection while
+ * the timeout lasts; the others answer UNAVAILABLE at once, since they may or may not have
+ * taken effect.
  */
 export class CommandBus {
   private readonly logger = new Logger(CommandBus.name);
@@ -29,12 +40,46 @@ export class CommandBus {
 
   constructor(private readonly options: CommandBusOptions) {}
 
-  async send<T = unknown>(queue: string, pattern: string, payload: unknown): Promise<T> {
+  /**
+   * Sends `command` and answers its reply as the definition's `output`. The input crosses as
+   * JSON, so it may be given as a client writes it or as a parse of it left it (`Date`s).
+   */
+  async send<I extends z.ZodType, O extends z.ZodType>(
+    command: CommandDefinition<I, O>,
+    input: NoInfer<z.input<I> | z.output<I>>,
+  ): Promise<z.output<O>> {
+    const { queue, pattern } = command;
+    const data = await this.exchange(queue, pattern, input, command.retrySafe);
+    const output = command.output.safeParse(data);
+    if (!output.success) {
+      this.logger.error(
+        { queue, pattern, issues: output.error.issues },
+        "a reply is not the command's output",
+      );
+      throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} answered unexpectedly`);
+    }
+    return output.data;
+  }
+
+  /**
+   * A command by queue and pattern, its payload and its reply unchecked: only for specs that
+   * send what no definition allows (a malformed payload, a pattern of their own). Application
+   * code sends definitions.
+   */
+  sendRaw(queue: string, pattern: string, payload: unknown): Promise<unknown> {
+    return this.exchange(queue, pattern, payload, isRetrySafe(pattern));
+  }
+
+  private async exchange(
+    queue: string,
+    pattern: string,
+    payload: unknown,
+    retrySafe: boolean,
+  ): Promise<unknown> {
     const deadline = Date.now() + this.options.timeoutMs;
-    const retrySafe = isRetrySafe(pattern);
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.attempt(queue, pattern, payload, deadline, attempt);
-      if (outcome.kind === 'answered') return this.unwrap<T>(queue, pattern, outcome.raw);
+      if (outcome.kind === 'answered') return this.unwrap(queue, pattern, outcome.raw);
       if (outcome.kind === 'timed-out') {
         throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} did not answer in time`);
       }
@@ -87,14 +132,14 @@ export class CommandBus {
     }
   }
 
-  private unwrap<T>(queue: string, pattern: string, raw: unknown): T {
+  private unwrap(queue: string, pattern: string, raw: unknown): unknown {
     const reply = ReplyEnvelope.safeParse(raw);
     if (!reply.success) {
       this.logger.error({ queue, pattern }, 'malformed reply from the bus');
       throw new DomainError(ErrorCode.Unavailable, `${serviceOf(queue)} answered unexpectedly`);
     }
     if (!reply.data.ok) throw DomainError.fromBusError(reply.data.error);
-    return reply.data.data as T;
+    return reply.data.data;
   }
 
   async close(): Promise<void> {

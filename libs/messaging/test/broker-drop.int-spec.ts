@@ -4,10 +4,27 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cutBrokerConnections, infra } from '@slotbook/testing';
 import amqplib from 'amqplib';
+import { z } from 'zod';
+import { defineCommand } from '@slotbook/contracts';
 import { CommandBus, DELIVERY_LIMIT, deadLetterQueueOf, prepareCommandQueue } from '../src';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const queue = `test.drops.${randomUUID().slice(0, 8)}`;
+/** The fixture server's commands: `test.slow` answers its payload a little later. */
+const Slow = defineCommand({
+  queue,
+  pattern: 'test.slow',
+  input: z.record(z.string(), z.unknown()),
+  output: z.record(z.string(), z.unknown()),
+  retrySafe: false,
+});
+const Crash = defineCommand({
+  queue,
+  pattern: 'test.crash',
+  input: z.object({ marker: z.string() }),
+  output: z.unknown(),
+  retrySafe: false,
+});
 
 /** One command-server replica in its own process: a crash is the process exiting. */
 class Replica {
@@ -86,7 +103,7 @@ describe('command servers when the broker drops their connections', () => {
     for (let drop = 0; drop < 10; drop += 1) {
       await answersAgain(bus, () => expectAllAlive(`after drop ${drop - 1}`));
       const inFlight = Array.from({ length: 300 }, (_, i) =>
-        bus.send(queue, 'test.slow', { i }).catch(() => undefined),
+        bus.send(Slow, { i }).catch(() => undefined),
       );
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 120));
       await cutBrokerConnections(`test: drop ${drop}`);
@@ -108,7 +125,7 @@ describe('a command that kills its consumer every time it is delivered', () => {
     await prepareCommandQueue(infra.amqpUrl, queue);
     try {
       const marker = randomUUID();
-      await bus.send(queue, 'test.crash', { marker }).catch(() => undefined);
+      await bus.send(Crash, { marker }).catch(() => undefined);
       const deadLettered = async () => {
         const message = await channel.get(deadLetterQueueOf(queue), { noAck: true });
         return message !== false && message.content.toString().includes(marker);
@@ -125,7 +142,7 @@ describe('a command that kills its consumer every time it is delivered', () => {
       }
       expect(crashes).toBe(DELIVERY_LIMIT);
       expect(replica.running).toBe(true);
-      expect(await bus.send(queue, 'test.slow', { after: marker })).toEqual({ after: marker });
+      expect(await bus.send(Slow, { after: marker })).toEqual({ after: marker });
     } finally {
       await bus.close();
       await replica.stop();
@@ -140,7 +157,7 @@ async function answersAgain(bus: CommandBus, check: () => void): Promise<void> {
   for (;;) {
     check();
     try {
-      await bus.send(queue, 'test.slow', { probe: true });
+      await bus.send(Slow, { probe: true });
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

@@ -4,7 +4,7 @@ import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices'
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { DomainError, ErrorCode, defineCommand } from '@slotbook/contracts';
 import { RequestContext } from '@slotbook/runtime';
 import { infra } from '@slotbook/testing';
 import {
@@ -19,6 +19,34 @@ import {
 /** The command bus against the real broker: typed replies, retries, dead letters, timeouts. */
 const queue = `test.commands.${randomUUID().slice(0, 8)}`;
 const calls = { flaky: 0, broken: 0 };
+const Echo = defineCommand({
+  queue,
+  pattern: 'test.echo',
+  input: z.object({ text: z.string() }),
+  output: z.object({ echoed: z.string() }),
+  retrySafe: false,
+});
+const Refuse = defineCommand({
+  queue,
+  pattern: 'test.refuse',
+  input: z.object({}),
+  output: z.null(),
+  retrySafe: false,
+});
+const Flaky = defineCommand({
+  queue,
+  pattern: 'test.flaky',
+  input: z.object({}),
+  output: z.object({ attempts: z.number() }),
+  retrySafe: false,
+});
+const Broken = defineCommand({
+  queue,
+  pattern: 'test.broken',
+  input: z.object({ marker: z.string() }),
+  output: z.null(),
+  retrySafe: false,
+});
 let seenRequestId: string | undefined;
 
 @Controller()
@@ -88,15 +116,13 @@ describe('command bus over RabbitMQ', () => {
   });
 
   it('answers a command with its typed result and carries the request id in the headers', async () => {
-    const reply = await RequestContext.run('req-123', () =>
-      bus.send(queue, 'test.echo', { text: 'hi' }),
-    );
+    const reply = await RequestContext.run('req-123', () => bus.send(Echo, { text: 'hi' }));
     expect(reply).toEqual({ echoed: 'hi' });
     expect(seenRequestId).toBe('req-123');
   });
 
   it('carries a domain error across as the same typed error', async () => {
-    const error = await bus.send(queue, 'test.refuse', {}).catch((e: unknown) => e);
+    const error = await bus.send(Refuse, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({
       code: 'CONFLICT',
@@ -106,22 +132,29 @@ describe('command bus over RabbitMQ', () => {
   });
 
   it('validates what it receives: a malformed command is a VALIDATION_FAILED reply naming the field', async () => {
-    const error = await bus.send(queue, 'test.echo', { text: 42 }).catch((e: unknown) => e);
+    const error = await bus.sendRaw(queue, 'test.echo', { text: 42 }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'VALIDATION_FAILED',
       details: { errors: [expect.objectContaining({ path: 'text' })] },
     });
   });
 
+  it("refuses a reply that is not the command's output as UNAVAILABLE", async () => {
+    const misread = { ...Echo, output: z.object({ echoed: z.number() }) };
+    const error = await bus.send(misread, { text: 'hi' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: 'test answered unexpectedly' });
+  });
+
   it('retries a handler that fails for a moment, then answers', async () => {
     calls.flaky = 0;
-    expect(await bus.send(queue, 'test.flaky', {})).toEqual({ attempts: 3 });
+    expect(await bus.send(Flaky, {})).toEqual({ attempts: 3 });
   });
 
   it('dead-letters a command that keeps failing after a bounded number of attempts, and answers UNAVAILABLE', async () => {
     calls.broken = 0;
     const marker = randomUUID();
-    const error = await bus.send(queue, 'test.broken', { marker }).catch((e: unknown) => e);
+    const error = await bus.send(Broken, { marker }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'UNAVAILABLE' });
     expect(calls.broken).toBe(3);
     const deadLetter = await waitForMessage(channel, deadLetterQueueOf(queue), (content) =>
@@ -136,7 +169,7 @@ describe('command bus over RabbitMQ', () => {
     expect(
       await waitForMessage(channel, deadLetterQueueOf(queue), (content) => content === poison),
     ).toBe(poison);
-    expect(await bus.send(queue, 'test.echo', { text: 'still flowing' })).toEqual({
+    expect(await bus.send(Echo, { text: 'still flowing' })).toEqual({
       echoed: 'still flowing',
     });
   });
@@ -146,7 +179,7 @@ describe('command bus over RabbitMQ', () => {
     const quick = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 300 });
     const started = Date.now();
     const error = await quick
-      .send(lonely, 'test.echo', { text: 'hello?' })
+      .send({ ...Echo, queue: lonely }, { text: 'hello?' })
       .catch((e: unknown) => e);
     await quick.close();
     await channel.deleteQueue(commandQueueName(lonely)).catch(() => undefined);
@@ -163,7 +196,7 @@ describe('command bus over RabbitMQ', () => {
         const lonely = `test.closing.${randomUUID().slice(0, 8)}`;
         const hasty = new CommandBus({ amqpUrl: infra.amqpUrl, timeoutMs: 1 });
         const error = await hasty
-          .send(lonely, 'test.echo', { text: 'bye' })
+          .send({ ...Echo, queue: lonely }, { text: 'bye' })
           .catch((e: unknown) => e);
         await hasty.close();
         expect(error).toMatchObject({ code: 'UNAVAILABLE' });

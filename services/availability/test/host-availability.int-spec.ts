@@ -44,7 +44,7 @@ describe('host availability writes', () => {
   /** What booking was told, host by host: the versions announced, in order. */
   const announced = new Map<string, number[]>();
   const termsVersion = new TermsAnnouncer({
-    send: async (_queue: string, _pattern: string, { hostId, version }: AnnouncedVersion) => {
+    send: async (_command: unknown, { hostId, version }: AnnouncedVersion) => {
       announced.set(hostId, [...(announced.get(hostId) ?? []), version]);
       return null;
     },

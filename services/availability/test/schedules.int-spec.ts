@@ -1,14 +1,18 @@
 import mongoose, { type Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
-  BookableEventType,
+  CreateEventType,
+  CreateRange,
+  CreateSchedule,
+  DeleteSchedule,
   DomainError,
   ErrorCode,
-  EventType,
-  Schedule,
-  HostTerms,
+  GetBookableEventType,
+  GetEventType,
+  GetHostTerms,
+  ListEventTypes,
+  ListRanges,
+  ListSchedules,
   type Actor,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
@@ -72,9 +76,6 @@ describe('schedules and event types over the bus', () => {
     await connection?.close();
   });
 
-  const send = <T>(pattern: string, payload: unknown) =>
-    bus.send<T>(AVAILABILITY_QUEUE, pattern, payload);
-
   async function failure(work: Promise<unknown>): Promise<DomainError> {
     const error = await work.then(
       () => new Error('expected the command to be refused'),
@@ -89,24 +90,22 @@ describe('schedules and event types over the bus', () => {
   }
 
   async function scheduleOf(actor: Actor, body: Record<string, unknown> = {}) {
-    const reply = await send(AvailabilityCommand.CreateSchedule, {
+    return bus.send(CreateSchedule, {
       actor,
       body: { name: 'Week', timeZone: 'UTC', weekly: everyDay('00:00', '24:00'), ...body },
     });
-    return Schedule.parse(reply);
   }
 
   async function eventTypeOf(actor: Actor, scheduleId: string, fields = {}) {
-    const reply = await send(AvailabilityCommand.CreateEventType, {
+    return bus.send(CreateEventType, {
       actor,
       body: { scheduleId, title: 'Call', duration: 30, ...fields },
     });
-    return EventType.parse(reply);
   }
 
   /** What booking decides an event type's slots by: its host's terms. */
   async function termsOf(eventTypeId: string) {
-    return HostTerms.parse(await send(AvailabilityCommand.GetHostTerms, { eventTypeId }));
+    return bus.send(GetHostTerms, { eventTypeId });
   }
 
   /** Whole UTC hours from tomorrow on, so that every day is open and no slot has started. */
@@ -134,9 +133,7 @@ describe('schedules and event types over the bus', () => {
         bookingHorizonDays: 30,
         requiresConfirmation: true,
       });
-      const bookable = BookableEventType.parse(
-        await send(AvailabilityCommand.GetBookableEventType, { eventTypeId: eventType.id }),
-      );
+      const bookable = await bus.send(GetBookableEventType, { eventTypeId: eventType.id });
       expect(bookable).toEqual({
         eventTypeId: eventType.id,
         hostId: actor.id,
@@ -197,9 +194,9 @@ describe('schedules and event types over the bus', () => {
       const schedule = await scheduleOf(actor);
       for (const eventTypeId of [randomUUID(), schedule.id]) {
         expect((await failure(termsOf(eventTypeId))).code).toBe(ErrorCode.NotFound);
-        expect(
-          (await failure(send(AvailabilityCommand.GetBookableEventType, { eventTypeId }))).code,
-        ).toBe(ErrorCode.NotFound);
+        expect((await failure(bus.send(GetBookableEventType, { eventTypeId }))).code).toBe(
+          ErrorCode.NotFound,
+        );
       }
     });
 
@@ -207,8 +204,7 @@ describe('schedules and event types over the bus', () => {
       const actor = host();
       const schedule = await scheduleOf(actor);
       const eventType = await eventTypeOf(actor, schedule.id);
-      const ask = () =>
-        send(AvailabilityCommand.GetBookableEventType, { eventTypeId: eventType.id });
+      const ask = () => bus.send(GetBookableEventType, { eventTypeId: eventType.id });
       await accounts.recordAccount(actor.id, { role: 'HOST', active: false, version: 2 });
       expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
       expect(await termsOf(eventType.id)).toMatchObject({ bookable: false });
@@ -217,7 +213,7 @@ describe('schedules and event types over the bus', () => {
       expect(await termsOf(eventType.id)).toMatchObject({ bookable: false });
       // Its records stay readable; only booking them is refused.
       await expect(
-        send(AvailabilityCommand.GetEventType, { actor, eventTypeId: eventType.id }),
+        bus.send(GetEventType, { actor, eventTypeId: eventType.id }),
       ).resolves.toMatchObject({ id: eventType.id });
       await accounts.recordAccount(actor.id, { role: 'HOST', active: true, version: 4 });
       await expect(ask()).resolves.toBeTruthy();
@@ -232,7 +228,7 @@ describe('schedules and event types over the bus', () => {
         const schedule = await scheduleOf(actor);
         const [created, deleted] = await Promise.allSettled([
           eventTypeOf(actor, schedule.id),
-          send(AvailabilityCommand.DeleteSchedule, { actor, scheduleId: schedule.id }),
+          bus.send(DeleteSchedule, { actor, scheduleId: schedule.id }),
         ]);
         if (created.status === 'fulfilled') {
           // The event type came first: the schedule is in use, so its deletion is a 409.
@@ -244,10 +240,10 @@ describe('schedules and event types over the bus', () => {
           expect(deleted.status).toBe('fulfilled');
           expect(created.reason).toMatchObject({ code: ErrorCode.NotFound });
         }
-        const types = await send<{ data: EventType[] }>(AvailabilityCommand.ListEventTypes, {
+        const types = await bus.send(ListEventTypes, {
           hostId: actor.id,
         });
-        const schedules = await send<{ data: Schedule[] }>(AvailabilityCommand.ListSchedules, {
+        const schedules = await bus.send(ListSchedules, {
           hostId: actor.id,
         });
         const scheduleIds = new Set(schedules.data.map((s) => s.id));
@@ -261,15 +257,15 @@ describe('schedules and event types over the bus', () => {
       const base = await scheduleOf(actor);
       const day = tomorrowAt(0).getTime() + 5 * DAY;
       const writes = Array.from({ length: 8 }, (_, i) => [
-        send(AvailabilityCommand.CreateSchedule, {
+        bus.send(CreateSchedule, {
           actor,
           body: { name: `S${i}`, timeZone: 'UTC', weekly: [] },
         }),
-        send(AvailabilityCommand.CreateEventType, {
+        bus.send(CreateEventType, {
           actor,
           body: { scheduleId: base.id, title: `E${i}`, duration: 30 },
         }),
-        send(AvailabilityCommand.CreateRange, {
+        bus.send(CreateRange, {
           actor,
           startTime: new Date(day + i * 60 * MINUTE),
           endTime: new Date(day + (i + 1) * 60 * MINUTE),
@@ -280,9 +276,9 @@ describe('schedules and event types over the bus', () => {
       const results = await Promise.allSettled(writes);
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       const [schedules, types, ranges] = await Promise.all([
-        send<{ data: unknown[] }>(AvailabilityCommand.ListSchedules, { hostId: actor.id }),
-        send<{ data: unknown[] }>(AvailabilityCommand.ListEventTypes, { hostId: actor.id }),
-        send<{ data: unknown[] }>(AvailabilityCommand.ListRanges, {
+        bus.send(ListSchedules, { hostId: actor.id }),
+        bus.send(ListEventTypes, { hostId: actor.id }),
+        bus.send(ListRanges, {
           hostId: actor.id,
           query: { from: new Date(day), to: new Date(day + DAY) },
         }),

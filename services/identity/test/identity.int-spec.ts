@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import {
+  ChangeUserAccess,
   DomainError,
   IDENTITY_QUEUE,
   IdentityCommand,
+  ListUsers,
+  LogIn,
+  RefreshSession,
+  RegisterUser,
   RevocationKeys,
   type TokenPair,
-  type User,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import {
@@ -56,7 +60,7 @@ describe('identity service over the bus', () => {
     const before = await Promise.all(replicas.map(handledBy));
     const users = await Promise.all(
       Array.from({ length: 30 }, () =>
-        bus.send<User>(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+        bus.send(RegisterUser, {
           email: uniqueEmail('cc'),
           password: 'long-enough-1',
           name: 'CC',
@@ -76,7 +80,7 @@ describe('identity service over the bus', () => {
     const email = uniqueEmail('unique');
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
-        bus.send(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+        bus.send(RegisterUser, {
           email: i % 2 ? email : email.toUpperCase(),
           password: 'long-enough-1',
           name: 'U',
@@ -95,7 +99,7 @@ describe('identity service over the bus', () => {
 
   it('validates commands itself: a command the gateway would never send is refused', async () => {
     const error = await bus
-      .send(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+      .sendRaw(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
         email: 'x@y.z',
         password: 'short',
         name: 'S',
@@ -104,7 +108,7 @@ describe('identity service over the bus', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
     const forbidden = await bus
-      .send(IDENTITY_QUEUE, IdentityCommand.ListUsers, {
+      .send(ListUsers, {
         actor: { id: randomUUID(), role: 'USER' },
         query: { limit: 10 },
       })
@@ -113,20 +117,20 @@ describe('identity service over the bus', () => {
   });
 
   it('writes the revocation of a deactivated user to Redis before answering', async () => {
-    const user = await bus.send<User>(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+    const user = await bus.send(RegisterUser, {
       email: uniqueEmail('rev'),
       password: 'long-enough-1',
       name: 'R',
       role: 'USER',
     });
-    const admin = { id: randomUUID(), role: 'ADMIN' };
-    await bus.send(IDENTITY_QUEUE, IdentityCommand.ChangeUserAccess, {
+    const admin = { id: randomUUID(), role: 'ADMIN' as const };
+    await bus.send(ChangeUserAccess, {
       actor: admin,
       userId: user.id,
       changes: { active: false },
     });
     expect(await redis.get(RevocationKeys.inactiveUser(user.id))).toBe('1');
-    await bus.send(IDENTITY_QUEUE, IdentityCommand.ChangeUserAccess, {
+    await bus.send(ChangeUserAccess, {
       actor: admin,
       userId: user.id,
       changes: { active: true },
@@ -136,19 +140,19 @@ describe('identity service over the bus', () => {
 
   it('lets exactly one of two concurrent refreshes of one token through, and then the family is dead', async () => {
     const email = uniqueEmail('refresh');
-    await bus.send(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+    await bus.send(RegisterUser, {
       email,
       password: 'long-enough-1',
       name: 'F',
       role: 'USER',
     });
-    const pair = await bus.send<TokenPair>(IDENTITY_QUEUE, IdentityCommand.LogIn, {
+    const pair = await bus.send(LogIn, {
       email,
       password: 'long-enough-1',
     });
     const results = await Promise.allSettled(
       [1, 2].map(() =>
-        bus.send<TokenPair>(IDENTITY_QUEUE, IdentityCommand.RefreshSession, {
+        bus.send(RefreshSession, {
           refreshToken: pair.refreshToken,
         }),
       ),
@@ -159,7 +163,7 @@ describe('identity service over the bus', () => {
     expect(winners.length).toBeLessThanOrEqual(1);
     if (winners.length === 1) {
       const next = await bus
-        .send(IDENTITY_QUEUE, IdentityCommand.RefreshSession, {
+        .send(RefreshSession, {
           refreshToken: winners[0].value.refreshToken,
         })
         .catch((e: unknown) => e);
@@ -169,7 +173,7 @@ describe('identity service over the bus', () => {
 
   it('finishes in-flight commands on SIGTERM and leaves the rest to the other replica', async () => {
     const pending = Array.from({ length: 20 }, () =>
-      bus.send<User>(IDENTITY_QUEUE, IdentityCommand.RegisterUser, {
+      bus.send(RegisterUser, {
         email: uniqueEmail('drain'),
         password: 'long-enough-1',
         name: 'D',

@@ -1,7 +1,31 @@
 import { z } from 'zod';
 import { Actor } from '../common/actor';
+import { defineCommand } from '../common/command';
 import { Instant, InstantOut } from '../common/timestamp';
-import { CreateRangeBody, RangesQuery, SlotDuration, UpdateRangeBody } from './rest';
+import { GetHostTermsCommand, HostTerms } from './host-terms';
+import {
+  AvailabilityRange,
+  AvailabilityRangeList,
+  CreateRangeBody,
+  RangesQuery,
+  SlotDuration,
+  UpdateRangeBody,
+} from './rest';
+import {
+  BookableEventType,
+  CreateEventTypeCommand,
+  CreateScheduleCommand,
+  EventType,
+  EventTypeActionCommand,
+  EventTypeList,
+  GetBookableEventTypeCommand,
+  ListHostRecordsCommand,
+  Schedule,
+  ScheduleActionCommand,
+  ScheduleList,
+  UpdateEventTypeCommand,
+  UpdateScheduleCommand,
+} from './schedules';
 
 export const AVAILABILITY_QUEUE = 'availability.commands';
 
@@ -71,3 +95,164 @@ export const BookableRange = z.object({
 export type BookableRange = z.infer<typeof BookableRange>;
 export const BookableRanges = z.object({ data: z.array(BookableRange) });
 export type BookableRanges = z.infer<typeof BookableRanges>;
+
+// What each command carries and answers; the reads are retry-safe.
+
+export const CreateRange = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.CreateRange,
+  input: CreateRangeCommand,
+  output: AvailabilityRange,
+  retrySafe: false,
+});
+
+export const ListRanges = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.ListRanges,
+  input: ListRangesCommand,
+  output: AvailabilityRangeList,
+  retrySafe: true,
+});
+
+export const UpdateRange = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.UpdateRange,
+  input: UpdateRangeCommand,
+  output: AvailabilityRange,
+  retrySafe: false,
+});
+
+/** Answers nothing (null): the range is gone. */
+export const DeleteRange = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.DeleteRange,
+  input: DeleteRangeCommand,
+  output: z.null(),
+  retrySafe: false,
+});
+
+export const ListBookableRanges = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.ListBookableRanges,
+  input: ListBookableRangesCommand,
+  output: BookableRanges,
+  retrySafe: true,
+});
+
+export const GetHostTerms = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.GetHostTerms,
+  input: GetHostTermsCommand,
+  output: HostTerms,
+  retrySafe: true,
+});
+
+export const CreateSchedule = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.CreateSchedule,
+  input: CreateScheduleCommand,
+  output: Schedule,
+  retrySafe: false,
+});
+
+export const GetSchedule = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.GetSchedule,
+  input: ScheduleActionCommand,
+  output: Schedule,
+  retrySafe: true,
+});
+
+export const UpdateSchedule = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.UpdateSchedule,
+  input: UpdateScheduleCommand,
+  output: Schedule,
+  retrySafe: false,
+});
+
+/** Answers nothing (null): the schedule is gone. */
+export const DeleteSchedule = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.DeleteSchedule,
+  input: ScheduleActionCommand,
+  output: z.null(),
+  retrySafe: false,
+});
+
+export const ListSchedules = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.ListSchedules,
+  input: ListHostRecordsCommand,
+  output: ScheduleList,
+  retrySafe: true,
+});
+
+export const CreateEventType = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.CreateEventType,
+  input: CreateEventTypeCommand,
+  output: EventType,
+  retrySafe: false,
+});
+
+export const GetEventType = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.GetEventType,
+  input: EventTypeActionCommand,
+  output: EventType,
+  retrySafe: true,
+});
+
+export const UpdateEventType = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.UpdateEventType,
+  input: UpdateEventTypeCommand,
+  output: EventType,
+  retrySafe: false,
+});
+
+/** Answers nothing (null): the event type is gone. */
+export const DeleteEventType = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.DeleteEventType,
+  input: EventTypeActionCommand,
+  output: z.null(),
+  retrySafe: false,
+});
+
+export const ListEventTypes = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.ListEventTypes,
+  input: ListHostRecordsCommand,
+  output: EventTypeList,
+  retrySafe: true,
+});
+
+export const GetBookableEventType = defineCommand({
+  queue: AVAILABILITY_QUEUE,
+  pattern: AvailabilityCommand.GetBookableEventType,
+  input: GetBookableEventTypeCommand,
+  output: BookableEventType,
+  retrySafe: true,
+});
+
+export const AVAILABILITY_COMMANDS = [
+  CreateRange,
+  ListRanges,
+  UpdateRange,
+  DeleteRange,
+  ListBookableRanges,
+  GetHostTerms,
+  CreateSchedule,
+  GetSchedule,
+  UpdateSchedule,
+  DeleteSchedule,
+  ListSchedules,
+  CreateEventType,
+  GetEventType,
+  UpdateEventType,
+  DeleteEventType,
+  ListEventTypes,
+  GetBookableEventType,
+] as const;

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { Actor } from '../common/actor';
+import { defineCommand } from '../common/command';
 import { Instant, InstantOut } from '../common/timestamp';
-import { CancelBookingBody, CreateBookingBody, IdempotencyKey, ListBookingsQuery } from './rest';
+import {
+  Booking,
+  BookingPage,
+  CancelBookingBody,
+  CreateBookingBody,
+  IdempotencyKey,
+  ListBookingsQuery,
+} from './rest';
 
 export const BOOKING_QUEUE = 'booking.commands';
 
@@ -96,3 +104,100 @@ export const AnnounceHostTermsCommand = z.object({
   version: z.number().int().min(0),
 });
 export type AnnounceHostTermsCommand = z.infer<typeof AnnounceHostTermsCommand>;
+
+// What each command carries and answers. Booking's writes are retry-safe: their `commandId`
+// makes a second run find the first one's write and answer it.
+
+export const CreateBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.CreateBooking,
+  input: CreateBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const ListBookings = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.ListBookings,
+  input: ListBookingsCommand,
+  output: BookingPage,
+  retrySafe: true,
+});
+
+export const GetBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.GetBooking,
+  input: BookingActionCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const ConfirmBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.ConfirmBooking,
+  input: ChangeBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const CancelBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.CancelBooking,
+  input: CancelBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const CompleteBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.CompleteBooking,
+  input: ChangeBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const RescheduleBooking = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.RescheduleBooking,
+  input: RescheduleBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
+export const ListHeldSlots = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.ListHeldSlots,
+  input: ListHeldSlotsCommand,
+  output: HeldSlots,
+  retrySafe: true,
+});
+
+export const ListBusyTime = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.ListBusyTime,
+  input: ListBusyTimeCommand,
+  output: BusyTime,
+  retrySafe: true,
+});
+
+/** Answers nothing (null): the version is kept. */
+export const AnnounceHostTerms = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.AnnounceHostTerms,
+  input: AnnounceHostTermsCommand,
+  output: z.null(),
+  retrySafe: true,
+});
+
+export const BOOKING_COMMANDS = [
+  CreateBooking,
+  ListBookings,
+  GetBooking,
+  ConfirmBooking,
+  CancelBooking,
+  CompleteBooking,
+  RescheduleBooking,
+  ListHeldSlots,
+  ListBusyTime,
+  AnnounceHostTerms,
+] as const;

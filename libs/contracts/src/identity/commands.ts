@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { Actor } from '../common/actor';
+import { defineCommand } from '../common/command';
 import {
   AdminUpdateUserBody,
+  AuditPage,
   AuditQuery,
   ListUsersQuery,
   LoginBody,
   RefreshTokenBody,
   RegisterBody,
+  TokenPair,
   UpdateMeBody,
+  UserPage,
 } from './rest';
+import { User } from './user';
 
 /** The queue identity consumes its commands from. */
 export const IDENTITY_QUEUE = 'identity.commands';
@@ -46,3 +51,90 @@ export type UpdateProfileCommand = z.infer<typeof UpdateProfileCommand>;
 export type ListUsersCommand = z.infer<typeof ListUsersCommand>;
 export type ChangeUserAccessCommand = z.infer<typeof ChangeUserAccessCommand>;
 export type ListAuditCommand = z.infer<typeof ListAuditCommand>;
+
+// What each command carries and answers; the reads are retry-safe.
+
+export const RegisterUser = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.RegisterUser,
+  input: RegisterUserCommand,
+  output: User,
+  retrySafe: false,
+});
+
+export const LogIn = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.LogIn,
+  input: LogInCommand,
+  output: TokenPair,
+  retrySafe: false,
+});
+
+export const RefreshSession = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.RefreshSession,
+  input: RefreshSessionCommand,
+  output: TokenPair,
+  retrySafe: false,
+});
+
+/** Answers nothing (null): the session is ended. */
+export const LogOut = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.LogOut,
+  input: LogOutCommand,
+  output: z.null(),
+  retrySafe: false,
+});
+
+export const GetUser = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.GetUser,
+  input: GetUserCommand,
+  output: User,
+  retrySafe: true,
+});
+
+export const UpdateProfile = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.UpdateProfile,
+  input: UpdateProfileCommand,
+  output: User,
+  retrySafe: false,
+});
+
+export const ListUsers = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.ListUsers,
+  input: ListUsersCommand,
+  output: UserPage,
+  retrySafe: true,
+});
+
+export const ChangeUserAccess = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.ChangeUserAccess,
+  input: ChangeUserAccessCommand,
+  output: User,
+  retrySafe: false,
+});
+
+export const ListAudit = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.ListAudit,
+  input: ListAuditCommand,
+  output: AuditPage,
+  retrySafe: true,
+});
+
+export const IDENTITY_COMMANDS = [
+  RegisterUser,
+  LogIn,
+  RefreshSession,
+  LogOut,
+  GetUser,
+  UpdateProfile,
+  ListUsers,
+  ChangeUserAccess,
+  ListAudit,
+] as const;

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { Actor } from '../common/actor';
+import { defineCommand } from '../common/command';
 import {
   CreateWebhookBody,
+  FeedPage,
   FeedQuery,
   ListDeliveriesQuery,
   ListWebhooksQuery,
   UpdateWebhookBody,
+  Webhook,
+  WebhookDeliveryPage,
+  WebhookPage,
+  WebhookWithSecret,
 } from './rest';
 
 /** The queue the webhooks service consumes its commands from. */
@@ -51,3 +57,99 @@ export type ReadFeedCommand = z.infer<typeof ReadFeedCommand>;
 /** The answer of the accepted actions (202): what was scheduled. */
 export const DeliveryAccepted = z.object({ deliveryId: z.string() });
 export type DeliveryAccepted = z.infer<typeof DeliveryAccepted>;
+
+// What each command carries and answers; the reads are retry-safe.
+
+export const CreateWebhook = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.CreateWebhook,
+  input: CreateWebhookCommand,
+  output: WebhookWithSecret,
+  retrySafe: false,
+});
+
+export const ListWebhooks = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.ListWebhooks,
+  input: ListWebhooksCommand,
+  output: WebhookPage,
+  retrySafe: true,
+});
+
+export const GetWebhook = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.GetWebhook,
+  input: WebhookActionCommand,
+  output: Webhook,
+  retrySafe: true,
+});
+
+export const UpdateWebhook = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.UpdateWebhook,
+  input: UpdateWebhookCommand,
+  output: Webhook,
+  retrySafe: false,
+});
+
+/** Answers nothing (null): the subscription is gone. */
+export const DeleteWebhook = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.DeleteWebhook,
+  input: WebhookActionCommand,
+  output: z.null(),
+  retrySafe: false,
+});
+
+export const RotateWebhookSecret = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.RotateWebhookSecret,
+  input: WebhookActionCommand,
+  output: WebhookWithSecret,
+  retrySafe: false,
+});
+
+export const ListDeliveries = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.ListDeliveries,
+  input: ListDeliveriesCommand,
+  output: WebhookDeliveryPage,
+  retrySafe: true,
+});
+
+export const RedeliverDelivery = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.RedeliverDelivery,
+  input: RedeliverDeliveryCommand,
+  output: DeliveryAccepted,
+  retrySafe: false,
+});
+
+export const PingWebhook = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.PingWebhook,
+  input: WebhookActionCommand,
+  output: DeliveryAccepted,
+  retrySafe: false,
+});
+
+export const ReadFeed = defineCommand({
+  queue: WEBHOOKS_QUEUE,
+  pattern: WebhooksCommand.ReadFeed,
+  input: ReadFeedCommand,
+  output: FeedPage,
+  retrySafe: true,
+});
+
+export const WEBHOOKS_COMMANDS = [
+  CreateWebhook,
+  ListWebhooks,
+  GetWebhook,
+  UpdateWebhook,
+  DeleteWebhook,
+  RotateWebhookSecret,
+  ListDeliveries,
+  RedeliverDelivery,
+  PingWebhook,
+  ReadFeed,
+] as const;

@@ -1,12 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Model } from 'mongoose';
-import {
-  BOOKING_QUEUE,
-  BookingCommand,
-  DomainError,
-  ErrorCode,
-  type PendingEvent,
-} from '@slotbook/contracts';
+import { AnnounceHostTerms, DomainError, ErrorCode, type PendingEvent } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { compareAndSet, initialOutbox, isDuplicateKeyError } from '@slotbook/persistence';
 import type { HostAvailabilityDocument } from '../ranges/host-availability.schema';
@@ -80,6 +74,6 @@ export class TermsAnnouncer {
   }
 
   private async announce(hostId: string, version: number): Promise<void> {
-    await this.bus.send(BOOKING_QUEUE, BookingCommand.AnnounceHostTerms, { hostId, version });
+    await this.bus.send(AnnounceHostTerms, { hostId, version });
   }
 }

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  BOOKING_QUEUE,
-  BookingCommand,
-  DomainError,
-  ErrorCode,
-  HeldSlots,
-} from '@slotbook/contracts';
+import { ListHeldSlots } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import type { HeldSlotSpan } from './range-rules';
 
@@ -20,13 +14,8 @@ export class HeldSlotsClient {
    * them outside one.
    */
   async list(hostId: string, from: Date, to: Date): Promise<HeldSlotSpan[]> {
-    const reply = HeldSlots.safeParse(
-      await this.bus.send(BOOKING_QUEUE, BookingCommand.ListHeldSlots, { hostId, from, to }),
-    );
-    if (!reply.success) {
-      throw new DomainError(ErrorCode.Unavailable, 'booking answered unexpectedly');
-    }
-    return reply.data.data
+    const reply = await this.bus.send(ListHeldSlots, { hostId, from, to });
+    return reply.data
       .filter((slot) => slot.eventTypeId === null)
       .map((slot) => ({
         startTime: new Date(slot.startTime),

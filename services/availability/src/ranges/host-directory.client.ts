@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  ErrorCode,
-  IDENTITY_QUEUE,
-  IdentityCommand,
-  type User,
-} from '@slotbook/contracts';
+import { DomainError, ErrorCode, GetUser, type User } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 
 /** Asks identity whether an account may hold availability. */
@@ -17,7 +11,7 @@ export class HostDirectory {
   async requireHost(hostId: string): Promise<void> {
     let user: User;
     try {
-      user = await this.bus.send<User>(IDENTITY_QUEUE, IdentityCommand.GetUser, { userId: hostId });
+      user = await this.bus.send(GetUser, { userId: hostId });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
         throw DomainError.notFound('host');

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
   DomainError,
   ErrorCode,
-  HostTerms,
-  IDENTITY_QUEUE,
-  IdentityCommand,
+  GetHostTerms,
+  GetUser,
+  type HostTerms,
   type User,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
@@ -112,9 +110,8 @@ export class SlotTermsClient {
     if (under && under.startedAt > since) return under.terms;
     const startedAt = this.now();
     const terms = this.bus
-      .send(AVAILABILITY_QUEUE, AvailabilityCommand.GetHostTerms, slot)
-      .then((reply) => {
-        const fetched = HostTerms.parse(reply);
+      .send(GetHostTerms, slot)
+      .then((fetched) => {
         const known = this.copies.get(fetched.hostId);
         if (!known || known.version <= fetched.version) this.copies.set(fetched.hostId, fetched);
         if ('eventTypeId' in slot) this.hostOfEventType.set(slot.eventTypeId, fetched.hostId);
@@ -131,7 +128,7 @@ export class SlotTermsClient {
   private async requireHost(hostId: string): Promise<void> {
     let user: User;
     try {
-      user = await this.bus.send<User>(IDENTITY_QUEUE, IdentityCommand.GetUser, { userId: hostId });
+      user = await this.bus.send(GetUser, { userId: hostId });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NotFound)
         throw DomainError.notFound('host');

@@ -8,8 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
+  CreateRange,
+  DeleteRange,
+  UpdateRange,
   type Actor,
   type AvailabilityRange,
 } from '@slotbook/contracts';
@@ -49,7 +50,7 @@ export class AvailabilityController {
       'the host (touching is fine); 422 when a rule of SPEC §4 is broken.',
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateRangeDto): Promise<AvailabilityRange> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.CreateRange, { ...body, actor });
+    return this.bus.send(CreateRange, { ...body, actor });
   }
 
   @Patch(':id')
@@ -74,7 +75,7 @@ export class AvailabilityController {
     @Param() params: RangeIdParamDto,
     @Body() body: UpdateRangeDto,
   ): Promise<AvailabilityRange> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.UpdateRange, {
+    return this.bus.send(UpdateRange, {
       actor,
       rangeId: params.id,
       changes: body,
@@ -95,7 +96,7 @@ export class AvailabilityController {
     description: 'The owner or an ADMIN; 409 while an active booking lies in the range.',
   })
   async remove(@CurrentActor() actor: Actor, @Param() params: RangeIdParamDto): Promise<void> {
-    await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.DeleteRange, {
+    await this.bus.send(DeleteRange, {
       actor,
       rangeId: params.id,
     });

@@ -20,8 +20,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
+  CreateEventType,
+  DeleteEventType,
+  GetEventType,
+  ListEventTypes,
+  UpdateEventType,
   type Actor,
   type EventType,
   type EventTypeList,
@@ -103,7 +106,7 @@ export class EventTypesController {
       `field when: ${RULES}`,
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateEventTypeDto): Promise<EventType> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.CreateEventType, {
+    return this.bus.send(CreateEventType, {
       actor,
       body,
     });
@@ -117,7 +120,7 @@ export class EventTypesController {
     description: 'Any signed-in caller may read an event type.',
   })
   get(@CurrentActor() actor: Actor, @Param() params: EventTypeIdParamDto): Promise<EventType> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.GetEventType, {
+    return this.bus.send(GetEventType, {
       actor,
       eventTypeId: params.id,
     });
@@ -147,7 +150,7 @@ export class EventTypesController {
     @Param() params: EventTypeIdParamDto,
     @Body() body: UpdateEventTypeDto,
   ): Promise<EventType> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.UpdateEventType, {
+    return this.bus.send(UpdateEventType, {
       actor,
       eventTypeId: params.id,
       changes: body,
@@ -169,7 +172,7 @@ export class EventTypesController {
     description: 'The owner or an ADMIN. Existing bookings of it stay as they are.',
   })
   async remove(@CurrentActor() actor: Actor, @Param() params: EventTypeIdParamDto): Promise<void> {
-    await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.DeleteEventType, {
+    await this.bus.send(DeleteEventType, {
       actor,
       eventTypeId: params.id,
     });
@@ -183,7 +186,7 @@ export class EventTypesController {
     description: 'In creation order. A host with no event types (or an unknown id) has none.',
   })
   list(@Param() params: HostIdParamDto): Promise<EventTypeList> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListEventTypes, {
+    return this.bus.send(ListEventTypes, {
       hostId: params.hostId,
     });
   }

@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
-  BOOKING_QUEUE,
-  BookableEventType,
-  BookableRanges,
-  BookingCommand,
-  DomainError,
-  BusyTime,
-  ErrorCode,
+  GetBookableEventType,
+  ListBookableRanges,
+  ListBusyTime,
+  type BookableRanges,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import {
@@ -23,7 +18,6 @@ import {
   type SlotGrid,
 } from '@slotbook/scheduling';
 import { LRUCache } from 'lru-cache';
-import type { z } from 'zod';
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
@@ -43,15 +37,11 @@ export class FreeSlotsFinder {
   async findJson(hostId: string, from: Date, to: Date): Promise<Buffer> {
     const window = { start: from.getTime(), end: to.getTime() };
     const [ranges, busy] = await Promise.all([
-      this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListBookableRanges, {
-        hostId,
-        from,
-        to,
-      }),
+      this.bus.send(ListBookableRanges, { hostId, from, to }),
       this.busy(hostId, window),
     ]);
     const slots = freeSlots({
-      grids: gridsOf(parse(BookableRanges, ranges)),
+      grids: gridsOf(ranges),
       window,
       busy,
       notBefore: Date.now(),
@@ -67,13 +57,10 @@ export class FreeSlotsFinder {
   async findEventTypeJson(eventTypeId: string, from: Date, to: Date): Promise<Buffer> {
     const window = { start: from.getTime(), end: to.getTime() };
     const knownHost = this.hostOfEventType.get(eventTypeId);
-    const [reply, knownBusy] = await Promise.all([
-      this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.GetBookableEventType, {
-        eventTypeId,
-      }),
+    const [eventType, knownBusy] = await Promise.all([
+      this.bus.send(GetBookableEventType, { eventTypeId }),
       knownHost === undefined ? null : this.busy(knownHost, window),
     ]);
-    const eventType = parse(BookableEventType, reply);
     this.hostOfEventType.set(eventTypeId, eventType.hostId);
     const busy = knownBusy ?? (await this.busy(eventType.hostId, window));
     const now = Date.now();
@@ -87,26 +74,17 @@ export class FreeSlotsFinder {
   /** The host time occupied by bookings that can reach a slot starting in `window`. */
   private async busy(hostId: string, window: Interval): Promise<Interval[]> {
     const starts = heldStartsAround(window);
-    const reply = await this.bus.send(BOOKING_QUEUE, BookingCommand.ListBusyTime, {
+    const { busy } = await this.bus.send(ListBusyTime, {
       hostId,
       from: new Date(starts.start),
       to: new Date(starts.end),
     });
-    const { busy } = parse(BusyTime, reply);
     const intervals: Interval[] = new Array(busy.length / 2);
     for (let i = 0; i < intervals.length; i += 1) {
       intervals[i] = { start: busy[2 * i], end: busy[2 * i + 1] };
     }
     return intervals;
   }
-}
-
-function parse<T extends z.ZodType>(schema: T, reply: unknown): z.infer<T> {
-  const parsed = schema.safeParse(reply);
-  if (!parsed.success) {
-    throw new DomainError(ErrorCode.Unavailable, 'a service answered unexpectedly');
-  }
-  return parsed.data;
 }
 
 function gridsOf(ranges: BookableRanges): SlotGrid[] {

@@ -1,10 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
-  type AvailabilityRangeList,
-} from '@slotbook/contracts';
+import { ListRanges, type AvailabilityRangeList } from '@slotbook/contracts';
 import type { Response } from 'express';
 import { CommandBus } from '@slotbook/messaging';
 import {
@@ -40,7 +36,7 @@ export class HostsController {
     @Param() params: HostIdParamDto,
     @Query() query: RangesQueryDto,
   ): Promise<AvailabilityRangeList> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListRanges, {
+    return this.bus.send(ListRanges, {
       hostId: params.hostId,
       query,
     });

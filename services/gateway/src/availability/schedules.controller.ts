@@ -18,8 +18,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  AVAILABILITY_QUEUE,
-  AvailabilityCommand,
+  CreateSchedule,
+  DeleteSchedule,
+  GetSchedule,
+  ListSchedules,
+  UpdateSchedule,
   type Actor,
   type Schedule,
   type ScheduleList,
@@ -67,7 +70,7 @@ export class SchedulesController {
       `hostId (404 unknown, 422 not an active HOST). 422 naming each field when: ${RULES}`,
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateScheduleDto): Promise<Schedule> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.CreateSchedule, { actor, body });
+    return this.bus.send(CreateSchedule, { actor, body });
   }
 
   @Get('schedules/:id')
@@ -75,7 +78,7 @@ export class SchedulesController {
   @ApiProblemResponses({ 401: true, 404: 'no such schedule', 422: 'a malformed id' })
   @ApiOkResponse({ type: ScheduleDto, description: 'Any signed-in caller may read a schedule.' })
   get(@CurrentActor() actor: Actor, @Param() params: ScheduleIdParamDto): Promise<Schedule> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.GetSchedule, {
+    return this.bus.send(GetSchedule, {
       actor,
       scheduleId: params.id,
     });
@@ -104,7 +107,7 @@ export class SchedulesController {
     @Param() params: ScheduleIdParamDto,
     @Body() body: UpdateScheduleDto,
   ): Promise<Schedule> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.UpdateSchedule, {
+    return this.bus.send(UpdateSchedule, {
       actor,
       scheduleId: params.id,
       changes: body,
@@ -128,7 +131,7 @@ export class SchedulesController {
       'to another schedule first). Existing bookings stay as they are.',
   })
   async remove(@CurrentActor() actor: Actor, @Param() params: ScheduleIdParamDto): Promise<void> {
-    await this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.DeleteSchedule, {
+    await this.bus.send(DeleteSchedule, {
       actor,
       scheduleId: params.id,
     });
@@ -142,7 +145,7 @@ export class SchedulesController {
     description: 'In creation order. A host with no schedules (or an unknown id) has none.',
   })
   list(@Param() params: HostIdParamDto): Promise<ScheduleList> {
-    return this.bus.send(AVAILABILITY_QUEUE, AvailabilityCommand.ListSchedules, {
+    return this.bus.send(ListSchedules, {
       hostId: params.hostId,
     });
   }

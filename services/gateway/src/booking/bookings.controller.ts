@@ -19,10 +19,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  BOOKING_QUEUE,
-  BookingCommand,
+  CancelBooking,
+  CompleteBooking,
+  ConfirmBooking,
+  CreateBooking,
   DomainError,
+  GetBooking,
   IdempotencyKey,
+  ListBookings,
+  RescheduleBooking,
   fieldErrorsFromZod,
   type Actor,
   type Booking,
@@ -95,7 +100,7 @@ export class BookingsController {
         );
       idempotencyKey = parsed.data;
     }
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.CreateBooking, {
+    return this.bus.send(CreateBooking, {
       ...body,
       actor,
       idempotencyKey,
@@ -110,7 +115,7 @@ export class BookingsController {
   list(@CurrentActor() actor: Actor, @Query() query: ListBookingsQueryDto): Promise<Page<Booking>> {
     const scope = { route: 'GET /bookings', actor, filter: filterOf(query) };
     return this.cursors.page(scope, query.cursor, (cursor) =>
-      this.bus.send(BOOKING_QUEUE, BookingCommand.ListBookings, {
+      this.bus.send(ListBookings, {
         actor,
         query: { ...query, cursor },
       }),
@@ -122,7 +127,7 @@ export class BookingsController {
   @ApiProblemResponses({ 401: true, 404: 'no such booking, or not yours to see', 422: true })
   @ApiOkResponse({ type: BookingDto })
   get(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.GetBooking, { actor, bookingId: params.id });
+    return this.bus.send(GetBooking, { actor, bookingId: params.id });
   }
 
   @Post(':id/confirm')
@@ -137,7 +142,7 @@ export class BookingsController {
   })
   @ApiOkResponse({ type: BookingDto, description: 'pending → confirmed (host or admin)' })
   confirm(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.ConfirmBooking, {
+    return this.bus.send(ConfirmBooking, {
       actor,
       bookingId: params.id,
       commandId: randomUUID(),
@@ -164,7 +169,7 @@ export class BookingsController {
     @Param() params: BookingIdParamDto,
     @Body() body: CancelBookingDto,
   ): Promise<Booking> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.CancelBooking, {
+    return this.bus.send(CancelBooking, {
       actor,
       bookingId: params.id,
       commandId: randomUUID(),
@@ -187,7 +192,7 @@ export class BookingsController {
     description: 'confirmed → completed, once the slot has ended',
   })
   complete(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.CompleteBooking, {
+    return this.bus.send(CompleteBooking, {
       actor,
       bookingId: params.id,
       commandId: randomUUID(),
@@ -214,7 +219,7 @@ export class BookingsController {
     @Param() params: BookingIdParamDto,
     @Body() body: RescheduleBookingDto,
   ): Promise<Booking> {
-    return this.bus.send(BOOKING_QUEUE, BookingCommand.RescheduleBooking, {
+    return this.bus.send(RescheduleBooking, {
       actor,
       bookingId: params.id,
       commandId: randomUUID(),

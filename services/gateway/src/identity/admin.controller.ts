@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  IDENTITY_QUEUE,
-  IdentityCommand,
+  ChangeUserAccess,
+  ListAudit,
+  ListUsers,
   type Actor,
   type AuditEntry,
   type Page,
@@ -39,7 +40,7 @@ export class AdminController {
   listUsers(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<Page<User>> {
     const scope = { route: 'GET /admin/users', actor, filter: filterOf(query) };
     return this.cursors.page(scope, query.cursor, (cursor) =>
-      this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListUsers, {
+      this.bus.send(ListUsers, {
         actor,
         query: { ...query, cursor },
       }),
@@ -65,7 +66,7 @@ export class AdminController {
     @Param() params: UserIdParamDto,
     @Body() body: AdminUpdateUserDto,
   ): Promise<User> {
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.ChangeUserAccess, {
+    return this.bus.send(ChangeUserAccess, {
       actor,
       userId: params.id,
       changes: body,
@@ -79,7 +80,7 @@ export class AdminController {
   audit(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
     const scope = { route: 'GET /admin/audit', actor, filter: filterOf(query) };
     return this.cursors.page(scope, query.cursor, (cursor) =>
-      this.bus.send(IDENTITY_QUEUE, IdentityCommand.ListAudit, {
+      this.bus.send(ListAudit, {
         actor,
         query: { ...query, cursor },
       }),

@@ -9,8 +9,10 @@ import {
 import {
   DomainError,
   ErrorCode,
-  IDENTITY_QUEUE,
-  IdentityCommand,
+  LogIn,
+  LogOut,
+  RefreshSession,
+  RegisterUser,
   type TokenPair,
   type User,
 } from '@slotbook/contracts';
@@ -51,7 +53,7 @@ export class AuthController {
   })
   async register(@Body() body: RegisterDto, @Ip() address: string): Promise<User> {
     await this.limiter.beforeAuthCall(address);
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.RegisterUser, body);
+    return this.bus.send(RegisterUser, body);
   }
 
   @Post('login')
@@ -70,7 +72,7 @@ export class AuthController {
   async login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPair> {
     const attempt = await this.limiter.beforeLogin(body.email, address);
     try {
-      const tokens = await this.bus.send<TokenPair>(IDENTITY_QUEUE, IdentityCommand.LogIn, {
+      const tokens = await this.bus.send(LogIn, {
         ...body,
         clientIp: address,
       });
@@ -103,7 +105,7 @@ export class AuthController {
   })
   async refresh(@Body() body: RefreshTokenDto, @Ip() address: string): Promise<TokenPair> {
     await this.limiter.beforeAuthCall(address);
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.RefreshSession, body);
+    return this.bus.send(RefreshSession, body);
   }
 
   @Post('logout')
@@ -119,6 +121,6 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'the session (refresh-token family) is ended' })
   async logout(@Body() body: RefreshTokenDto, @Ip() address: string): Promise<void> {
     await this.limiter.beforeAuthCall(address);
-    await this.bus.send(IDENTITY_QUEUE, IdentityCommand.LogOut, body);
+    await this.bus.send(LogOut, body);
   }
 }

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import {
   DomainError,
   ErrorCode,
-  IDENTITY_QUEUE,
-  IdentityCommand,
+  GetUser,
+  UpdateProfile,
   type Actor,
   type User,
 } from '@slotbook/contracts';
@@ -28,7 +28,7 @@ export class UsersController {
   @ApiProblemResponses({ 401: true })
   @ApiOkResponse({ type: UserDto })
   me(@CurrentActor() actor: Actor): Promise<User> {
-    return this.bus.send(IDENTITY_QUEUE, IdentityCommand.GetUser, { userId: actor.id });
+    return this.bus.send(GetUser, { userId: actor.id });
   }
 
   @Patch('me')
@@ -43,7 +43,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto, description: 'changing the password ends every other session' })
   async update(@CurrentActor() actor: Actor, @Body() body: UpdateMeDto): Promise<User> {
     const send = () =>
-      this.bus.send<User>(IDENTITY_QUEUE, IdentityCommand.UpdateProfile, {
+      this.bus.send(UpdateProfile, {
         actor,
         changes: body,
       });

@@ -1,12 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  DomainError,
-  WEBHOOKS_QUEUE,
-  WebhooksCommand,
-  type Actor,
-  type FeedPage,
-} from '@slotbook/contracts';
+import { DomainError, ReadFeed, type Actor, type FeedPage } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { PageCursors, type CursorScope } from '../pagination/page-cursors';
@@ -41,7 +35,7 @@ export class EventsController {
     // A feed position is bound to the reader, not to `types`: one position serves any filter.
     const scope = { route: 'GET /events', actor, filter: {} };
     const after = query.after === undefined ? undefined : this.openCursor(scope, query.after);
-    const page = await this.bus.send<FeedPage>(WEBHOOKS_QUEUE, WebhooksCommand.ReadFeed, {
+    const page = await this.bus.send(ReadFeed, {
       actor,
       query: { after, types: query.types, limit: query.limit },
     });

@@ -21,8 +21,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  WEBHOOKS_QUEUE,
-  WebhooksCommand,
+  CreateWebhook,
+  DeleteWebhook,
+  GetWebhook,
+  ListDeliveries,
+  ListWebhooks,
+  PingWebhook,
+  RedeliverDelivery,
+  RotateWebhookSecret,
+  UpdateWebhook,
   type Actor,
   type DeliveryAccepted,
   type Page,
@@ -77,7 +84,7 @@ export class WebhooksController {
     description: 'the subscription with its signing `secret`, shown only here',
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateWebhookDto): Promise<WebhookWithSecret> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.CreateWebhook, { ...body, actor });
+    return this.bus.send(CreateWebhook, { ...body, actor });
   }
 
   @Get()
@@ -87,7 +94,7 @@ export class WebhooksController {
   list(@CurrentActor() actor: Actor, @Query() query: ListWebhooksQueryDto): Promise<Page<Webhook>> {
     const scope = { route: 'GET /webhooks', actor, filter: filterOf(query) };
     return this.cursors.page(scope, query.cursor, (cursor) =>
-      this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.ListWebhooks, {
+      this.bus.send(ListWebhooks, {
         actor,
         query: { limit: query.limit, cursor },
       }),
@@ -99,7 +106,7 @@ export class WebhooksController {
   @ApiProblemResponses({ 401: true, 403: 'a USER has no webhooks', 404: NOT_YOURS, 422: true })
   @ApiOkResponse({ type: WebhookDto, description: 'never the secret' })
   get(@CurrentActor() actor: Actor, @Param() params: WebhookIdParamDto): Promise<Webhook> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.GetWebhook, {
+    return this.bus.send(GetWebhook, {
       actor,
       webhookId: params.id,
     });
@@ -122,7 +129,7 @@ export class WebhooksController {
     @Param() params: WebhookIdParamDto,
     @Body() body: UpdateWebhookDto,
   ): Promise<Webhook> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.UpdateWebhook, {
+    return this.bus.send(UpdateWebhook, {
       actor,
       webhookId: params.id,
       changes: body,
@@ -135,7 +142,7 @@ export class WebhooksController {
   @ApiProblemResponses({ 401: true, 403: 'a USER has no webhooks', 404: NOT_YOURS, 422: true })
   @ApiNoContentResponse({ description: 'deleted' })
   async delete(@CurrentActor() actor: Actor, @Param() params: WebhookIdParamDto): Promise<void> {
-    await this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.DeleteWebhook, {
+    await this.bus.send(DeleteWebhook, {
       actor,
       webhookId: params.id,
     });
@@ -160,7 +167,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param() params: WebhookIdParamDto,
   ): Promise<WebhookWithSecret> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.RotateWebhookSecret, {
+    return this.bus.send(RotateWebhookSecret, {
       actor,
       webhookId: params.id,
     });
@@ -186,7 +193,7 @@ export class WebhooksController {
       filter: { ...filterOf(query), webhookId: params.id },
     };
     return this.cursors.page(scope, query.cursor, (cursor) =>
-      this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.ListDeliveries, {
+      this.bus.send(ListDeliveries, {
         actor,
         webhookId: params.id,
         query: { limit: query.limit, status: query.status, cursor },
@@ -209,7 +216,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param() params: WebhookDeliveryParamsDto,
   ): Promise<DeliveryAccepted> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.RedeliverDelivery, {
+    return this.bus.send(RedeliverDelivery, {
       actor,
       webhookId: params.id,
       deliveryId: params.deliveryId,
@@ -231,7 +238,7 @@ export class WebhooksController {
     @CurrentActor() actor: Actor,
     @Param() params: WebhookIdParamDto,
   ): Promise<DeliveryAccepted> {
-    return this.bus.send(WEBHOOKS_QUEUE, WebhooksCommand.PingWebhook, {
+    return this.bus.send(PingWebhook, {
       actor,
       webhookId: params.id,
     });

@@ -2,9 +2,8 @@ import mongoose from 'mongoose';
 import {
   AvailabilityCreated,
   AvailabilityDeleted,
+  AnnounceHostTerms,
   AvailabilityUpdated,
-  BOOKING_QUEUE,
-  BookingCommand,
   SlotList,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
@@ -662,7 +661,7 @@ describe('availability through the gateway', () => {
           r.id === range.id ? { ...r, changingUntil, changeId: changingUntil ? 'test' : null } : r,
         );
         const version = current!.version + 1;
-        await bus.send(BOOKING_QUEUE, BookingCommand.AnnounceHostTerms, {
+        await bus.send(AnnounceHostTerms, {
           hostId: host.user.id,
           version,
         });

@@ -6,6 +6,7 @@ import {
   BOOKING_QUEUE,
   BookingCommand,
   BookingEvent,
+  CreateBooking,
   Headers,
   type Actor,
   type Booking,
@@ -93,7 +94,7 @@ describe('CreateBooking run more than once', () => {
   });
 
   function create(host: HostFixture, slot: number, commandId: string): Promise<Booking> {
-    return bus.send<Booking>(BOOKING_QUEUE, BookingCommand.CreateBooking, {
+    return bus.send(CreateBooking, {
       hostId: host.hostId,
       startTime: slotAt(host, slot),
       actor: guest.actor,

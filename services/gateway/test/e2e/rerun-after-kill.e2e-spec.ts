@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import {
   BOOKING_EXCHANGE,
-  BOOKING_QUEUE,
-  BookingCommand,
   BookingEvent,
+  ConfirmBooking,
+  CreateBooking,
+  RescheduleBooking,
   type Actor,
   type Booking,
+  type CommandDefinition,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import {
@@ -58,13 +61,16 @@ describe('a booking command re-run after its replica was killed mid-answer', () 
   const stalls = (replica: ServiceProcess) => replica.logs.split('stalling').length - 1;
 
   /**
-   * Sends `pattern`, waits for a replica to stall after writing it, kills that replica and
+   * Sends `command`, waits for a replica to stall after writing it, kills that replica and
    * starts it again, and answers the reply (which the other replica's run gives).
    */
-  async function sendAndKillAfterWrite<T>(pattern: string, data: unknown): Promise<T> {
+  async function sendAndKillAfterWrite<I extends z.ZodType, O extends z.ZodType>(
+    command: CommandDefinition<I, O>,
+    data: z.input<I> | z.output<I>,
+  ): Promise<z.output<O>> {
     const replicas = platform.replicas.booking;
     const before = replicas.map(stalls);
-    const reply = bus.send<T>(BOOKING_QUEUE, pattern, data);
+    const reply = bus.send(command, data);
     reply.catch(() => undefined);
     const stalled = await eventually(
       async () => {
@@ -93,7 +99,7 @@ describe('a booking command re-run after its replica was killed mid-answer', () 
 
   it('confirm: the run on the other replica answers the confirmed booking, not 409', async () => {
     const { booking } = await pendingBooking();
-    const confirmed = await sendAndKillAfterWrite<Booking>(BookingCommand.ConfirmBooking, {
+    const confirmed = await sendAndKillAfterWrite(ConfirmBooking, {
       actor: host.actor,
       bookingId: booking.id,
       commandId: randomUUID(),
@@ -103,7 +109,7 @@ describe('a booking command re-run after its replica was killed mid-answer', () 
 
   it('reschedule: the run on the other replica answers the moved booking, not 422', async () => {
     const { booking, slots } = await pendingBooking();
-    const moved = await sendAndKillAfterWrite<Booking>(BookingCommand.RescheduleBooking, {
+    const moved = await sendAndKillAfterWrite(RescheduleBooking, {
       actor: guest.actor,
       bookingId: booking.id,
       startTime: slots[2],
@@ -121,12 +127,12 @@ describe('a booking command re-run after its replica was killed mid-answer', () 
       actor: guest.actor,
       idempotencyKey: key,
     };
-    const booked = await sendAndKillAfterWrite<Booking>(BookingCommand.CreateBooking, {
+    const booked = await sendAndKillAfterWrite(CreateBooking, {
       ...command,
       commandId: randomUUID(),
     });
     expect(booked).toMatchObject({ hostId: fixture.hostId, status: 'confirmed' });
-    const again = await bus.send<Booking>(BOOKING_QUEUE, BookingCommand.CreateBooking, {
+    const again = await bus.send(CreateBooking, {
       ...command,
       commandId: randomUUID(),
     });
@@ -138,7 +144,7 @@ describe('a booking command re-run after its replica was killed mid-answer', () 
     // Straight onto the bus: each run stalls after its write, longer than the gateway waits.
     const created = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        bus.send<Booking>(BOOKING_QUEUE, BookingCommand.CreateBooking, {
+        bus.send(CreateBooking, {
           hostId: fixture.hostId,
           startTime: slotAt(fixture, i),
           actor: guest.actor,

@@ -38,7 +38,11 @@ export const LogOutCommand = RefreshTokenBody;
 /** Any service may resolve a user by id (e.g. to check that a host exists and is a HOST). */
 export const GetUserCommand = z.object({ userId: z.string().min(1) });
 export const UpdateProfileCommand = z.object({ actor: Actor, changes: UpdateMeBody });
-export const ListUsersCommand = z.object({ actor: Actor, query: ListUsersQuery });
+/** The query as the gateway parsed it: `active` is a boolean by now, not the query's string. */
+export const ListUsersCommand = z.object({
+  actor: Actor,
+  query: ListUsersQuery.extend({ active: z.boolean().optional() }),
+});
 export const ChangeUserAccessCommand = z.object({
   actor: Actor,
   userId: z.string().min(1),

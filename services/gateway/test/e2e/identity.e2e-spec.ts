@@ -492,6 +492,22 @@ describe('identity through the gateway', () => {
       expect(seen).toEqual(expect.arrayContaining(created));
     });
 
+    it('filters by active', async () => {
+      const gone = await api.signUp({ email: uniqueEmail('inactive'), role: 'HOST' });
+      await api.patch(`/admin/users/${gone.user.id}`, {
+        token: adminToken,
+        body: { active: false },
+      });
+      const inactive = await api.get('/admin/users?active=false&limit=100', { token: adminToken });
+      expect(inactive.status).toBe(200);
+      expect(inactive.body.data.map((u: any) => u.id)).toContain(gone.user.id);
+      expect(inactive.body.data.every((u: any) => u.active === false)).toBe(true);
+      const active = await api.get('/admin/users?active=true&role=HOST', { token: adminToken });
+      expect(active.status).toBe(200);
+      expect(active.body.data.every((u: any) => u.active === true)).toBe(true);
+      expectProblem(await api.get('/admin/users?active=yes', { token: adminToken }), 422);
+    });
+
     it('rejects a bad limit and a forged cursor with 422', async () => {
       expectProblem(await api.get('/admin/users?limit=0', { token: adminToken }), 422);
       expectProblem(await api.get('/admin/users?limit=101', { token: adminToken }), 422);

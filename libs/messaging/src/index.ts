@@ -11,3 +11,4 @@ export * from './service-bootstrap';
 export * from './broker-probe';
 export * from './reconnect-backoff';
 export * from './batch-collector';
+export * from './handles.decorator';

@@ -1,56 +1,41 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import {
-  AvailabilityCommand,
-  CreateRangeCommand,
-  DeleteRangeCommand,
-  ListBookableRangesCommand,
-  ListRangesCommand,
-  UpdateRangeCommand,
+  CreateRange,
+  DeleteRange,
+  ListBookableRanges,
+  ListRanges,
+  UpdateRange,
 } from '@slotbook/contracts';
-import { CommandRunner } from '@slotbook/messaging';
+import { Handles, type CommandOf } from '@slotbook/messaging';
 import { RangesService } from './ranges.service';
 
 @Controller()
 export class RangesHandlers {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly ranges: RangesService,
-  ) {}
+  constructor(private readonly ranges: RangesService) {}
 
-  @MessagePattern(AvailabilityCommand.CreateRange)
-  create(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, CreateRangeCommand, (command) =>
-      this.ranges.create(command),
-    );
+  @Handles(CreateRange)
+  create(command: CommandOf<typeof CreateRange>) {
+    return this.ranges.create(command);
   }
 
-  @MessagePattern(AvailabilityCommand.ListRanges)
-  list(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListRangesCommand, (command) =>
-      this.ranges.list(command),
-    );
+  @Handles(ListRanges)
+  list(command: CommandOf<typeof ListRanges>) {
+    return this.ranges.list(command);
   }
 
-  @MessagePattern(AvailabilityCommand.UpdateRange)
-  update(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, UpdateRangeCommand, (command) =>
-      this.ranges.update(command),
-    );
+  @Handles(UpdateRange)
+  update(command: CommandOf<typeof UpdateRange>) {
+    return this.ranges.update(command);
   }
 
-  @MessagePattern(AvailabilityCommand.DeleteRange)
-  delete(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, DeleteRangeCommand, async (command) => {
-      await this.ranges.delete(command);
-      return null;
-    });
+  @Handles(DeleteRange)
+  async delete(command: CommandOf<typeof DeleteRange>) {
+    await this.ranges.delete(command);
+    return null;
   }
 
-  @MessagePattern(AvailabilityCommand.ListBookableRanges)
-  listBookable(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListBookableRangesCommand, (command) =>
-      this.ranges.listBookable(command),
-    );
+  @Handles(ListBookableRanges)
+  listBookable(command: CommandOf<typeof ListBookableRanges>) {
+    return this.ranges.listBookable(command);
   }
 }

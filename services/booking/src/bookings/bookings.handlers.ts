@@ -1,18 +1,17 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import {
-  AnnounceHostTermsCommand,
-  BookingActionCommand,
-  BookingCommand,
-  CancelBookingCommand,
-  ChangeBookingCommand,
-  CreateBookingCommand,
-  ListBookingsCommand,
-  ListBusyTimeCommand,
-  ListHeldSlotsCommand,
-  RescheduleBookingCommand,
+  AnnounceHostTerms,
+  CancelBooking,
+  CompleteBooking,
+  ConfirmBooking,
+  CreateBooking,
+  GetBooking,
+  ListBookings,
+  ListBusyTime,
+  ListHeldSlots,
+  RescheduleBooking,
 } from '@slotbook/contracts';
-import { CommandRunner } from '@slotbook/messaging';
+import { Handles, type CommandOf, type Delivery } from '@slotbook/messaging';
 import { BOOKING_CONFIG, type BookingConfig } from '../config';
 import { AnnouncedVersions } from './announced-versions';
 import { BookingsService } from './bookings.service';
@@ -25,26 +24,21 @@ export class BookingsHandlers {
 
   constructor(
     @Inject(BOOKING_CONFIG) private readonly config: BookingConfig,
-    private readonly runner: CommandRunner,
     private readonly bookings: BookingsService,
     private readonly creates: CreateBookingHandler,
     private readonly reschedules: RescheduleBookingHandler,
     private readonly versions: AnnouncedVersions,
   ) {}
 
-  @MessagePattern(BookingCommand.AnnounceHostTerms)
-  announceHostTerms(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, AnnounceHostTermsCommand, async (command) => {
-      await this.versions.raise(command.hostId, command.version);
-      return null;
-    });
+  @Handles(AnnounceHostTerms)
+  async announceHostTerms(command: CommandOf<typeof AnnounceHostTerms>) {
+    await this.versions.raise(command.hostId, command.version);
+    return null;
   }
 
-  @MessagePattern(BookingCommand.CreateBooking)
-  create(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, CreateBookingCommand, (command, delivery) =>
-      this.written(this.creates.handle(command, delivery)),
-    );
+  @Handles(CreateBooking)
+  create(command: CommandOf<typeof CreateBooking>, delivery: Delivery) {
+    return this.written(this.creates.handle(command, delivery));
   }
 
   /** A write's answer, after the stall a fault spec asks for (TEST_STALL_AFTER_WRITE_MS). */
@@ -57,59 +51,43 @@ export class BookingsHandlers {
     return answer;
   }
 
-  @MessagePattern(BookingCommand.ListBookings)
-  list(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListBookingsCommand, (command) =>
-      this.bookings.list(command),
-    );
+  @Handles(ListBookings)
+  list(command: CommandOf<typeof ListBookings>) {
+    return this.bookings.list(command);
   }
 
-  @MessagePattern(BookingCommand.GetBooking)
-  get(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, BookingActionCommand, (command) =>
-      this.bookings.get(command),
-    );
+  @Handles(GetBooking)
+  get(command: CommandOf<typeof GetBooking>) {
+    return this.bookings.get(command);
   }
 
-  @MessagePattern(BookingCommand.ConfirmBooking)
-  confirm(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
-      this.written(this.bookings.confirm(command)),
-    );
+  @Handles(ConfirmBooking)
+  confirm(command: CommandOf<typeof ConfirmBooking>) {
+    return this.written(this.bookings.confirm(command));
   }
 
-  @MessagePattern(BookingCommand.CancelBooking)
-  cancel(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, CancelBookingCommand, (command) =>
-      this.written(this.bookings.cancel(command)),
-    );
+  @Handles(CancelBooking)
+  cancel(command: CommandOf<typeof CancelBooking>) {
+    return this.written(this.bookings.cancel(command));
   }
 
-  @MessagePattern(BookingCommand.CompleteBooking)
-  complete(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ChangeBookingCommand, (command) =>
-      this.written(this.bookings.complete(command)),
-    );
+  @Handles(CompleteBooking)
+  complete(command: CommandOf<typeof CompleteBooking>) {
+    return this.written(this.bookings.complete(command));
   }
 
-  @MessagePattern(BookingCommand.RescheduleBooking)
-  reschedule(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, RescheduleBookingCommand, (command) =>
-      this.written(this.reschedules.handle(command)),
-    );
+  @Handles(RescheduleBooking)
+  reschedule(command: CommandOf<typeof RescheduleBooking>) {
+    return this.written(this.reschedules.handle(command));
   }
 
-  @MessagePattern(BookingCommand.ListBusyTime)
-  busyTime(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListBusyTimeCommand, (command) =>
-      this.bookings.busyTime(command),
-    );
+  @Handles(ListBusyTime)
+  busyTime(command: CommandOf<typeof ListBusyTime>) {
+    return this.bookings.busyTime(command);
   }
 
-  @MessagePattern(BookingCommand.ListHeldSlots)
-  heldSlots(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListHeldSlotsCommand, (command) =>
-      this.bookings.heldSlots(command),
-    );
+  @Handles(ListHeldSlots)
+  heldSlots(command: CommandOf<typeof ListHeldSlots>) {
+    return this.bookings.heldSlots(command);
   }
 }

@@ -1,46 +1,30 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
-import {
-  IdentityCommand,
-  LogInCommand,
-  LogOutCommand,
-  RefreshSessionCommand,
-  RegisterUserCommand,
-} from '@slotbook/contracts';
-import { CommandRunner } from '@slotbook/messaging';
+import { LogIn, LogOut, RefreshSession, RegisterUser } from '@slotbook/contracts';
+import { Handles, type CommandOf } from '@slotbook/messaging';
 import { AuthService } from './auth.service';
 
 @Controller()
 export class AuthHandlers {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
-  @MessagePattern(IdentityCommand.RegisterUser)
-  register(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, RegisterUserCommand, (command) =>
-      this.auth.register(command),
-    );
+  @Handles(RegisterUser)
+  register(command: CommandOf<typeof RegisterUser>) {
+    return this.auth.register(command);
   }
 
-  @MessagePattern(IdentityCommand.LogIn)
-  logIn(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, LogInCommand, (command) => this.auth.logIn(command));
+  @Handles(LogIn)
+  logIn(command: CommandOf<typeof LogIn>) {
+    return this.auth.logIn(command);
   }
 
-  @MessagePattern(IdentityCommand.RefreshSession)
-  refresh(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, RefreshSessionCommand, (command) =>
-      this.auth.refresh(command.refreshToken),
-    );
+  @Handles(RefreshSession)
+  refresh(command: CommandOf<typeof RefreshSession>) {
+    return this.auth.refresh(command.refreshToken);
   }
 
-  @MessagePattern(IdentityCommand.LogOut)
-  logOut(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, LogOutCommand, async (command) => {
-      await this.auth.logOut(command.refreshToken);
-      return null;
-    });
+  @Handles(LogOut)
+  async logOut(command: CommandOf<typeof LogOut>) {
+    await this.auth.logOut(command.refreshToken);
+    return null;
   }
 }

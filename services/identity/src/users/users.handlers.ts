@@ -1,16 +1,14 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import {
-  ChangeUserAccessCommand,
+  ChangeUserAccess,
   DomainError,
   ErrorCode,
-  GetUserCommand,
-  IdentityCommand,
-  ListUsersCommand,
-  UpdateProfileCommand,
+  GetUser,
+  ListUsers,
+  UpdateProfile,
   type Actor,
 } from '@slotbook/contracts';
-import { CommandRunner } from '@slotbook/messaging';
+import { Handles, type CommandOf } from '@slotbook/messaging';
 import { UsersService } from './users.service';
 
 /** Services re-check roles: the bus is not trusted to carry only what the gateway allowed. */
@@ -21,38 +19,27 @@ export function requireAdmin(actor: Actor): void {
 
 @Controller()
 export class UsersHandlers {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly users: UsersService) {}
 
-  @MessagePattern(IdentityCommand.GetUser)
-  get(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, GetUserCommand, (command) =>
-      this.users.get(command.userId),
-    );
+  @Handles(GetUser)
+  get(command: CommandOf<typeof GetUser>) {
+    return this.users.get(command.userId);
   }
 
-  @MessagePattern(IdentityCommand.UpdateProfile)
-  updateProfile(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, UpdateProfileCommand, (command) =>
-      this.users.updateProfile(command),
-    );
+  @Handles(UpdateProfile)
+  updateProfile(command: CommandOf<typeof UpdateProfile>) {
+    return this.users.updateProfile(command);
   }
 
-  @MessagePattern(IdentityCommand.ListUsers)
-  list(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListUsersCommand, async (command) => {
-      requireAdmin(command.actor);
-      return this.users.list(command.query);
-    });
+  @Handles(ListUsers)
+  async list(command: CommandOf<typeof ListUsers>) {
+    requireAdmin(command.actor);
+    return this.users.list(command.query);
   }
 
-  @MessagePattern(IdentityCommand.ChangeUserAccess)
-  changeAccess(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ChangeUserAccessCommand, async (command) => {
-      requireAdmin(command.actor);
-      return this.users.changeAccess(command);
-    });
+  @Handles(ChangeUserAccess)
+  async changeAccess(command: CommandOf<typeof ChangeUserAccess>) {
+    requireAdmin(command.actor);
+    return this.users.changeAccess(command);
   }
 }

@@ -1,39 +1,24 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
-import {
-  ListDeliveriesCommand,
-  RedeliverDeliveryCommand,
-  WebhookActionCommand,
-  WebhooksCommand,
-} from '@slotbook/contracts';
-import { CommandRunner } from '@slotbook/messaging';
+import { ListDeliveries, PingWebhook, RedeliverDelivery } from '@slotbook/contracts';
+import { Handles, type CommandOf } from '@slotbook/messaging';
 import { DeliveriesService } from './deliveries.service';
 
 @Controller()
 export class DeliveriesHandlers {
-  constructor(
-    private readonly runner: CommandRunner,
-    private readonly deliveries: DeliveriesService,
-  ) {}
+  constructor(private readonly deliveries: DeliveriesService) {}
 
-  @MessagePattern(WebhooksCommand.ListDeliveries)
-  list(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, ListDeliveriesCommand, (command) =>
-      this.deliveries.list(command.actor, command.webhookId, command.query),
-    );
+  @Handles(ListDeliveries)
+  list(command: CommandOf<typeof ListDeliveries>) {
+    return this.deliveries.list(command.actor, command.webhookId, command.query);
   }
 
-  @MessagePattern(WebhooksCommand.RedeliverDelivery)
-  redeliver(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, RedeliverDeliveryCommand, (command) =>
-      this.deliveries.redeliver(command.actor, command.webhookId, command.deliveryId),
-    );
+  @Handles(RedeliverDelivery)
+  redeliver(command: CommandOf<typeof RedeliverDelivery>) {
+    return this.deliveries.redeliver(command.actor, command.webhookId, command.deliveryId);
   }
 
-  @MessagePattern(WebhooksCommand.PingWebhook)
-  ping(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, WebhookActionCommand, (command) =>
-      this.deliveries.ping(command.actor, command.webhookId),
-    );
+  @Handles(PingWebhook)
+  ping(command: CommandOf<typeof PingWebhook>) {
+    return this.deliveries.ping(command.actor, command.webhookId);
   }
 }

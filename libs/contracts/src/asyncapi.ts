@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { EVENT_CATALOG, type CatalogEntry } from './event-catalog';
+import type { EventDefinition } from './common/event';
+import { EVENT_CATALOG } from './event-catalog';
 import { PingEvent } from './webhooks/rest';
 import { SIGNATURE_TOLERANCE_SECONDS, WebhookHeader } from './webhooks/signature';
 
 /** An AsyncAPI 3.0 document describing every event of the catalog, for external subscribers. */
-export function buildAsyncApi(catalog: CatalogEntry[] = EVENT_CATALOG): Record<string, unknown> {
+export function buildAsyncApi(
+  catalog: readonly EventDefinition[] = EVENT_CATALOG,
+): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
@@ -20,7 +23,7 @@ export function buildAsyncApi(catalog: CatalogEntry[] = EVENT_CATALOG): Record<s
         description:
           'AMQP properties: messageId = id, type = type, persistent, contentType application/json',
       },
-      payload: z.toJSONSchema(entry.schema, { io: 'output', unrepresentable: 'any' }),
+      payload: z.toJSONSchema(entry.envelope, { io: 'output', unrepresentable: 'any' }),
     };
     channels[name] = {
       address: entry.type,
@@ -74,7 +77,7 @@ export function buildAsyncApi(catalog: CatalogEntry[] = EVENT_CATALOG): Record<s
  * The webhook channel (SPEC §6a): the same envelopes, POSTed to a subscriber's URL with the
  * delivery headers and the signature. Its messages name the catalog's payloads and `ping`.
  */
-function webhookDelivery(catalog: CatalogEntry[]): {
+function webhookDelivery(catalog: readonly EventDefinition[]): {
   channel: Record<string, unknown>;
   messages: Record<string, unknown>;
 } {

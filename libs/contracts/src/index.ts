@@ -1,6 +1,7 @@
 export * from './common/actor';
 export * from './common/command';
 export * from './common/errors';
+export * from './common/event';
 export * from './common/event-envelope';
 export * from './common/pagination';
 export * from './common/problem';

@@ -1,4 +1,4 @@
-import { eventEnvelope } from '../common/event-envelope';
+import { defineEvent } from '../common/event';
 import { AvailabilityRange } from './rest';
 import { EventType, Schedule } from './schedules';
 
@@ -16,15 +16,75 @@ export const AvailabilityEvent = {
   EventTypeDeleted: 'event-type.deleted',
 } as const;
 
-/** `data` is the whole range: as created, as it is after the change, as it was when deleted. */
-export const AvailabilityCreated = eventEnvelope(AvailabilityEvent.RangeCreated, AvailabilityRange);
-export const AvailabilityUpdated = eventEnvelope(AvailabilityEvent.RangeUpdated, AvailabilityRange);
-export const AvailabilityDeleted = eventEnvelope(AvailabilityEvent.RangeDeleted, AvailabilityRange);
+// `data` is the whole record: as created, as it is after the change, as it was when deleted.
 
-/** `data` is the whole schedule or event type: as created, as changed, as it was when deleted. */
-export const ScheduleCreated = eventEnvelope(AvailabilityEvent.ScheduleCreated, Schedule);
-export const ScheduleUpdated = eventEnvelope(AvailabilityEvent.ScheduleUpdated, Schedule);
-export const ScheduleDeleted = eventEnvelope(AvailabilityEvent.ScheduleDeleted, Schedule);
-export const EventTypeCreated = eventEnvelope(AvailabilityEvent.EventTypeCreated, EventType);
-export const EventTypeUpdated = eventEnvelope(AvailabilityEvent.EventTypeUpdated, EventType);
-export const EventTypeDeleted = eventEnvelope(AvailabilityEvent.EventTypeDeleted, EventType);
+export const AvailabilityCreated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.RangeCreated,
+  summary: 'A host published a range of availability; `data` is the range.',
+  data: AvailabilityRange,
+});
+export const AvailabilityUpdated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.RangeUpdated,
+  summary: 'A range was changed (PATCH); `data` is the range after the change.',
+  data: AvailabilityRange,
+});
+export const AvailabilityDeleted = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.RangeDeleted,
+  summary: 'A range was deleted; `data` is the range as it was.',
+  data: AvailabilityRange,
+});
+export const ScheduleCreated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.ScheduleCreated,
+  summary: 'A host stated weekly hours in a time zone; `data` is the schedule.',
+  data: Schedule,
+});
+export const ScheduleUpdated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.ScheduleUpdated,
+  summary:
+    'A schedule was changed (hours, overrides, zone or name); `data` is the schedule after ' +
+    'the change. Existing bookings stay as they are.',
+  data: Schedule,
+});
+export const ScheduleDeleted = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.ScheduleDeleted,
+  summary: 'A schedule was deleted; `data` is the schedule as it was.',
+  data: Schedule,
+});
+export const EventTypeCreated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.EventTypeCreated,
+  summary: 'A host offered a kind of booking on a schedule; `data` is the event type.',
+  data: EventType,
+});
+export const EventTypeUpdated = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.EventTypeUpdated,
+  summary:
+    'An event type was changed; `data` is the event type after the change. Existing bookings ' +
+    'keep their times.',
+  data: EventType,
+});
+export const EventTypeDeleted = defineEvent({
+  exchange: AVAILABILITY_EXCHANGE,
+  type: AvailabilityEvent.EventTypeDeleted,
+  summary: 'An event type was deleted; `data` is the event type as it was.',
+  data: EventType,
+});
+
+export const AVAILABILITY_EVENTS = [
+  AvailabilityCreated,
+  AvailabilityUpdated,
+  AvailabilityDeleted,
+  ScheduleCreated,
+  ScheduleUpdated,
+  ScheduleDeleted,
+  EventTypeCreated,
+  EventTypeUpdated,
+  EventTypeDeleted,
+] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventEnvelope } from '../common/event-envelope';
+import { defineEvent } from '../common/event';
 import { InstantOut } from '../common/timestamp';
 import { Booking, BookingStatus } from './rest';
 
@@ -13,18 +13,48 @@ export const BookingEvent = {
   BookingRescheduled: 'booking.rescheduled',
 } as const;
 
-export const BookingCreated = eventEnvelope(BookingEvent.BookingCreated, Booking);
-export const BookingConfirmed = eventEnvelope(BookingEvent.BookingConfirmed, Booking);
-export const BookingCancelled = eventEnvelope(
-  BookingEvent.BookingCancelled,
-  Booking.extend({ reason: z.string().nullable() }),
-);
-export const BookingCompleted = eventEnvelope(BookingEvent.BookingCompleted, Booking);
+export const BookingCreated = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingCreated,
+  summary: 'A slot was booked (pending or confirmed).',
+  data: Booking,
+});
+export const BookingConfirmed = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingConfirmed,
+  summary: 'The host confirmed a pending booking.',
+  data: Booking,
+});
+export const BookingCancelled = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingCancelled,
+  summary: 'A booking was cancelled; its slot is free again. `data.reason` says why, if given.',
+  data: Booking.extend({ reason: z.string().nullable() }),
+});
+export const BookingCompleted = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingCompleted,
+  summary: 'A confirmed booking was completed after its slot.',
+  data: Booking,
+});
 /**
  * `status` is what the new slot gives the booking (pending when its range requires
  * confirmation), so a move can change it; `previousStatus` is the status before the move.
  */
-export const BookingRescheduled = eventEnvelope(
-  BookingEvent.BookingRescheduled,
-  Booking.extend({ previousStartTime: InstantOut, previousStatus: BookingStatus }),
-);
+export const BookingRescheduled = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingRescheduled,
+  summary:
+    'A booking moved to another slot; `data.previousStartTime` is where it was. It takes the ' +
+    'status the new slot gives (`pending` when its range requires confirmation, else ' +
+    '`confirmed`); `data.previousStatus` is the status it had.',
+  data: Booking.extend({ previousStartTime: InstantOut, previousStatus: BookingStatus }),
+});
+
+export const BOOKING_EVENTS = [
+  BookingCreated,
+  BookingConfirmed,
+  BookingCancelled,
+  BookingCompleted,
+  BookingRescheduled,
+] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventEnvelope } from '../common/event-envelope';
+import { defineEvent } from '../common/event';
 import { User } from './user';
 
 export const IDENTITY_EXCHANGE = 'identity.events';
@@ -20,14 +20,31 @@ export const UserEventRecord = User.extend({
 });
 export type UserEventRecord = z.infer<typeof UserEventRecord>;
 
-export const UserRegistered = eventEnvelope(IdentityEvent.UserRegistered, UserEventRecord);
-export const UserUpdated = eventEnvelope(IdentityEvent.UserUpdated, UserEventRecord);
-export const UserDeactivated = eventEnvelope(IdentityEvent.UserDeactivated, UserEventRecord);
+export const UserRegistered = defineEvent({
+  exchange: IDENTITY_EXCHANGE,
+  type: IdentityEvent.UserRegistered,
+  summary: 'An account was created.',
+  data: UserEventRecord,
+});
+export const UserUpdated = defineEvent({
+  exchange: IDENTITY_EXCHANGE,
+  type: IdentityEvent.UserUpdated,
+  summary: 'A profile, role or active flag changed.',
+  data: UserEventRecord,
+});
+export const UserDeactivated = defineEvent({
+  exchange: IDENTITY_EXCHANGE,
+  type: IdentityEvent.UserDeactivated,
+  summary: 'An admin deactivated an account.',
+  data: UserEventRecord,
+});
+
+export const IDENTITY_EVENTS = [UserRegistered, UserUpdated, UserDeactivated] as const;
 
 /** Any of identity's events about an account, told apart by `type`. */
 export const UserEvent = z.discriminatedUnion('type', [
-  UserRegistered,
-  UserUpdated,
-  UserDeactivated,
+  UserRegistered.envelope,
+  UserUpdated.envelope,
+  UserDeactivated.envelope,
 ]);
 export type UserEvent = z.infer<typeof UserEvent>;

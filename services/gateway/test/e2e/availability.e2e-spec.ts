@@ -723,9 +723,9 @@ describe('availability through the gateway', () => {
         'availability.deleted',
       ]);
       const [c, u, d] = received;
-      expect(AvailabilityCreated.parse(c.envelope).data).toEqual(createdRange.body);
-      expect(AvailabilityUpdated.parse(u.envelope).data).toEqual(updated.body);
-      expect(AvailabilityDeleted.parse(d.envelope).data).toEqual(updated.body);
+      expect(AvailabilityCreated.envelope.parse(c.envelope).data).toEqual(createdRange.body);
+      expect(AvailabilityUpdated.envelope.parse(u.envelope).data).toEqual(updated.body);
+      expect(AvailabilityDeleted.envelope.parse(d.envelope).data).toEqual(updated.body);
       expect(c.envelope.correlationId).toBe(headers['x-request-id']);
       for (const event of received) {
         expect(event.envelope).toMatchObject({ version: 1, actorId: host.user.id });

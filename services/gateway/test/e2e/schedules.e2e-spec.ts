@@ -744,14 +744,14 @@ describe('schedules and event types through the gateway', () => {
         'event-type.deleted',
       ]);
       const [sc, su, sd] = ofSchedule();
-      expect(ScheduleCreated.parse(sc.envelope).data).toEqual(schedule);
-      expect(ScheduleUpdated.parse(su.envelope).data).toEqual(updated.body);
-      expect(ScheduleDeleted.parse(sd.envelope).data).toEqual(updated.body);
+      expect(ScheduleCreated.envelope.parse(sc.envelope).data).toEqual(schedule);
+      expect(ScheduleUpdated.envelope.parse(su.envelope).data).toEqual(updated.body);
+      expect(ScheduleDeleted.envelope.parse(sd.envelope).data).toEqual(updated.body);
       expect(sc.envelope.correlationId).toBe(headers['x-request-id']);
       const [ec, eu, ed] = ofEventType();
-      expect(EventTypeCreated.parse(ec.envelope).data).toEqual(eventType);
-      expect(EventTypeUpdated.parse(eu.envelope).data).toEqual(eventTypeUpdated.body);
-      expect(EventTypeDeleted.parse(ed.envelope).data).toEqual(eventTypeUpdated.body);
+      expect(EventTypeCreated.envelope.parse(ec.envelope).data).toEqual(eventType);
+      expect(EventTypeUpdated.envelope.parse(eu.envelope).data).toEqual(eventTypeUpdated.body);
+      expect(EventTypeDeleted.envelope.parse(ed.envelope).data).toEqual(eventTypeUpdated.body);
       expect(eu.envelope.actorId).not.toBe(host.user.id);
       for (const event of [...ofSchedule(), ...ofEventType()]) {
         expect(event.envelope).toMatchObject({ version: 1, actorId: expect.any(String) });

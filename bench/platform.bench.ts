@@ -36,6 +36,7 @@
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { BookingCreated } from '@slotbook/contracts';
 import {
   ApiClient,
   Platform,
@@ -213,7 +214,7 @@ class Bench {
           bookings.push(booking);
           audit.push({
             _id: randomUUID(),
-            action: 'booking.created',
+            action: BookingCreated.type,
             actorId: guest.id,
             entityType: 'booking',
             entityId: booking.id,
@@ -227,10 +228,10 @@ class Bench {
             seq,
             seqBlock: Math.floor(seq / 100),
             ownerId: host.hostId,
-            type: 'booking.created',
+            type: BookingCreated.type,
             envelope: {
               id: eventId,
-              type: 'booking.created',
+              type: BookingCreated.type,
               version: 1,
               occurredAt: now.toISOString(),
               correlationId: randomUUID(),

@@ -12,7 +12,7 @@
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BOOKING_EXCHANGE } from '@slotbook/contracts';
+import { BOOKING_EXCHANGE, BookingCreated } from '@slotbook/contracts';
 import {
   ApiClient,
   Platform,
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const amqp = await amqplib.connect(process.env.AMQP_URL ?? '');
   const channel = await amqp.createChannel();
   const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
-  await channel.bindQueue(queue, BOOKING_EXCHANGE, 'booking.created');
+  await channel.bindQueue(queue, BOOKING_EXCHANGE, BookingCreated.type);
   await channel.consume(
     queue,
     (message) => {
@@ -112,12 +112,12 @@ async function main(): Promise<void> {
         // The service may still be catching up with the previous run: wait for it.
         let created = await api.post('/webhooks', {
           token: admin.accessToken,
-          body: { url: receiver.url, events: ['booking.created'] },
+          body: { url: receiver.url, events: [BookingCreated.type] },
         });
         for (let tries = 0; created.status === 503 && tries < 30; tries += 1)
           created = await api.post('/webhooks', {
             token: admin.accessToken,
-            body: { url: receiver.url, events: ['booking.created'] },
+            body: { url: receiver.url, events: [BookingCreated.type] },
           });
         if (created.status !== 201) throw new Error(`subscribe: ${created.status} ${created.text}`);
         ids.push(created.body.id);
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       const cpuAtStart = cpuAtRunStart;
       const createsDone = Date.now();
       const distinct = (receiver: WebhookReceiver) =>
-        new Set(receiver.ofType('booking.created').map((d) => d.event.data.id as string));
+        new Set(receiver.ofType(BookingCreated.type).map((d) => d.event.data.id as string));
       const deadline = Date.now() + WAIT_MS;
       while (
         answering.some((receiver) => [...made].some((id) => !distinct(receiver).has(id))) &&
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       let lastReceipt = 0;
       for (const receiver of answering) {
         const first = new Map<string, number>();
-        for (const delivery of receiver.ofType('booking.created')) {
+        for (const delivery of receiver.ofType(BookingCreated.type)) {
           const id = delivery.event.id as string;
           if (!made.has(delivery.event.data.id) || first.has(id)) continue;
           first.set(id, delivery.receivedAt - Date.parse(delivery.event.occurredAt));

@@ -1,6 +1,5 @@
 import { Controller, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, MessagePattern, Payload, RmqContext } from '@nestjs/microservices';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -10,6 +9,8 @@ import { infra } from '@slotbook/testing';
 import {
   CommandBus,
   CommandRunner,
+  Handles,
+  type CommandOf,
   commandServerOptions,
   commandQueueName,
   deadLetterQueueOf,
@@ -51,38 +52,28 @@ let seenRequestId: string | undefined;
 
 @Controller()
 class TestHandlers {
-  readonly runner = new CommandRunner({ maxAttempts: 3, retryDelayMs: 10 });
-
-  @MessagePattern('test.echo')
-  echo(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, z.object({ text: z.string() }), async (command) => {
-      seenRequestId = RequestContext.requestId();
-      return { echoed: command.text };
-    });
+  @Handles(Echo)
+  async echo(command: CommandOf<typeof Echo>) {
+    seenRequestId = RequestContext.requestId();
+    return { echoed: command.text };
   }
 
-  @MessagePattern('test.refuse')
-  refuse(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, z.object({}), async () => {
-      throw new DomainError(ErrorCode.Conflict, 'no, thank you', { reason: 'test' });
-    });
+  @Handles(Refuse)
+  async refuse(): Promise<null> {
+    throw new DomainError(ErrorCode.Conflict, 'no, thank you', { reason: 'test' });
   }
 
-  @MessagePattern('test.flaky')
-  flaky(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, z.object({}), async () => {
-      calls.flaky += 1;
-      if (calls.flaky < 3) throw new Error('transient');
-      return { attempts: calls.flaky };
-    });
+  @Handles(Flaky)
+  async flaky() {
+    calls.flaky += 1;
+    if (calls.flaky < 3) throw new Error('transient');
+    return { attempts: calls.flaky };
   }
 
-  @MessagePattern('test.broken')
-  broken(@Payload() payload: unknown, @Ctx() context: RmqContext) {
-    return this.runner.run(context, payload, z.object({ marker: z.string() }), async () => {
-      calls.broken += 1;
-      throw new Error('always fails');
-    });
+  @Handles(Broken)
+  async broken(): Promise<null> {
+    calls.broken += 1;
+    throw new Error('always fails');
   }
 }
 
@@ -95,7 +86,16 @@ describe('command bus over RabbitMQ', () => {
   beforeAll(async () => {
     await prepareCommandQueue(infra.amqpUrl, queue);
     server = await NestFactory.createMicroservice(
-      { module: class TestModule {}, controllers: [TestHandlers] } as never,
+      {
+        module: class TestModule {},
+        controllers: [TestHandlers],
+        providers: [
+          {
+            provide: CommandRunner,
+            useValue: new CommandRunner({ maxAttempts: 3, retryDelayMs: 10 }),
+          },
+        ],
+      } as never,
       {
         ...commandServerOptions(infra.amqpUrl, queue, 8),
         logger: false,

@@ -3,5 +3,4 @@ export * from './insert-unordered';
 export * from './mongo-errors';
 export * from './mongo-readiness';
 export * from './outbox';
-export * from './command-service.providers';
 export * from './record-changes';

@@ -15,7 +15,7 @@ import {
   EventSubscriber,
   OutboxRelay,
 } from '@slotbook/messaging';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/service-kit';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HostAvailabilityDocument, RecordHostDocument } from './ranges/host-availability.schema';
 

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { BOOKING_EXCHANGE } from '@slotbook/contracts';
-import { REDIS, commandServiceProviders } from '@slotbook/persistence';
+import { REDIS, commandServiceProviders } from '@slotbook/service-kit';
 import {
   HealthController,
   MetricsModule,

@@ -9,7 +9,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type Redis from 'ioredis';
 import { CommandBus, CommandRunner, EventPublisher, OutboxRelay } from '@slotbook/messaging';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/service-kit';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 import { BookingDocument } from './bookings/booking.schema';
 import { HeldTimeMigration } from './bookings/held-time.migration';

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import { EventSubscriber } from '@slotbook/messaging';
-import { commandServiceProviders } from '@slotbook/persistence';
+import { commandServiceProviders } from '@slotbook/service-kit';
 import {
   HealthController,
   MetricsModule,

@@ -10,7 +10,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type Redis from 'ioredis';
 import { CommandRunner, EventPublisher, EventSubscriber, OutboxRelay } from '@slotbook/messaging';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/service-kit';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AuthService } from './auth/auth.service';
 import { RevocationStore } from './auth/revocation.store';

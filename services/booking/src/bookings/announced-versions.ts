@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/service-kit';
 
 /** Raises the key to ARGV[1] unless it is already there or past it (never lowers it). */
 const RAISE = `local v = tonumber(redis.call('GET', KEYS[1]) or '-1')

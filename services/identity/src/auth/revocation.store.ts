@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RevocationKeys } from '@slotbook/contracts';
-import { REDIS } from '@slotbook/persistence';
+import { REDIS } from '@slotbook/service-kit';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
 
 /**

@@ -15,9 +15,12 @@ import {
   countRedisCommands,
   redisReadiness,
 } from '@slotbook/runtime';
-import { mongoReadiness } from './mongo-readiness';
-import { MongoOutboxStore, type WithOutbox } from './outbox';
-import { RecordChanges } from './record-changes';
+import {
+  MongoOutboxStore,
+  RecordChanges,
+  mongoReadiness,
+  type WithOutbox,
+} from '@slotbook/persistence';
 
 const logger = new Logger('Redis');
 

@@ -6,30 +6,35 @@ import {
   CommandBus,
   CommandRunner,
   EventPublisher,
+  EventSubscriber,
   OutboxRelay,
   type OutboxStore,
 } from '@slotbook/messaging';
-import {
-  READINESS_CHECKS,
-  brokerReadiness,
-  countRedisCommands,
-  redisReadiness,
-} from '@slotbook/runtime';
 import {
   MongoOutboxStore,
   RecordChanges,
   mongoReadiness,
   type WithOutbox,
 } from '@slotbook/persistence';
+import {
+  READINESS_CHECKS,
+  brokerReadiness,
+  countRedisCommands,
+  redisReadiness,
+  type ReadinessCheck,
+} from '@slotbook/runtime';
+import { REDIS, SERVICE_SETTINGS, SUBSCRIBERS } from './tokens';
+import {
+  ServiceLifecycle,
+  type ServiceStep,
+  type ServiceTimer,
+  type SubscriberDeclaration,
+} from './service-lifecycle';
 
 const logger = new Logger('Redis');
 
-/** The Redis client of a service (locks, revocations). */
-export const REDIS = Symbol('REDIS');
-
-export interface CommandServiceSettings {
-  amqpUrl: string;
-  redisUrl: string;
+/** For a service that publishes domain events: where they wait, and how the relay takes them. */
+export interface EventSettings {
   /** The topic exchange the service publishes its domain events to. */
   exchange: string;
   /**
@@ -43,81 +48,148 @@ export interface CommandServiceSettings {
   outboxGraceMs?: number;
   /** Publish right after each write, or leave it to the recovery scan (crash tests). */
   publishOnWrite: boolean;
+}
+
+export interface CommandServiceSettings {
+  amqpUrl: string;
   commandMaxAttempts: number;
-  /** How long the service waits when it asks another service. */
-  rpcTimeoutMs: number;
-  /**
-   * Queue Redis commands while disconnected (identity, whose revocations must get through)
-   * or fail them at once (locks, which fall back to the database's guarantee).
-   */
-  redisOfflineQueue: boolean;
+  /** How long shutdown waits for in-flight commands and events, per stage. */
+  shutdownTimeoutMs: number;
+  /** How long the service waits when it asks another service; without it, it asks none. */
+  rpcTimeoutMs?: number;
+  redis?: {
+    url: string;
+    /**
+     * Queue commands while disconnected (identity, whose revocations must get through) or fail
+     * them at once (locks, which fall back to the database's guarantee).
+     */
+    offlineQueue: boolean;
+  };
+  /** Without it, the service publishes nothing (no publisher, outbox or relay). */
+  events?: EventSettings;
+  /** Durable subscriptions to other services' events, connected before the service is up. */
+  subscribers?: SubscriberDeclaration[];
+  /** Started in order after the models are initialised, stopped in reverse order. */
+  steps?: ServiceStep[];
+  /** Run once at start and then at their interval, until shutdown. */
+  timers?: ServiceTimer[];
 }
 
 /**
- * What every command-handling service wires the same way: Redis, the command runner and bus,
- * the event publisher, the outbox and its relay, and readiness checks for the
- * database, the broker and Redis.
+ * What every command-handling service wires the same way: the command runner; optionally
+ * Redis, the command bus, the event publisher, the outbox and its relay, and event
+ * subscribers; readiness checks for the database, the broker and Redis; and the
+ * {@link ServiceLifecycle} that starts and stops them in order.
  */
 export function commandServiceProviders(settings: CommandServiceSettings): Provider[] {
+  const subscribers = settings.subscribers ?? [];
   return [
-    {
-      provide: REDIS,
-      useFactory: () => {
-        const redis = new Redis(settings.redisUrl, {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2_000,
-          enableOfflineQueue: settings.redisOfflineQueue,
-        });
-        // Without a listener ioredis reports every failed reconnect as an unhandled error.
-        redis.on('error', (err: unknown) => logger.warn({ err }, 'redis unavailable'));
-        return countRedisCommands(redis);
-      },
-    },
+    { provide: SERVICE_SETTINGS, useValue: settings },
     {
       provide: CommandRunner,
       useFactory: () =>
         new CommandRunner({ maxAttempts: settings.commandMaxAttempts, retryDelayMs: 50 }),
     },
+    ...(settings.redis ? [redisProvider(settings.redis)] : []),
+    ...(settings.rpcTimeoutMs === undefined
+      ? []
+      : [
+          {
+            provide: CommandBus,
+            useFactory: () =>
+              new CommandBus({ amqpUrl: settings.amqpUrl, timeoutMs: settings.rpcTimeoutMs! }),
+          },
+        ]),
+    ...(settings.events ? eventProviders(settings.amqpUrl, settings.events) : []),
     {
-      provide: CommandBus,
-      useFactory: () =>
-        new CommandBus({ amqpUrl: settings.amqpUrl, timeoutMs: settings.rpcTimeoutMs }),
+      provide: SUBSCRIBERS,
+      inject: subscribers.map((subscriber) => subscriber.use),
+      useFactory: (...consumers: unknown[]) =>
+        subscribers.map(
+          (subscriber, index) =>
+            new EventSubscriber(
+              {
+                amqpUrl: settings.amqpUrl,
+                queue: subscriber.queue,
+                prefetch: subscriber.prefetch,
+                bindings: subscriber.bindings,
+              },
+              (...event) => subscriber.handle(consumers[index], ...event),
+            ),
+        ),
     },
-    {
-      provide: EventPublisher,
-      useFactory: () => new EventPublisher(settings.amqpUrl, [settings.exchange]),
-    },
-    ...outboxProviders(settings),
-    {
-      provide: READINESS_CHECKS,
-      inject: [getConnectionToken(), REDIS, EventPublisher],
-      useFactory: (connection: Connection, redis: Redis, publisher: EventPublisher) => [
-        mongoReadiness(connection),
-        brokerReadiness(publisher),
-        redisReadiness(redis, { required: settings.redisOfflineQueue }),
-      ],
-    },
+    readinessProvider(settings),
+    ServiceLifecycle,
   ];
 }
 
-/** The outbox store, its relay and, for the in-record outbox, how records are changed. */
-function outboxProviders(settings: CommandServiceSettings): Provider[] {
+function redisProvider(redis: NonNullable<CommandServiceSettings['redis']>): Provider {
+  return {
+    provide: REDIS,
+    useFactory: () => {
+      const client = new Redis(redis.url, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2_000,
+        enableOfflineQueue: redis.offlineQueue,
+      });
+      // Without a listener ioredis reports every failed reconnect as an unhandled error.
+      client.on('error', (err: unknown) => logger.warn({ err }, 'redis unavailable'));
+      return countRedisCommands(client);
+    },
+  };
+}
+
+/**
+ * The database always; the broker through the publisher, or through the first subscriber of a
+ * service that publishes nothing; Redis where the service has it.
+ */
+function readinessProvider(settings: CommandServiceSettings): Provider {
+  const broker = settings.events ? EventPublisher : SUBSCRIBERS;
+  return {
+    provide: READINESS_CHECKS,
+    inject: [getConnectionToken(), broker, ...(settings.redis ? [REDIS] : [])],
+    useFactory: (
+      connection: Connection,
+      publisherOrSubscribers: EventPublisher | EventSubscriber[],
+      redis?: Redis,
+    ): ReadinessCheck[] => {
+      const brokerConnection = Array.isArray(publisherOrSubscribers)
+        ? publisherOrSubscribers[0]
+        : publisherOrSubscribers;
+      if (!brokerConnection)
+        throw new Error('a service needs events or a subscriber to tell the broker is reachable');
+      return [
+        mongoReadiness(connection),
+        brokerReadiness(brokerConnection),
+        ...(redis ? [redisReadiness(redis, { required: settings.redis!.offlineQueue })] : []),
+      ];
+    },
+  };
+}
+
+/** The publisher, the outbox store, its relay and, for the in-record outbox, how records are changed. */
+function eventProviders(amqpUrl: string, events: EventSettings): Provider[] {
+  const publisher: Provider = {
+    provide: EventPublisher,
+    useFactory: () => new EventPublisher(amqpUrl, [events.exchange]),
+  };
   const relay: Provider = {
     provide: OutboxRelay,
-    inject: ['store' in settings.outbox ? settings.outbox.store : MongoOutboxStore, EventPublisher],
-    useFactory: (store: OutboxStore, publisher: EventPublisher) =>
-      new OutboxRelay(store, publisher, {
-        intervalMs: settings.outboxIntervalMs,
-        graceMs: settings.outboxGraceMs,
-        publishOnWrite: settings.publishOnWrite,
+    inject: ['store' in events.outbox ? events.outbox.store : MongoOutboxStore, EventPublisher],
+    useFactory: (store: OutboxStore, eventPublisher: EventPublisher) =>
+      new OutboxRelay(store, eventPublisher, {
+        intervalMs: events.outboxIntervalMs,
+        graceMs: events.outboxGraceMs,
+        publishOnWrite: events.publishOnWrite,
         batchSize: 100,
       }),
   };
-  if ('store' in settings.outbox) return [settings.outbox.store, relay];
+  if ('store' in events.outbox) return [publisher, events.outbox.store, relay];
   return [
+    publisher,
     {
       provide: MongoOutboxStore,
-      inject: [getModelToken(settings.outbox.model)],
+      inject: [getModelToken(events.outbox.model)],
       useFactory: (records: Model<WithOutbox>) => new MongoOutboxStore(records),
     },
     relay,

@@ -1,15 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
-import { EventSubscriber } from '@slotbook/messaging';
-import { commandServiceProviders } from '@slotbook/service-kit';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { AvailabilityLifecycle } from './availability.lifecycle';
+import { commandServiceProviders, subscriber } from '@slotbook/service-kit';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
 import { HostTermsHandlers } from './host-terms/host-terms.handlers';
@@ -53,30 +51,26 @@ export class AvailabilityModule {
         { provide: AVAILABILITY_CONFIG, useValue: config },
         ...commandServiceProviders({
           amqpUrl: config.AMQP_URL,
-          redisUrl: config.REDIS_URL,
-          exchange: AVAILABILITY_EXCHANGE,
-          outbox: { model: HostAvailabilityDocument.name },
-          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-          outboxGraceMs: config.OUTBOX_GRACE_MS,
-          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
-          redisOfflineQueue: false,
+          redis: { url: config.REDIS_URL, offlineQueue: false },
+          events: {
+            exchange: AVAILABILITY_EXCHANGE,
+            outbox: { model: HostAvailabilityDocument.name },
+            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+            outboxGraceMs: config.OUTBOX_GRACE_MS,
+            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+          },
+          subscribers: [
+            subscriber(HostAccountsService, {
+              queue: HOST_ACCOUNTS_QUEUE,
+              prefetch: 16,
+              bindings: [{ exchange: IDENTITY_EXCHANGE, pattern: 'user.*' }],
+              handle: (accounts, event) => accounts.apply(event),
+            }),
+          ],
         }),
-        {
-          provide: EventSubscriber,
-          inject: [HostAccountsService],
-          useFactory: (accounts: HostAccountsService) =>
-            new EventSubscriber(
-              {
-                amqpUrl: config.AMQP_URL,
-                queue: HOST_ACCOUNTS_QUEUE,
-                prefetch: 16,
-                bindings: [{ exchange: IDENTITY_EXCHANGE, pattern: 'user.*' }],
-              },
-              (event) => accounts.apply(event),
-            ),
-        },
         HostAccountsService,
         TermsAnnouncer,
         HostTermsService,
@@ -87,7 +81,6 @@ export class AvailabilityModule {
         RangesService,
         HostSchedulesRepository,
         SchedulesService,
-        AvailabilityLifecycle,
       ],
     };
   }

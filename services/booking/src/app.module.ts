@@ -2,14 +2,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { BOOKING_EXCHANGE } from '@slotbook/contracts';
-import { REDIS, commandServiceProviders } from '@slotbook/service-kit';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { BookingLifecycle } from './booking.lifecycle';
+import { REDIS, commandServiceProviders, step } from '@slotbook/service-kit';
 import { BookingDocument, BookingSchema } from './bookings/booking.schema';
 import { BookingsHandlers } from './bookings/bookings.handlers';
 import { BookingsRepository } from './bookings/bookings.repository';
@@ -46,16 +45,20 @@ export class BookingModule {
         { provide: BOOKING_CONFIG, useValue: config },
         ...commandServiceProviders({
           amqpUrl: config.AMQP_URL,
-          redisUrl: config.REDIS_URL,
-          exchange: BOOKING_EXCHANGE,
-          outbox: { model: BookingDocument.name },
-          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-          outboxGraceMs: config.OUTBOX_GRACE_MS,
-          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           // With Redis down, lock attempts fail at once and the unique index decides.
-          redisOfflineQueue: false,
+          redis: { url: config.REDIS_URL, offlineQueue: false },
+          events: {
+            exchange: BOOKING_EXCHANGE,
+            outbox: { model: BookingDocument.name },
+            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+            outboxGraceMs: config.OUTBOX_GRACE_MS,
+            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+          },
+          // Before the relay starts and before the first command is taken.
+          steps: [step(HeldTimeMigration, { start: (migration) => migration.run() })],
         }),
         {
           provide: SlotLock,
@@ -74,7 +77,6 @@ export class BookingModule {
         AnnouncedVersions,
         SlotTermsClient,
         HeldTimeMigration,
-        BookingLifecycle,
       ],
     };
   }

@@ -1,19 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
-import { EventSubscriber } from '@slotbook/messaging';
-import { commandServiceProviders } from '@slotbook/service-kit';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
+import { commandServiceProviders, step, subscriber } from '@slotbook/service-kit';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AccessTokenSigner } from './auth/access-token.signer';
 import { AuthHandlers } from './auth/auth.handlers';
 import { AuthService } from './auth/auth.service';
 import { PasswordHasher } from './auth/password-hasher';
+import { RevocationRestore } from './auth/revocation-restore';
 import { RevocationStore } from './auth/revocation.store';
 import {
   RefreshTokenDocument,
@@ -28,7 +28,6 @@ import { AuditHandlers } from './audit/audit.handlers';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditDocument, AuditSchema } from './audit/audit.schema';
 import { AUDIT_BATCH, AuditService } from './audit/audit.service';
-import { IdentityLifecycle } from './identity.lifecycle';
 import { UserDocument, UserSchema } from './users/user.schema';
 import { UsersHandlers } from './users/users.handlers';
 import { UsersRepository } from './users/users.repository';
@@ -61,43 +60,48 @@ export class IdentityModule {
         { provide: IDENTITY_CONFIG, useValue: config },
         ...commandServiceProviders({
           amqpUrl: config.AMQP_URL,
-          redisUrl: config.REDIS_URL,
-          exchange: IDENTITY_EXCHANGE,
-          outbox: { model: UserDocument.name },
-          outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-          outboxGraceMs: config.OUTBOX_GRACE_MS,
-          publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           // Revocations must reach Redis; a short outage delays them rather than dropping them.
-          redisOfflineQueue: true,
-        }),
-        {
-          provide: EventSubscriber,
-          inject: [AuditService],
-          useFactory: (audit: AuditService) =>
-            new EventSubscriber(
-              {
-                amqpUrl: config.AMQP_URL,
-                queue: AUDIT_QUEUE,
-                prefetch: 2 * AUDIT_BATCH.maxItems,
-                bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
-                  (exchange) => ({ exchange, pattern: '#' }),
-                ),
+          redis: { url: config.REDIS_URL, offlineQueue: true },
+          events: {
+            exchange: IDENTITY_EXCHANGE,
+            outbox: { model: UserDocument.name },
+            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+            outboxGraceMs: config.OUTBOX_GRACE_MS,
+            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+          },
+          subscribers: [
+            subscriber(AuditService, {
+              queue: AUDIT_QUEUE,
+              prefetch: 2 * AUDIT_BATCH.maxItems,
+              bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
+                (exchange) => ({ exchange, pattern: '#' }),
+              ),
+              handle: (audit, event) => audit.recordEvent(event),
+            }),
+          ],
+          steps: [
+            step(AuthService, {
+              start: async (auth) => {
+                if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD)
+                  await auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
               },
-              (event) => audit.recordEvent(event),
-            ),
-        },
+            }),
+            step(RevocationRestore, { start: (restore) => restore.start() }),
+          ],
+        }),
         AccessTokenSigner,
         AuthService,
         PasswordHasher,
         RevocationStore,
+        RevocationRestore,
         SessionsRepository,
         AuditRepository,
         AuditService,
         UsersRepository,
         UsersService,
-        IdentityLifecycle,
       ],
     };
   }

@@ -1,17 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { MongooseModule } from '@nestjs/mongoose';
 import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
-import { CommandRunner, EventSubscriber } from '@slotbook/messaging';
-import { mongoReadiness } from '@slotbook/persistence';
 import {
   HealthController,
   MetricsModule,
-  READINESS_CHECKS,
-  brokerReadiness,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
+import { commandServiceProviders, step, subscriber, timer } from '@slotbook/service-kit';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './config';
 import { DeliveriesHandlers } from './deliveries/deliveries.handlers';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
@@ -30,6 +26,7 @@ import {
   FeedEventDocument,
   FeedEventSchema,
 } from './feed/feed-event.schema';
+import { PRUNE_INTERVAL_MS, FeedRetention } from './feed/feed-retention';
 import { FeedHandlers } from './feed/feed.handlers';
 import { FeedRepository } from './feed/feed.repository';
 import { FeedService } from './feed/feed.service';
@@ -38,7 +35,6 @@ import { SubscriptionDocument, SubscriptionSchema } from './subscriptions/subscr
 import { SubscriptionsHandlers } from './subscriptions/subscriptions.handlers';
 import { SubscriptionsRepository } from './subscriptions/subscriptions.repository';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
-import { WebhooksLifecycle } from './webhooks.lifecycle';
 
 @Module({})
 export class WebhooksModule {
@@ -62,11 +58,34 @@ export class WebhooksModule {
       controllers: [SubscriptionsHandlers, DeliveriesHandlers, FeedHandlers, HealthController],
       providers: [
         { provide: WEBHOOKS_CONFIG, useValue: config },
-        {
-          provide: CommandRunner,
-          useFactory: () =>
-            new CommandRunner({ maxAttempts: config.COMMAND_MAX_ATTEMPTS, retryDelayMs: 50 }),
-        },
+        // Keeps nothing in Redis, publishes no events and asks no other service.
+        ...commandServiceProviders({
+          amqpUrl: config.AMQP_URL,
+          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+          subscribers: [
+            // Every event of every exchange, `#` rather than a list of types: events added later
+            // (schedules, event types) are recorded without a change here.
+            subscriber(EventIntakeService, {
+              queue: WEBHOOKS_EVENTS_QUEUE,
+              prefetch: 2 * INTAKE_BATCH.maxItems,
+              bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
+                (exchange) => ({ exchange, pattern: '#' }),
+              ),
+              handle: (intake, event, delivery) => intake.take(event, delivery),
+            }),
+          ],
+          steps: [
+            // The feed's counter exists before any event is recorded.
+            step(FeedRepository, { start: (feed) => feed.ensureCounter() }),
+            step(DeliveryDispatcher, {
+              start: (dispatcher) => dispatcher.start(),
+              stop: (dispatcher, timeoutMs) => dispatcher.stop(timeoutMs),
+            }),
+            step(FeedService, { stop: (feed) => feed.stop() }),
+          ],
+          timers: [timer(FeedRetention, { everyMs: PRUNE_INTERVAL_MS, run: (r) => r.prune() })],
+        }),
         {
           provide: WebhookSender,
           useFactory: () =>
@@ -74,32 +93,6 @@ export class WebhooksModule {
               allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS,
               timeoutMs: config.WEBHOOK_TIMEOUT_MS,
             }),
-        },
-        {
-          // Every event of every exchange, `#` rather than a list of types: events added later
-          // (schedules, event types) are recorded without a change here.
-          provide: EventSubscriber,
-          inject: [EventIntakeService],
-          useFactory: (intake: EventIntakeService) =>
-            new EventSubscriber(
-              {
-                amqpUrl: config.AMQP_URL,
-                queue: WEBHOOKS_EVENTS_QUEUE,
-                prefetch: 2 * INTAKE_BATCH.maxItems,
-                bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
-                  (exchange) => ({ exchange, pattern: '#' }),
-                ),
-              },
-              (event, delivery) => intake.take(event, delivery),
-            ),
-        },
-        {
-          provide: READINESS_CHECKS,
-          inject: [getConnectionToken(), EventSubscriber],
-          useFactory: (connection: Connection, subscriber: EventSubscriber) => [
-            mongoReadiness(connection),
-            brokerReadiness(subscriber),
-          ],
         },
         SubscriptionsRepository,
         LocalSubscriptions,
@@ -110,7 +103,7 @@ export class WebhooksModule {
         FeedRepository,
         FeedService,
         EventIntakeService,
-        WebhooksLifecycle,
+        FeedRetention,
       ],
     };
   }

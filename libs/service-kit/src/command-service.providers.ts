@@ -82,6 +82,7 @@ export interface CommandServiceSettings {
  * {@link ServiceLifecycle} that starts and stops them in order.
  */
 export function commandServiceProviders(settings: CommandServiceSettings): Provider[] {
+  const { amqpUrl, rpcTimeoutMs } = settings;
   const subscribers = settings.subscribers ?? [];
   return [
     { provide: SERVICE_SETTINGS, useValue: settings },
@@ -91,16 +92,15 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
         new CommandRunner({ maxAttempts: settings.commandMaxAttempts, retryDelayMs: 50 }),
     },
     ...(settings.redis ? [redisProvider(settings.redis)] : []),
-    ...(settings.rpcTimeoutMs === undefined
+    ...(rpcTimeoutMs === undefined
       ? []
       : [
           {
             provide: CommandBus,
-            useFactory: () =>
-              new CommandBus({ amqpUrl: settings.amqpUrl, timeoutMs: settings.rpcTimeoutMs! }),
+            useFactory: () => new CommandBus({ amqpUrl, timeoutMs: rpcTimeoutMs }),
           },
         ]),
-    ...(settings.events ? eventProviders(settings.amqpUrl, settings.events) : []),
+    ...(settings.events ? eventProviders(amqpUrl, settings.events) : []),
     {
       provide: SUBSCRIBERS,
       inject: subscribers.map((subscriber) => subscriber.use),
@@ -109,7 +109,7 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
           (subscriber, index) =>
             new EventSubscriber(
               {
-                amqpUrl: settings.amqpUrl,
+                amqpUrl,
                 queue: subscriber.queue,
                 prefetch: subscriber.prefetch,
                 bindings: subscriber.bindings,
@@ -144,24 +144,30 @@ function redisProvider(redis: NonNullable<CommandServiceSettings['redis']>): Pro
  * service that publishes nothing; Redis where the service has it.
  */
 function readinessProvider(settings: CommandServiceSettings): Provider {
-  const broker = settings.events ? EventPublisher : SUBSCRIBERS;
+  const { events, redis } = settings;
   return {
     provide: READINESS_CHECKS,
-    inject: [getConnectionToken(), broker, ...(settings.redis ? [REDIS] : [])],
+    inject: [
+      getConnectionToken(),
+      events ? EventPublisher : SUBSCRIBERS,
+      ...(redis ? [REDIS] : []),
+    ],
     useFactory: (
       connection: Connection,
       publisherOrSubscribers: EventPublisher | EventSubscriber[],
-      redis?: Redis,
+      redisClient?: Redis,
     ): ReadinessCheck[] => {
-      const brokerConnection = Array.isArray(publisherOrSubscribers)
+      const broker = Array.isArray(publisherOrSubscribers)
         ? publisherOrSubscribers[0]
         : publisherOrSubscribers;
-      if (!brokerConnection)
+      if (!broker)
         throw new Error('a service needs events or a subscriber to tell the broker is reachable');
       return [
         mongoReadiness(connection),
-        brokerReadiness(brokerConnection),
-        ...(redis ? [redisReadiness(redis, { required: settings.redis!.offlineQueue })] : []),
+        brokerReadiness(broker),
+        ...(redis && redisClient
+          ? [redisReadiness(redisClient, { required: redis.offlineQueue })]
+          : []),
       ];
     },
   };

@@ -37,8 +37,8 @@ COPY --from=build /out/libs ./libs
 COPY --from=build /out/services/${SERVICE} ./services/${SERVICE}
 RUN test -f "services/${SERVICE}/dist/main.js" || { echo "unknown SERVICE '${SERVICE}'" >&2; exit 1; }
 USER node
-# Ports: gateway 3000, identity 3001, availability 3002, booking 3003 (PORT overrides);
-# Prometheus metrics on 9300-9303 in the same order (METRICS_PORT overrides).
-EXPOSE 3000 3001 3002 3003 9300 9301 9302 9303
+# Ports: gateway 3000, identity 3001, availability 3002, booking 3003, webhooks 3004 (PORT
+# overrides); Prometheus metrics on 9300-9304 in the same order (METRICS_PORT overrides).
+EXPOSE 3000 3001 3002 3003 3004 9300 9301 9302 9303 9304
 # `exec` makes node the main process, so SIGTERM reaches it (graceful shutdown); compose adds init.
 CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]

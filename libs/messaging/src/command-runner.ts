@@ -50,7 +50,8 @@ export class CommandRunner {
     handle: (command: z.output<S>, delivery: Delivery) => Promise<R>,
     /**
      * `retry: false` for commands whose effect cannot be told from the outside when they fail
-     * midway (rescheduling a booking): they answer UNAVAILABLE at once instead of running again.
+     * midway (creating a webhook, whose secret is shown once): they answer UNAVAILABLE at once
+     * instead of running again.
      */
     options: { retry?: boolean } = {},
   ): Promise<Reply<R>> {

@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
-import { hostMonth } from '../services/booking/src/bookings/booking-rules';
-import { holdDocuments } from '../services/booking/src/bookings/hold-documents';
+import { holdDocuments, hostMonth } from '@slotbook/booking/storage';
 
 /** A confirmed range booking, as the benchmark seeds it. */
 export interface SeedBooking {

@@ -24,7 +24,7 @@ import {
   uniqueEmail,
   type HostFixture,
 } from '@slotbook/testing';
-import { occupiedKeys } from '../../../booking/src/bookings/occupied-cells';
+import { occupiedKeys } from '@slotbook/booking/storage';
 
 /**
  * Issue 8, item 11: a CreateBooking that runs more than once (redelivered by the broker after

@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,6 +15,43 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': 'error',
+    },
+  },
+  {
+    // Module boundaries by the `nx.tags` in each package.json (bench/project.json for the
+    // benchmark): services import libs, never each other; libs import only libs. Nx also refuses
+    // a relative or absolute path into another project, so what crosses a project goes through
+    // an `@slotbook/*` entry point.
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A service's e2e and integration specs may reach another service, through its entry point
+    // (e.g. `@slotbook/booking/storage` to look at held keys); its source never does.
+    files: ['services/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+          ],
+        },
+      ],
     },
   },
   {

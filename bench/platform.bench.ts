@@ -37,6 +37,7 @@ import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { BookingCreated } from '@slotbook/contracts';
+import { DAY_MS } from '@slotbook/scheduling';
 import {
   ApiClient,
   Platform,
@@ -73,7 +74,6 @@ const PG_DATABASE = process.env.BENCH_PG_DATABASE;
 const SLOT_MINUTES = 5;
 const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
 const EVENT_TYPE_BOOKINGS = Number(process.env.BENCH_EVENT_TYPE_BOOKINGS ?? 1_000);
-const DAY_MS = 24 * 60 * 60_000;
 
 interface Guest {
   id: string;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { freeSlots, mergeSlots } from './free-slots';
-import { MINUTE_MS, slotsOf, type Interval, type SlotGrid } from './slot-grid';
+import { slotsOf, type Interval, type SlotGrid } from './slot-grid';
+import { MINUTE_MS } from './time-units';
 
 const T0 = Date.parse('2030-01-07T09:00:00Z');
 const at = (minutes: number) => T0 + minutes * MINUTE_MS;

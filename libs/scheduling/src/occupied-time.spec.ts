@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { intervalsOverlap, mergedRuns, occupiedBy, withoutOverlaps } from './occupied-time';
-import { MINUTE_MS, type Interval } from './slot-grid';
+import { type Interval } from './slot-grid';
+import { MINUTE_MS } from './time-units';
 
 const T0 = Date.parse('2030-03-04T08:00:00Z');
 const span = (fromMin: number, toMin: number): Interval => ({

@@ -3,7 +3,8 @@
  * before its start to `bufferAfter` minutes after its end, and a slot is free only if the time
  * it would occupy overlaps no time an active booking occupies.
  */
-import { MINUTE_MS, type Interval } from './slot-grid';
+import { type Interval } from './slot-grid';
+import { MINUTE_MS } from './time-units';
 
 /** Minutes kept free around a booking; both 0 for a slot of a range. */
 export interface Buffers {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { slotsToJson } from './slot-format';
-import { MINUTE_MS, slotsOf } from './slot-grid';
+import { slotsOf } from './slot-grid';
+import { MINUTE_MS } from './time-units';
 
 describe('slotsToJson', () => {
   const asIso = (slots: Array<{ start: number; end: number }>) =>

@@ -1,6 +1,6 @@
 import type { Interval } from './slot-grid';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time-units';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const ASCII = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
 const SLOT_HEAD = ASCII('{"startTime":"');
 const SLOT_MIDDLE = ASCII('","endTime":"');
@@ -58,10 +58,10 @@ export function slotsToJson(
     }
     put(date);
     let rest = ms - dayStart;
-    const hours = Math.floor(rest / 3_600_000);
-    rest -= hours * 3_600_000;
-    const minutes = Math.floor(rest / 60_000);
-    rest -= minutes * 60_000;
+    const hours = Math.floor(rest / HOUR_MS);
+    rest -= hours * HOUR_MS;
+    const minutes = Math.floor(rest / MINUTE_MS);
+    rest -= minutes * MINUTE_MS;
     const seconds = Math.floor(rest / 1000);
     const millis = rest - seconds * 1000;
     pair(hours);

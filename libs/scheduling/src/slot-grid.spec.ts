@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import {
-  MINUTE_MS,
   isSlotOf,
   isWholeSlotOf,
   slotCount,
@@ -8,6 +7,7 @@ import {
   type Interval,
   type SlotGrid,
 } from './slot-grid';
+import { MINUTE_MS } from './time-units';
 
 const T0 = Date.parse('2030-01-07T09:00:00Z');
 const at = (minutes: number) => T0 + minutes * MINUTE_MS;

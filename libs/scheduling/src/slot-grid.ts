@@ -7,7 +7,7 @@
  * and ends after it is listed. Adjacent windows therefore tile: every slot is listed by
  * exactly one of `[a, b)` and `[b, c)`, which is also how booking's held-slot query is cut.
  */
-export const MINUTE_MS = 60_000;
+import { MINUTE_MS } from './time-units';
 
 /** A range of availability seen as a grid of slots. */
 export interface SlotGrid {

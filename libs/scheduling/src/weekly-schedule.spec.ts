@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { MINUTE_MS, type Interval } from './slot-grid';
+import type { Interval } from './slot-grid';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './time-units';
 import {
   eventTypeSlotAt,
   eventTypeSlots,
@@ -9,8 +10,6 @@ import {
   type WeeklySchedule,
 } from './weekly-schedule';
 
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS: Weekday[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
 const utc = (iso: string) => Date.parse(iso);
 const iso = (instant: number) => new Date(instant).toISOString();

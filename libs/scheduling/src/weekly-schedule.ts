@@ -10,7 +10,8 @@
  */
 import { IANAZone } from 'luxon';
 import { mergedRuns } from './occupied-time';
-import { MINUTE_MS, type Interval } from './slot-grid';
+import type { Interval } from './slot-grid';
+import { DAY_MS, MINUTE_MS } from './time-units';
 
 export type Weekday = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
 
@@ -50,7 +51,6 @@ export interface StartBounds {
   notAfter: number;
 }
 
-const DAY_MS = 24 * 60 * MINUTE_MS;
 /** Index by `Date#getUTCDay()` of a calendar date held at UTC midnight. */
 const WEEKDAYS: readonly Weekday[] = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 

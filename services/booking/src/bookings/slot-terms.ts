@@ -1,13 +1,11 @@
 import { DomainError, ErrorCode, type HostTerms } from '@slotbook/contracts';
-import { MINUTE_MS, NO_BUFFERS, eventTypeSlotAt, isSlotOf } from '@slotbook/scheduling';
+import { DAY_MS, MINUTE_MS, NO_BUFFERS, eventTypeSlotAt, isSlotOf } from '@slotbook/scheduling';
 import type { SlotTerms } from './booking';
 
 /**
  * Whether a start is a slot of a host, and on what terms, decided from the host's terms
  * (availability's, see host-terms.ts in the contracts) as pure functions: no I/O, `now` given.
  */
-
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 export const CHANGING = "the host's availability is changing; retry";
 export const NOT_A_SLOT = "not a slot of the host's availability";

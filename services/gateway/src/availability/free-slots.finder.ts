@@ -7,6 +7,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import {
+  DAY_MS,
   MINUTE_MS,
   eventTypeSlots,
   freeSlots,
@@ -18,8 +19,6 @@ import {
   type SlotGrid,
 } from '@slotbook/scheduling';
 import { LRUCache } from 'lru-cache';
-
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * Free slots, derived here from what availability (a handful of ranges, or one event type and

@@ -16,7 +16,10 @@ import {
   mongoReadiness,
   type WithOutbox,
 } from '@slotbook/persistence';
+import type { z } from 'zod';
+import { EVENT_EXCHANGES } from '@slotbook/contracts';
 import {
+  CommandServiceEnv,
   READINESS_CHECKS,
   brokerReadiness,
   countRedisCommands,
@@ -73,6 +76,30 @@ export interface CommandServiceSettings {
   steps?: ServiceStep[];
   /** Run once at start and then at their interval, until shutdown. */
   timers?: ServiceTimer[];
+}
+
+/** Bindings of a subscription to every event of every exchange (an audit, a feed). */
+export function everyEvent(): Array<{ exchange: string; pattern: string }> {
+  return EVENT_EXCHANGES.map((exchange) => ({ exchange, pattern: '#' }));
+}
+
+/** What a service's environment (`CommandServiceEnv`) says about its commands and its bus. */
+export function commandSettingsOf(config: z.infer<typeof CommandServiceEnv>) {
+  return {
+    amqpUrl: config.AMQP_URL,
+    commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+  };
+}
+
+/** What a service's environment says about its outbox's relay (see {@link EventSettings}). */
+export function outboxSettingsOf(config: z.infer<typeof CommandServiceEnv>) {
+  return {
+    outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+    outboxGraceMs: config.OUTBOX_GRACE_MS,
+    publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+  };
 }
 
 /**

@@ -7,7 +7,12 @@ import {
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { commandServiceProviders, subscriber } from '@slotbook/service-kit';
+import {
+  commandServiceProviders,
+  commandSettingsOf,
+  outboxSettingsOf,
+  subscriber,
+} from '@slotbook/service-kit';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
 import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
 import { HostTermsHandlers } from './host-terms/host-terms.handlers';
@@ -50,17 +55,12 @@ export class AvailabilityModule {
       providers: [
         { provide: AVAILABILITY_CONFIG, useValue: config },
         ...commandServiceProviders({
-          amqpUrl: config.AMQP_URL,
-          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
-          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          ...commandSettingsOf(config),
           redis: { url: config.REDIS_URL, offlineQueue: false },
           events: {
             exchange: AVAILABILITY_EXCHANGE,
             outbox: { model: HostAvailabilityDocument.name },
-            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-            outboxGraceMs: config.OUTBOX_GRACE_MS,
-            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+            ...outboxSettingsOf(config),
           },
           subscribers: [
             subscriber(HostAccountsService, {

@@ -8,7 +8,13 @@ import {
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { REDIS, commandServiceProviders, step } from '@slotbook/service-kit';
+import {
+  REDIS,
+  commandServiceProviders,
+  commandSettingsOf,
+  outboxSettingsOf,
+  step,
+} from '@slotbook/service-kit';
 import { BookingDocument, BookingSchema } from './bookings/booking.schema';
 import { BookingsHandlers } from './bookings/bookings.handlers';
 import { BookingsRepository } from './bookings/bookings.repository';
@@ -44,18 +50,13 @@ export class BookingModule {
       providers: [
         { provide: BOOKING_CONFIG, useValue: config },
         ...commandServiceProviders({
-          amqpUrl: config.AMQP_URL,
-          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
-          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          ...commandSettingsOf(config),
           // With Redis down, lock attempts fail at once and the unique index decides.
           redis: { url: config.REDIS_URL, offlineQueue: false },
           events: {
             exchange: BOOKING_EXCHANGE,
             outbox: { model: BookingDocument.name },
-            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-            outboxGraceMs: config.OUTBOX_GRACE_MS,
-            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+            ...outboxSettingsOf(config),
           },
           // Before the relay starts and before the first command is taken.
           steps: [step(HeldTimeMigration, { start: (migration) => migration.run() })],

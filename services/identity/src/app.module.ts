@@ -1,13 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
+import { IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { commandServiceProviders, step, subscriber } from '@slotbook/service-kit';
+import {
+  commandServiceProviders,
+  everyEvent,
+  commandSettingsOf,
+  outboxSettingsOf,
+  step,
+  subscriber,
+} from '@slotbook/service-kit';
 import { IDENTITY_CONFIG, type IdentityConfig } from './config';
 import { AccessTokenSigner } from './auth/access-token.signer';
 import { AuthHandlers } from './auth/auth.handlers';
@@ -59,26 +66,19 @@ export class IdentityModule {
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
         ...commandServiceProviders({
-          amqpUrl: config.AMQP_URL,
-          commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
-          shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          ...commandSettingsOf(config),
           // Revocations must reach Redis; a short outage delays them rather than dropping them.
           redis: { url: config.REDIS_URL, offlineQueue: true },
           events: {
             exchange: IDENTITY_EXCHANGE,
             outbox: { model: UserDocument.name },
-            outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
-            outboxGraceMs: config.OUTBOX_GRACE_MS,
-            publishOnWrite: config.OUTBOX_PUBLISH_ON_WRITE,
+            ...outboxSettingsOf(config),
           },
           subscribers: [
             subscriber(AuditService, {
               queue: AUDIT_QUEUE,
               prefetch: 2 * AUDIT_BATCH.maxItems,
-              bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
-                (exchange) => ({ exchange, pattern: '#' }),
-              ),
+              bindings: everyEvent(),
               handle: (audit, event) => audit.recordEvent(event),
             }),
           ],

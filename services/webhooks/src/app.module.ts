@@ -1,13 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import { commandServiceProviders, step, subscriber, timer } from '@slotbook/service-kit';
+import {
+  commandServiceProviders,
+  everyEvent,
+  step,
+  subscriber,
+  timer,
+} from '@slotbook/service-kit';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './config';
 import { DeliveriesHandlers } from './deliveries/deliveries.handlers';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
@@ -69,9 +74,7 @@ export class WebhooksModule {
             subscriber(EventIntakeService, {
               queue: WEBHOOKS_EVENTS_QUEUE,
               prefetch: 2 * INTAKE_BATCH.maxItems,
-              bindings: [IDENTITY_EXCHANGE, AVAILABILITY_EXCHANGE, BOOKING_EXCHANGE].map(
-                (exchange) => ({ exchange, pattern: '#' }),
-              ),
+              bindings: everyEvent(),
               handle: (intake, event, delivery) => intake.take(event, delivery),
             }),
           ],

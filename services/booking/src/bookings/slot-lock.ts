@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 
 export type SlotLockResult =
   | { kind: 'held'; release: () => Promise<void> }
-  /** Held by another run of the same booking's command: that run's time is its own. */
+  /** Held by another run of the same booking (its command's or its key's): that time is its own. */
   | { kind: 'ours' }
   | { kind: 'contended' }
   | { kind: 'unavailable' };

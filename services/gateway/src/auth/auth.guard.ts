@@ -5,10 +5,10 @@ import type { Request } from 'express';
 import { DomainError, ErrorCode, RevocationKeys, type Role } from '@slotbook/contracts';
 import { REDIS } from '../core/redis.provider';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { IS_PUBLIC, ROLES, type AuthenticatedRequest } from './auth.decorators';
+import { GUESTS_WELCOME, IS_PUBLIC, ROLES, type AuthenticatedRequest } from './auth.decorators';
 
 /**
- * Authenticates every route that is not `@Public()`: a valid token, from a session that is not
+ * Authenticates every route that is not `@Public()` (nor, without a token, `@GuestsWelcome()`): a valid token, from a session that is not
  * revoked, of a user who is still active (revocations are read from Redis, written by identity).
  * Then `@Roles()` decides: 403 for an authenticated caller whose role may not do this.
  */
@@ -25,6 +25,12 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const header = request.headers.authorization;
+    if (
+      header === undefined &&
+      this.reflector.getAllAndOverride<boolean>(GUESTS_WELCOME, targets)
+    ) {
+      return true;
+    }
     const match = header ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match)
       throw new DomainError(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Actor } from '../common/actor';
+import { Actor, BookingActor } from '../common/actor';
 import { defineCommand } from '../common/command';
 import { Instant, InstantOut } from '../common/timestamp';
 import {
@@ -22,6 +22,7 @@ export const BookingCommand = {
   CancelBooking: 'booking.cancel-booking',
   CompleteBooking: 'booking.complete-booking',
   RescheduleBooking: 'booking.reschedule-booking',
+  MarkNoShow: 'booking.mark-no-show',
   /** Slots of a host held by a pending or confirmed booking (or being booked right now). */
   ListHeldSlots: 'booking.list-held-slots',
   /** The host time that active bookings occupy, compactly, for listings of free slots. */
@@ -31,7 +32,8 @@ export const BookingCommand = {
 } as const;
 
 export const CreateBookingCommand = CreateBookingBody.extend({
-  actor: Actor,
+  /** A member, or a guest (then `guest` is given and the event type must be public). */
+  actor: BookingActor,
   idempotencyKey: IdempotencyKey.optional(),
   /**
    * The gateway's id for this one request, and the id of the booking it creates: the command
@@ -44,7 +46,8 @@ export type CreateBookingCommand = z.infer<typeof CreateBookingCommand>;
 export const ListBookingsCommand = z.object({ actor: Actor, query: ListBookingsQuery });
 export type ListBookingsCommand = z.infer<typeof ListBookingsCommand>;
 
-export const BookingActionCommand = z.object({ actor: Actor, bookingId: z.string().min(1) });
+/** An action on one booking, by a member or by the holder of its manage link. */
+export const BookingActionCommand = z.object({ actor: BookingActor, bookingId: z.string().min(1) });
 export type BookingActionCommand = z.infer<typeof BookingActionCommand>;
 
 /**
@@ -164,6 +167,14 @@ export const RescheduleBooking = defineCommand({
   retrySafe: true,
 });
 
+export const MarkNoShow = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.MarkNoShow,
+  input: ChangeBookingCommand,
+  output: Booking,
+  retrySafe: true,
+});
+
 export const ListHeldSlots = defineCommand({
   queue: BOOKING_QUEUE,
   pattern: BookingCommand.ListHeldSlots,
@@ -197,6 +208,7 @@ export const BOOKING_COMMANDS = [
   CancelBooking,
   CompleteBooking,
   RescheduleBooking,
+  MarkNoShow,
   ListHeldSlots,
   ListBusyTime,
   AnnounceHostTerms,

@@ -11,6 +11,7 @@ export const BookingEvent = {
   BookingCancelled: 'booking.cancelled',
   BookingCompleted: 'booking.completed',
   BookingRescheduled: 'booking.rescheduled',
+  BookingNoShow: 'booking.no-show',
 } as const;
 
 export const BookingCreated = defineEvent({
@@ -51,10 +52,18 @@ export const BookingRescheduled = defineEvent({
   data: Booking.extend({ previousStartTime: InstantOut, previousStatus: BookingStatus }),
 });
 
+export const BookingNoShow = defineEvent({
+  exchange: BOOKING_EXCHANGE,
+  type: BookingEvent.BookingNoShow,
+  summary: 'The guest of a confirmed booking did not come (marked by its host once it started).',
+  data: Booking,
+});
+
 export const BOOKING_EVENTS = [
   BookingCreated,
   BookingConfirmed,
   BookingCancelled,
   BookingCompleted,
   BookingRescheduled,
+  BookingNoShow,
 ] as const;

@@ -1,16 +1,44 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '../common/pagination';
 import { Instant, InstantOut } from '../common/timestamp';
+import { TimeZone } from '../common/time-zone';
+import { Email } from '../identity/user';
 
-export const BookingStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed']);
+export const BookingStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed', 'no_show']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
 
 export const NOTES_MAX_LENGTH = 2000;
 export const REASON_MAX_LENGTH = 500;
 
+/** Who booked without an account (SPEC §5b). */
+export const GuestDetails = z.strictObject({
+  name: z.string().trim().min(1, { message: 'must not be empty' }).max(200),
+  email: Email,
+  timeZone: TimeZone.optional().describe("the guest's IANA time zone, for their mail"),
+});
+export type GuestDetails = z.infer<typeof GuestDetails>;
+
+/** An answer to one of the event type's questions, checked against it by booking (SPEC §4b). */
+export const ResponseValue = z.union([
+  z.string().max(5000),
+  z.number(),
+  z.boolean(),
+  z.array(z.string().max(200)).max(50),
+]);
+export type ResponseValue = z.infer<typeof ResponseValue>;
+
+/** A booking's answers, `{slug: value}`; which slugs and values are allowed is the event type's. */
+export const BookingResponses = z
+  .record(z.string().max(40), ResponseValue)
+  .refine((responses) => Object.keys(responses).length <= 20, {
+    message: 'must have at most 20 answers',
+  });
+export type BookingResponses = z.infer<typeof BookingResponses>;
+
 /**
  * `POST /bookings`: a slot of a host's ranges (`hostId`) or of an event type (`eventTypeId`),
- * exactly one of the two.
+ * exactly one of the two. Without a token, `guest` is required (and only a public event type
+ * can be booked); with one, it is refused.
  */
 export const CreateBookingBody = z
   .strictObject({
@@ -18,6 +46,8 @@ export const CreateBookingBody = z
     eventTypeId: z.string().min(1).max(100).optional().describe('book a slot of this event type'),
     startTime: Instant,
     notes: z.string().max(NOTES_MAX_LENGTH).optional(),
+    responses: BookingResponses.optional().describe("answers to the event type's bookingFields"),
+    guest: GuestDetails.optional().describe('who books, when booking without a token'),
   })
   .superRefine((body, context) => {
     const given = [body.hostId, body.eventTypeId].filter((id) => id !== undefined).length;
@@ -60,10 +90,21 @@ export type RescheduleBookingBody = z.infer<typeof RescheduleBookingBody>;
 
 export const BookingIdParam = z.strictObject({ id: z.string().min(1).max(100) });
 
+export const BookingGuest = z.object({
+  name: z.string(),
+  email: z.string(),
+  timeZone: z.string().nullable(),
+});
+export type BookingGuest = z.infer<typeof BookingGuest>;
+
 export const Booking = z.object({
   id: z.string(),
   hostId: z.string(),
-  userId: z.string(),
+  /** The member who booked, or null for a guest's booking. */
+  userId: z.string().nullable(),
+  /** Who booked without an account, or null for a member's booking. */
+  guest: BookingGuest.nullable(),
+  responses: z.record(z.string(), ResponseValue),
   /** The event type booked, or null for a slot of a range. */
   eventTypeId: z.string().nullable(),
   startTime: InstantOut,
@@ -71,6 +112,8 @@ export const Booking = z.object({
   status: BookingStatus,
   notes: z.string().nullable(),
   cancellationReason: z.string().nullable(),
+  /** The calendar SEQUENCE (RFC 5546): 0 at creation, +1 at each reschedule, confirm and cancel. */
+  sequence: z.number().int(),
   createdAt: InstantOut,
   updatedAt: InstantOut,
 });

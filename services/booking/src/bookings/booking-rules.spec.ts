@@ -1,4 +1,4 @@
-import type { Actor, BookingStatus } from '@slotbook/contracts';
+import { guestOfBooking, type Actor, BookingStatus } from '@slotbook/contracts';
 import {
   canCompleteAt,
   canSee,
@@ -77,19 +77,41 @@ describe('when a slot has started', () => {
 });
 
 describe('who sees and acts on a booking', () => {
-  const booking = { hostId: 'host', userId: 'guest' };
+  const endTime = new Date('2030-01-01T10:30:00Z');
+  const now = new Date('2030-01-01T09:00:00Z');
+  const booking = { _id: 'b1', hostId: 'host', userId: 'guest', guest: null, endTime };
+  const guestBookingOf = { ...booking, _id: 'b2', userId: null, guest: { name: 'G' } };
   const guest: Actor = { id: 'guest', role: 'USER' };
   const host: Actor = { id: 'host', role: 'HOST' };
   const stranger: Actor = { id: 'other', role: 'HOST' };
   const admin: Actor = { id: 'root', role: 'ADMIN' };
 
   it('lets the guest, the host and an admin see it, and nobody else', () => {
-    expect([guest, host, admin].every((actor) => canSee(actor, booking))).toBe(true);
-    expect(canSee(stranger, booking)).toBe(false);
+    expect([guest, host, admin].every((actor) => canSee(actor, booking, now))).toBe(true);
+    expect(canSee(stranger, booking, now)).toBe(false);
   });
 
-  it('lets only the host or an admin confirm and complete', () => {
-    for (const action of ['confirm', 'complete'] as const) {
+  it("lets a manage link's holder see only its own guest booking, until 30 days after its end", () => {
+    const holder = guestOfBooking('b2');
+    expect(canSee(holder, guestBookingOf, now)).toBe(true);
+    expect(canSee(holder, booking, now)).toBe(false);
+    expect(canSee(guestOfBooking('b1'), booking, now)).toBe(false);
+    const lastMoment = new Date(endTime.getTime() + 30 * 24 * 3_600_000 - 1);
+    expect(canSee(holder, guestBookingOf, lastMoment)).toBe(true);
+    expect(canSee(holder, guestBookingOf, new Date(lastMoment.getTime() + 1))).toBe(false);
+  });
+
+  it("lets a manage link's holder cancel and reschedule, nothing else", () => {
+    const holder = guestOfBooking('b2');
+    expect(mayAct(holder, guestBookingOf, 'cancel')).toBe(true);
+    expect(mayAct(holder, guestBookingOf, 'reschedule')).toBe(true);
+    for (const action of ['confirm', 'complete', 'no-show'] as const) {
+      expect(mayAct(holder, guestBookingOf, action)).toBe(false);
+    }
+  });
+
+  it('lets only the host or an admin confirm, complete and mark a no-show', () => {
+    for (const action of ['confirm', 'complete', 'no-show'] as const) {
       expect(mayAct(host, booking, action)).toBe(true);
       expect(mayAct(admin, booking, action)).toBe(true);
       expect(mayAct(guest, booking, action)).toBe(false);

@@ -1,16 +1,23 @@
-import type { Actor, BookingStatus } from '@slotbook/contracts';
+import { DAY_MS } from '@slotbook/scheduling';
+import {
+  guestOfBooking,
+  type Actor,
+  type BookingActor,
+  type BookingStatus,
+} from '@slotbook/contracts';
 
 /**
  * The booking lifecycle as pure rules. Only these moves exist; anything else is an illegal
  * transition (409):
  *
  *   pending ──confirm──▶ confirmed ──complete──▶ completed
+ *      │                    └──no-show──▶ no_show
  *      └──────cancel──────┴──cancel──▶ cancelled
  *
  * A reschedule moves a pending or confirmed booking to another slot, where it takes the status
  * that slot gives a new booking ({@link statusOnSlot}), whatever its status was before.
  */
-export type BookingAction = 'confirm' | 'cancel' | 'complete' | 'reschedule';
+export type BookingAction = 'confirm' | 'cancel' | 'complete' | 'no-show' | 'reschedule';
 
 /** The actions whose result is a fixed status; a reschedule's comes from its new slot. */
 export type StatusAction = Exclude<BookingAction, 'reschedule'>;
@@ -19,6 +26,7 @@ const TRANSITIONS: Record<StatusAction, Partial<Record<BookingStatus, BookingSta
   confirm: { pending: 'confirmed' },
   cancel: { pending: 'cancelled', confirmed: 'cancelled' },
   complete: { confirmed: 'completed' },
+  'no-show': { confirmed: 'no_show' },
 };
 
 /** The status after `action`, or null when the action is not allowed from `status`. */
@@ -34,6 +42,14 @@ export function isAllowed(status: BookingStatus, action: BookingAction): boolean
 /** Pending and confirmed bookings hold their slot; the others have let it go. */
 export function holdsSlot(status: BookingStatus): boolean {
   return status === 'pending' || status === 'confirmed';
+}
+
+/**
+ * Whether a booking's host time stays taken: an active booking's, and a no-show's (it has
+ * started; marking it frees nothing). Time of any other booking may be taken again.
+ */
+export function keepsTime(status: BookingStatus): boolean {
+  return holdsSlot(status) || status === 'no_show';
 }
 
 /**
@@ -56,33 +72,75 @@ export function hasStarted(startTime: Date, now: Date): boolean {
   return startTime.getTime() < now.getTime();
 }
 
+/** A guest can be marked as not having come only once the slot has started. */
+export function canMarkNoShowAt(startTime: Date, now: Date): boolean {
+  return startTime.getTime() <= now.getTime();
+}
+
+/** How long after its booking's end a manage link still works (SPEC §5b). */
+export const MANAGE_LINK_DAYS = 30;
+
+/** A booking's calendar SEQUENCE grows with these changes (SPEC §6b). */
+export const SEQUENCED: ReadonlySet<BookingAction> = new Set(['confirm', 'cancel', 'reschedule']);
+
+/** A booking's calendar SEQUENCE after `action` (RFC 5546 §2.1.4). */
+export function sequenceAfter(current: { sequence?: number }, action: BookingAction): number {
+  const sequence = current.sequence ?? 0;
+  return SEQUENCED.has(action) ? sequence + 1 : sequence;
+}
+
 /** A booking can be completed only once its slot has ended. */
 export function canCompleteAt(endTime: Date, now: Date): boolean {
   return endTime.getTime() <= now.getTime();
 }
 
 export interface BookingParties {
+  _id: string;
   hostId: string;
-  userId: string;
+  /** The member who booked, or null for a guest's booking. */
+  userId: string | null;
+  guest: unknown;
+  endTime: Date;
 }
 
-/** Who may see a booking at all: its guest, its host, an admin. Anyone else gets 404. */
-export function canSee(actor: Actor, booking: BookingParties): boolean {
+/**
+ * Who may see a booking at all: its guest (the member who booked it, or the holder of a guest
+ * booking's manage link until {@link MANAGE_LINK_DAYS} after its end), its host, an admin.
+ * Anyone else gets 404.
+ */
+export function canSee(actor: BookingActor, booking: BookingParties, now: Date): boolean {
+  if (actor.role === 'GUEST') {
+    return (
+      isGuestOf(actor, booking) &&
+      now.getTime() < booking.endTime.getTime() + MANAGE_LINK_DAYS * DAY_MS
+    );
+  }
   return actor.role === 'ADMIN' || actor.id === booking.userId || actor.id === booking.hostId;
 }
 
+/** Whether `actor` is the booking's guest: the member who booked it, or its link's holder. */
+export function isGuestOf(actor: BookingActor, booking: BookingParties): boolean {
+  return actor.role === 'GUEST'
+    ? booking.guest !== null && actor.id === guestOfBooking(booking._id).id
+    : actor.id === booking.userId;
+}
+
 /** Who may take an action on a booking they can see (otherwise 403). */
-export function mayAct(actor: Actor, booking: BookingParties, action: BookingAction): boolean {
+export function mayAct(
+  actor: BookingActor,
+  booking: BookingParties,
+  action: BookingAction,
+): boolean {
   if (actor.role === 'ADMIN') return true;
-  const isHost = actor.id === booking.hostId;
-  const isGuest = actor.id === booking.userId;
+  const isHost = actor.role !== 'GUEST' && actor.id === booking.hostId;
   switch (action) {
     case 'confirm':
     case 'complete':
+    case 'no-show':
       return isHost;
     case 'cancel':
     case 'reschedule':
-      return isHost || isGuest;
+      return isHost || isGuestOf(actor, booking);
   }
 }
 

@@ -8,13 +8,16 @@ export function toBooking(doc: BookingFields): Booking {
   return {
     id: doc._id,
     hostId: doc.hostId,
-    userId: doc.userId,
+    userId: doc.userId ?? null,
+    guest: doc.guest ?? null,
+    responses: doc.responses ?? {},
     eventTypeId: doc.eventTypeId ?? null,
     startTime: doc.startTime.toISOString(),
     endTime: doc.endTime.toISOString(),
     status: doc.status,
     notes: doc.notes,
     cancellationReason: doc.cancellationReason,
+    sequence: doc.sequence ?? 0,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

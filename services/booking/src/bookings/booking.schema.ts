@@ -1,5 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { Booking, BookingStatus } from '@slotbook/contracts';
+import {
+  BookingStatus,
+  type Booking,
+  type BookingGuest,
+  type ResponseValue,
+} from '@slotbook/contracts';
 import { OutboxRecord, indexOutbox } from '@slotbook/persistence';
 
 @Schema({ collection: 'bookings', versionKey: false })
@@ -10,8 +15,21 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ required: true })
   hostId!: string;
 
-  @Prop({ required: true })
-  userId!: string;
+  /** The member who booked; null for a guest's booking. */
+  @Prop({ type: String, default: null })
+  userId!: string | null;
+
+  /** Who booked without an account (SPEC §5b); null for a member's booking. */
+  @Prop({ type: Object, default: null })
+  guest!: BookingGuest | null;
+
+  /** The answers to the event type's questions, as given (SPEC §4b). */
+  @Prop({ type: Object, default: {} })
+  responses!: Record<string, ResponseValue>;
+
+  /** The calendar SEQUENCE: +1 at each reschedule, confirm and cancel (SPEC §6b). */
+  @Prop({ type: Number, default: 0 })
+  sequence!: number;
 
   @Prop({ required: true })
   startTime!: Date;
@@ -19,7 +37,7 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ required: true })
   endTime!: Date;
 
-  @Prop({ type: String, required: true, enum: ['pending', 'confirmed', 'cancelled', 'completed'] })
+  @Prop({ type: String, required: true, enum: BookingStatus.options })
   status!: BookingStatus;
 
   @Prop({ type: String, default: null })

@@ -1,8 +1,14 @@
-import { BOOKING_EXCHANGE, BookingEvent, type Actor } from '@slotbook/contracts';
+import {
+  BOOKING_EXCHANGE,
+  BookingEvent,
+  type BookingActor,
+  type BookingResponses,
+  type GuestDetails,
+} from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
 import { initialOutbox } from '@slotbook/persistence';
 import { occupiedBy, type Buffers, type Interval } from '@slotbook/scheduling';
-import { hostMonth, statusOnSlot } from './booking-rules';
+import { hostMonth, sequenceAfter, statusOnSlot } from './booking-rules';
 import { toBooking, type BookingFields } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import type { BookingChanges } from './bookings.repository';
@@ -59,7 +65,10 @@ export function holdOf(
 
 export interface NewBooking {
   id: string;
-  actor: Actor;
+  actor: BookingActor;
+  /** Who books, when `actor` is a guest (then the booking has no `userId`). */
+  guest?: GuestDetails;
+  responses?: BookingResponses;
   startTime: Date;
   notes: string | null;
   commandId: string;
@@ -69,7 +78,7 @@ export interface NewBooking {
 
 /** A new booking on `slot`, with its `booking.created` event in its outbox. */
 export function newBooking(
-  { id, actor, startTime, notes, commandId, requestHash }: NewBooking,
+  { id, actor, guest, responses, startTime, notes, commandId, requestHash }: NewBooking,
   slot: SlotTerms,
   now: Date,
 ): BookingDocument {
@@ -77,7 +86,13 @@ export function newBooking(
     _id: id,
     hostId: slot.hostId,
     hostMonth: hostMonth(slot.hostId, startTime),
-    userId: actor.id,
+    userId: actor.role === 'GUEST' ? null : actor.id,
+    guest:
+      actor.role === 'GUEST' && guest
+        ? { name: guest.name, email: guest.email, timeZone: guest.timeZone ?? null }
+        : null,
+    responses: responses ?? {},
+    sequence: 0,
     startTime,
     endTime: slot.endTime,
     status: statusOnSlot(slot.requiresConfirmation),
@@ -111,6 +126,7 @@ export function movedTo(
     rangeId: slot.rangeId,
     ...slot.buffers,
     commands: remembering(current, commandId),
+    sequence: sequenceAfter(current, 'reschedule'),
   };
 }
 

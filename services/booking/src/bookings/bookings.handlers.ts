@@ -9,6 +9,7 @@ import {
   ListBookings,
   ListBusyTime,
   ListHeldSlots,
+  MarkNoShow,
   RescheduleBooking,
 } from '@slotbook/contracts';
 import { Handles, type CommandOf, type Delivery } from '@slotbook/messaging';
@@ -74,6 +75,11 @@ export class BookingsHandlers {
   @Handles(CompleteBooking)
   complete(command: CommandOf<typeof CompleteBooking>) {
     return this.written(this.bookings.complete(command));
+  }
+
+  @Handles(MarkNoShow)
+  markNoShow(command: CommandOf<typeof MarkNoShow>) {
+    return this.written(this.bookings.markNoShow(command));
   }
 
   @Handles(RescheduleBooking)

@@ -53,6 +53,7 @@ export type BookingChanges = Partial<
     | 'bufferAfter'
     | 'cancellationReason'
     | 'commands'
+    | 'sequence'
   >
 >;
 

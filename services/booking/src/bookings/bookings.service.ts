@@ -4,8 +4,8 @@ import {
   BookingEvent,
   DomainError,
   ErrorCode,
-  type Actor,
   type Booking,
+  type BookingActor,
   type BusyTime,
   type CancelBookingCommand,
   type ChangeBookingCommand,
@@ -20,12 +20,14 @@ import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import {
   canCompleteAt,
+  canMarkNoShowAt,
   canSee,
-  holdsSlot,
   hostMonthsTouched,
   isAllowed,
+  keepsTime,
   mayAct,
   nextStatus,
+  sequenceAfter,
   type BookingAction,
   type StatusAction,
 } from './booking-rules';
@@ -74,6 +76,20 @@ export class BookingsService {
     });
   }
 
+  /** The guest did not come: the booking's time stays taken (it has started). */
+  markNoShow(command: ChangeBookingCommand): Promise<Booking> {
+    return this.transition(command, 'no-show', BookingEvent.BookingNoShow, {
+      precondition: (current) => {
+        if (!canMarkNoShowAt(current.startTime, new Date())) {
+          throw new DomainError(
+            ErrorCode.InvalidTransition,
+            'a booking can be marked as a no-show only once its slot has started',
+          );
+        }
+      },
+    });
+  }
+
   async cancel(command: CancelBookingCommand): Promise<Booking> {
     const reason = command.reason ?? null;
     const cancelled = await this.transition(command, 'cancel', BookingEvent.BookingCancelled, {
@@ -105,7 +121,7 @@ export class BookingsService {
           const booking = byId.get(head.bookingId);
           if (booking) {
             return (
-              holdsSlot(booking.status) && booking.startTime.getTime() === head.startTime.getTime()
+              keepsTime(booking.status) && booking.startTime.getTime() === head.startTime.getTime()
             );
           }
           return head.heldAt.getTime() > now - HOLD_GRACE_MS;
@@ -134,7 +150,7 @@ export class BookingsService {
     );
     const busy = months
       .flat()
-      .filter((b) => holdsSlot(b.status) && b.startTime >= from && b.startTime < to)
+      .filter((b) => keepsTime(b.status) && b.startTime >= from && b.startTime < to)
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
       .flatMap((booking) => {
         const { start, end } = occupiedTime(booking);
@@ -143,17 +159,19 @@ export class BookingsService {
     return { busy };
   }
 
-  async visible(actor: Actor, bookingId: string): Promise<BookingDocument> {
+  async visible(actor: BookingActor, bookingId: string): Promise<BookingDocument> {
     const booking = await this.bookings.findById(bookingId);
-    if (!booking || !canSee(actor, booking)) throw DomainError.notFound('booking');
+    if (!booking || !canSee(actor, booking, new Date())) throw DomainError.notFound('booking');
     return booking;
   }
 
-  assertMayAct(actor: Actor, booking: BookingDocument, action: BookingAction): void {
+  assertMayAct(actor: BookingActor, booking: BookingDocument, action: BookingAction): void {
     if (!mayAct(actor, booking, action)) {
       throw new DomainError(
         ErrorCode.Forbidden,
-        `only the booking's ${action === 'confirm' || action === 'complete' ? 'host' : 'guest or host'} may ${action} it`,
+        action === 'cancel' || action === 'reschedule'
+          ? `only the booking's guest or host may ${action} it`
+          : `only the booking's host may ${action === 'no-show' ? 'mark it as a no-show' : `${action} it`}`,
       );
     }
     if (!isAllowed(booking.status, action)) {
@@ -195,6 +213,7 @@ export class BookingsService {
       current,
       {
         status: nextStatus(current.status, action)!,
+        sequence: sequenceAfter(current, action),
         ...changes,
         commands: remembering(current, commandId),
       },
@@ -210,6 +229,7 @@ function pastTense(action: BookingAction): string {
     confirm: 'confirmed',
     cancel: 'cancelled',
     complete: 'completed',
+    'no-show': 'marked as a no-show',
     reschedule: 'rescheduled',
   }[action];
 }

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import {
   DomainError,
   ErrorCode,
-  type Actor,
   type Booking,
+  type BookingActor,
   type CreateBookingCommand,
 } from '@slotbook/contracts';
 import { OutboxRelay, type Delivery } from '@slotbook/messaging';
@@ -40,6 +40,9 @@ function requestHash(command: CreateBookingCommand): string {
     eventTypeId: command.eventTypeId ?? null,
     startTime: command.startTime.toISOString(),
     notes: command.notes ?? null,
+    // Only when given, so a member's key keeps the hash it had before guests and questions.
+    ...(command.responses === undefined ? {} : { responses: command.responses }),
+    ...(command.guest === undefined ? {} : { guest: command.guest }),
   };
   return createHash('sha256').update(JSON.stringify(asked)).digest('hex');
 }
@@ -150,7 +153,16 @@ export class CreateBookingHandler {
   }
 
   private async create(
-    { actor, hostId, eventTypeId, startTime, notes, commandId }: CreateBookingCommand,
+    {
+      actor,
+      guest,
+      responses,
+      hostId,
+      eventTypeId,
+      startTime,
+      notes,
+      commandId,
+    }: CreateBookingCommand,
     id: string,
     repeated: boolean,
     requestHash?: string,
@@ -168,6 +180,8 @@ export class CreateBookingHandler {
     const wanted: NewBooking = {
       id,
       actor,
+      guest,
+      responses,
       startTime,
       notes: notes ?? null,
       commandId,
@@ -228,8 +242,8 @@ function answerOf(booking: BookingDocument): Booking {
   return booking.reply ?? toBooking(booking);
 }
 
-function refuseOwn(actor: Actor, hostId: string, path: 'hostId' | 'eventTypeId'): void {
-  if (hostId === actor.id) {
+function refuseOwn(actor: BookingActor, hostId: string, path: 'hostId' | 'eventTypeId'): void {
+  if (actor.role !== 'GUEST' && hostId === actor.id) {
     throw DomainError.validation('you cannot book your own availability', [
       { path, message: 'is yours' },
     ]);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { holdsSlot, hostMonth } from './booking-rules';
+import { keepsTime, hostMonth } from './booking-rules';
 import { holdOf } from './booking';
 import { BookingDocument } from './booking.schema';
 import { HeldTimeDocument } from './held-time.schema';
@@ -37,7 +37,7 @@ export class HeldTimeMigration {
       .lean<BookingDocument>()
       .cursor()) {
       if (!booking.hostId) continue; // a tombstone
-      if (holdsSlot(booking.status) && booking.endTime > now) {
+      if (keepsTime(booking.status) && booking.endTime > now) {
         await this.held.collection
           .insertMany(holdDocuments(holdOf(booking), now) as never[], { ordered: false })
           .catch((error: { writeErrors?: unknown }) => {

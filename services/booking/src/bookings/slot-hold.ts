@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
-import { holdsSlot, slotKey } from './booking-rules';
+import { keepsTime, slotKey } from './booking-rules';
 import { holdOf, type Hold, type SlotTerms } from './booking';
 import { BookingsRepository } from './bookings.repository';
 import { HeldTimeDocument } from './held-time.schema';
@@ -230,7 +230,7 @@ export class SlotHold {
       await this.letGo(bookingId);
       return true;
     }
-    if (!holdsSlot(booking.status)) {
+    if (!keepsTime(booking.status)) {
       await this.letGo(bookingId);
       return true;
     }

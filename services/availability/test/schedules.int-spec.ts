@@ -133,7 +133,10 @@ describe('schedules and event types over the bus', () => {
         bookingHorizonDays: 30,
         requiresConfirmation: true,
       });
-      const bookable = await bus.send(GetBookableEventType, { eventTypeId: eventType.id });
+      const bookable = await bus.send(GetBookableEventType, {
+        actor,
+        eventTypeId: eventType.id,
+      });
       expect(bookable).toEqual({
         eventTypeId: eventType.id,
         hostId: actor.id,
@@ -156,18 +159,27 @@ describe('schedules and event types over the bus', () => {
         timeZone: 'Europe/Berlin',
         weekly: [{ day: 'MON', start: '09:00', end: '17:00' }],
       });
+      const bookingFields = [
+        { slug: 'topic', label: 'Topic', type: 'text', required: true },
+        { slug: 'size', label: 'Size', type: 'select', required: false, options: ['S', 'M'] },
+      ];
       const eventType = await eventTypeOf(actor, schedule.id, {
         duration: 45,
         slotInterval: 15,
         bufferBefore: 10,
         bufferAfter: 5,
+        public: true,
+        bookingFields,
+        minimumCancelNotice: 1440,
       });
       const terms = await termsOf(eventType.id);
       expect(terms).toMatchObject({ hostId: actor.id, bookable: true, ranges: [] });
+      // What booking checks a guest's create and cancel by, with no further question.
       expect(terms.eventTypes).toEqual([
         {
           id: eventType.id,
           scheduleId: schedule.id,
+          title: 'Call',
           duration: 45,
           slotInterval: 15,
           bufferBefore: 10,
@@ -175,6 +187,9 @@ describe('schedules and event types over the bus', () => {
           minimumNotice: 0,
           bookingHorizonDays: 60,
           requiresConfirmation: false,
+          public: true,
+          bookingFields,
+          minimumCancelNotice: 1440,
         },
       ]);
       expect(terms.schedules).toEqual([
@@ -194,7 +209,7 @@ describe('schedules and event types over the bus', () => {
       const schedule = await scheduleOf(actor);
       for (const eventTypeId of [randomUUID(), schedule.id]) {
         expect((await failure(termsOf(eventTypeId))).code).toBe(ErrorCode.NotFound);
-        expect((await failure(bus.send(GetBookableEventType, { eventTypeId }))).code).toBe(
+        expect((await failure(bus.send(GetBookableEventType, { actor, eventTypeId }))).code).toBe(
           ErrorCode.NotFound,
         );
       }
@@ -204,7 +219,7 @@ describe('schedules and event types over the bus', () => {
       const actor = host();
       const schedule = await scheduleOf(actor);
       const eventType = await eventTypeOf(actor, schedule.id);
-      const ask = () => bus.send(GetBookableEventType, { eventTypeId: eventType.id });
+      const ask = () => bus.send(GetBookableEventType, { actor, eventTypeId: eventType.id });
       await accounts.recordAccount(actor.id, { role: 'HOST', active: false, version: 2 });
       expect((await failure(ask())).code).toBe(ErrorCode.NotFound);
       expect(await termsOf(eventType.id)).toMatchObject({ bookable: false });
@@ -218,6 +233,52 @@ describe('schedules and event types over the bus', () => {
       await accounts.recordAccount(actor.id, { role: 'HOST', active: true, version: 4 });
       await expect(ask()).resolves.toBeTruthy();
       expect(await termsOf(eventType.id)).toMatchObject({ bookable: true });
+    });
+  });
+
+  describe('who sees an event type (SPEC §4b)', () => {
+    it('shows a caller without a token only public event types: any other, and none, is 401 alike', async () => {
+      const actor = host();
+      const schedule = await scheduleOf(actor);
+      const open = await eventTypeOf(actor, schedule.id, { public: true });
+      const closed = await eventTypeOf(actor, schedule.id);
+      await expect(bus.send(GetEventType, { eventTypeId: open.id })).resolves.toEqual(open);
+      await expect(bus.send(GetBookableEventType, { eventTypeId: open.id })).resolves.toMatchObject(
+        { eventTypeId: open.id },
+      );
+      for (const eventTypeId of [closed.id, randomUUID(), schedule.id]) {
+        expect((await failure(bus.send(GetEventType, { eventTypeId }))).code).toBe(
+          ErrorCode.Unauthorized,
+        );
+        expect((await failure(bus.send(GetBookableEventType, { eventTypeId }))).code).toBe(
+          ErrorCode.Unauthorized,
+        );
+      }
+      await expect(bus.send(ListEventTypes, { hostId: actor.id })).resolves.toEqual({
+        data: [open],
+      });
+      await expect(bus.send(ListEventTypes, { actor, hostId: actor.id })).resolves.toEqual({
+        data: [open, closed],
+      });
+      await expect(
+        bus.send(GetEventType, { actor: host(), eventTypeId: closed.id }),
+      ).resolves.toEqual(closed);
+    });
+
+    it("names the host by what identity's events said of the account, null before", async () => {
+      const actor = host();
+      const schedule = await scheduleOf(actor);
+      const eventType = await eventTypeOf(actor, schedule.id);
+      expect(eventType.host).toEqual({ id: actor.id, name: null });
+      await accounts.recordAccount(actor.id, {
+        role: 'HOST',
+        active: true,
+        version: 2,
+        name: 'Ada Lovelace',
+      });
+      const read = await bus.send(GetEventType, { actor, eventTypeId: eventType.id });
+      expect(read.host).toEqual({ id: actor.id, name: 'Ada Lovelace' });
+      expect(read.hostId).toBe(actor.id);
     });
   });
 
@@ -241,6 +302,7 @@ describe('schedules and event types over the bus', () => {
           expect(created.reason).toMatchObject({ code: ErrorCode.NotFound });
         }
         const types = await bus.send(ListEventTypes, {
+          actor,
           hostId: actor.id,
         });
         const schedules = await bus.send(ListSchedules, {
@@ -277,7 +339,7 @@ describe('schedules and event types over the bus', () => {
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       const [schedules, types, ranges] = await Promise.all([
         bus.send(ListSchedules, { hostId: actor.id }),
-        bus.send(ListEventTypes, { hostId: actor.id }),
+        bus.send(ListEventTypes, { actor, hostId: actor.id }),
         bus.send(ListRanges, {
           hostId: actor.id,
           query: { from: new Date(day), to: new Date(day + DAY) },

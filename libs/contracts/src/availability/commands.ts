@@ -19,7 +19,9 @@ import {
   EventTypeActionCommand,
   EventTypeList,
   GetBookableEventTypeCommand,
+  ListEventTypesCommand,
   ListHostRecordsCommand,
+  ReadEventTypeCommand,
   Schedule,
   ScheduleActionCommand,
   ScheduleList,
@@ -199,7 +201,7 @@ export const CreateEventType = defineCommand({
 export const GetEventType = defineCommand({
   queue: AVAILABILITY_QUEUE,
   pattern: AvailabilityCommand.GetEventType,
-  input: EventTypeActionCommand,
+  input: ReadEventTypeCommand,
   output: EventType,
   retrySafe: true,
 });
@@ -224,7 +226,7 @@ export const DeleteEventType = defineCommand({
 export const ListEventTypes = defineCommand({
   queue: AVAILABILITY_QUEUE,
   pattern: AvailabilityCommand.ListEventTypes,
-  input: ListHostRecordsCommand,
+  input: ListEventTypesCommand,
   output: EventTypeList,
   retrySafe: true,
 });

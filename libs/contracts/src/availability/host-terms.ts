@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventTypeShape, Schedule } from './schedules';
+import { EventTypeShape, EventTypeTerms, Schedule } from './schedules';
 
 /*
  * Booking decides a slot by its copy of the host's terms, never by asking on the create path
@@ -39,7 +39,15 @@ export const TermsSchedule = Schedule.pick({
 });
 export type TermsSchedule = z.infer<typeof TermsSchedule>;
 
-export const TermsEventType = EventTypeShape.extend({ id: z.string(), scheduleId: z.string() });
+/**
+ * An event type as booking decides its bookings: slot math, and what it checks of a guest's
+ * create (public, the answers to its questions) and of a guest's cancel (minimumCancelNotice).
+ */
+export const TermsEventType = EventTypeShape.extend({
+  ...EventTypeTerms.shape,
+  id: z.string(),
+  scheduleId: z.string(),
+});
 export type TermsEventType = z.infer<typeof TermsEventType>;
 
 /** Everything a host's slots depend on, at one version of the host's document (0: none yet). */

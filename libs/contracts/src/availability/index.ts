@@ -3,3 +3,4 @@ export * from './events';
 export * from './rest';
 export * from './schedules';
 export * from './host-terms';
+export * from './booking-fields';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Actor } from '../common/actor';
 import { InstantOut } from '../common/timestamp';
 import { TimeZone } from '../common/time-zone';
+import { BookingFieldOut, BookingFields } from './booking-fields';
 
 /**
  * Weekly schedules and event types (SPEC §4a): REST bodies, records, commands. The rules that
@@ -226,6 +227,9 @@ export const EVENT_TYPE_DEFAULTS = {
   minimumNotice: 0,
   bookingHorizonDays: 60,
   requiresConfirmation: false,
+  public: false,
+  description: '',
+  minimumCancelNotice: 0,
 } as const;
 
 const eventTypeFields = {
@@ -243,6 +247,15 @@ const eventTypeFields = {
     .max(365, { message: 'must be at most 365' })
     .describe('a slot must start less than this many days ahead, 1–365'),
   requiresConfirmation: z.boolean(),
+  public: z
+    .boolean()
+    .describe('anyone may read it, list its slots and book it as a guest, without a token'),
+  description: z.string().max(2000).describe('shown to whoever books, at most 2000 characters'),
+  bookingFields: BookingFields,
+  minimumCancelNotice: minutes(0, 43200).describe(
+    "minutes before the start after which the booking's guest may no longer cancel or " +
+      'reschedule it (its host and ADMINs may), 0–43200',
+  ),
 };
 
 /** `POST /event-types`; `slotInterval` defaults to `duration`. */
@@ -260,6 +273,12 @@ export const CreateEventTypeBody = z.strictObject({
   requiresConfirmation: eventTypeFields.requiresConfirmation.default(
     EVENT_TYPE_DEFAULTS.requiresConfirmation,
   ),
+  public: eventTypeFields.public.default(EVENT_TYPE_DEFAULTS.public),
+  description: eventTypeFields.description.default(EVENT_TYPE_DEFAULTS.description),
+  bookingFields: eventTypeFields.bookingFields.default([]),
+  minimumCancelNotice: eventTypeFields.minimumCancelNotice.default(
+    EVENT_TYPE_DEFAULTS.minimumCancelNotice,
+  ),
 });
 export type CreateEventTypeBody = z.infer<typeof CreateEventTypeBody>;
 
@@ -275,6 +294,10 @@ export const UpdateEventTypeBody = z
     minimumNotice: eventTypeFields.minimumNotice.optional(),
     bookingHorizonDays: eventTypeFields.bookingHorizonDays.optional(),
     requiresConfirmation: eventTypeFields.requiresConfirmation.optional(),
+    public: eventTypeFields.public.optional(),
+    description: eventTypeFields.description.optional(),
+    bookingFields: eventTypeFields.bookingFields.optional(),
+    minimumCancelNotice: eventTypeFields.minimumCancelNotice.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message: 'at least one field must be given',
@@ -293,11 +316,26 @@ export const EventTypeShape = z.object({
 });
 export type EventTypeShape = z.infer<typeof EventTypeShape>;
 
+/** What a booking page and booking's checks of a guest need beyond slot math (SPEC §4b). */
+export const EventTypeTerms = z.object({
+  title: z.string(),
+  public: z.boolean(),
+  bookingFields: z.array(BookingFieldOut),
+  minimumCancelNotice: z.number().int(),
+});
+export type EventTypeTerms = z.infer<typeof EventTypeTerms>;
+
+/** Whom one books; `name` is null until availability has heard the account's name. */
+export const EventTypeHost = z.object({ id: z.string(), name: z.string().nullable() });
+export type EventTypeHost = z.infer<typeof EventTypeHost>;
+
 export const EventType = EventTypeShape.extend({
+  ...EventTypeTerms.shape,
   id: z.string(),
   hostId: z.string(),
+  host: EventTypeHost,
   scheduleId: z.string(),
-  title: z.string(),
+  description: z.string(),
   createdAt: InstantOut,
   updatedAt: InstantOut,
 });
@@ -333,11 +371,25 @@ export type UpdateEventTypeCommand = z.infer<typeof UpdateEventTypeCommand>;
 export const EventTypeActionCommand = z.object({ actor: Actor, eventTypeId: z.string().min(1) });
 export type EventTypeActionCommand = z.infer<typeof EventTypeActionCommand>;
 
+/**
+ * A read of an event type. Without `actor` (a caller without a token) only a public event type
+ * is seen; any other, or none, is 401 (SPEC §4b).
+ */
+export const ReadEventTypeCommand = z.object({
+  actor: Actor.optional(),
+  eventTypeId: z.string().min(1),
+});
+export type ReadEventTypeCommand = z.infer<typeof ReadEventTypeCommand>;
+
 export const ListHostRecordsCommand = z.object({ hostId: z.string().min(1) });
 export type ListHostRecordsCommand = z.infer<typeof ListHostRecordsCommand>;
 
+/** A host's event types; without `actor` (a caller without a token), its public ones only. */
+export const ListEventTypesCommand = ListHostRecordsCommand.extend({ actor: Actor.optional() });
+export type ListEventTypesCommand = z.infer<typeof ListEventTypesCommand>;
+
 /** What the gateway derives an event type's slots from: small, whatever the window. */
-export const GetBookableEventTypeCommand = z.object({ eventTypeId: z.string().min(1) });
+export const GetBookableEventTypeCommand = ReadEventTypeCommand;
 export type GetBookableEventTypeCommand = z.infer<typeof GetBookableEventTypeCommand>;
 
 export const BookableEventType = EventTypeShape.extend({

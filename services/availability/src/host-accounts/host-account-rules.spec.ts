@@ -33,11 +33,16 @@ describe('which account event is kept', () => {
     expect(supersedes(account('HOST', true, 3), stored)).toBe(false);
   });
 
-  it('records any change after registration when nothing is stored, but not the registration itself', () => {
+  it('records any change after registration when nothing is stored, and a HOST’s registration (for its name), not another’s', () => {
     expect(supersedes(account('HOST', false, 2), null)).toBe(true);
     expect(supersedes(account('USER', true, 2), null)).toBe(true);
-    expect(supersedes(account('HOST', true, 1), null)).toBe(false);
+    expect(supersedes(account('HOST', true, 1), null)).toBe(true);
     expect(supersedes(account('USER', true, 1), null)).toBe(false);
+    expect(supersedes(account('ADMIN', true, 1), null)).toBe(false);
+  });
+
+  it('ignores a HOST’s registration that arrives after a later change', () => {
+    expect(supersedes(account('HOST', true, 1), account('HOST', false, 2))).toBe(false);
   });
 
   it('ends with the newest state whichever order a run of changes is delivered in', () => {

@@ -6,6 +6,11 @@ export interface HostAccount {
   active: boolean;
   /** The account's revision in identity (+1 per change). */
   version: number;
+  /**
+   * The account's display name, as booking pages show the host; absent from accounts recorded
+   * before names were kept.
+   */
+  name?: string;
 }
 
 /**
@@ -20,9 +25,11 @@ export function isBookable(account: HostAccount | null): boolean {
 /**
  * Whether an event about the account says something newer than what is stored. Events come at
  * least once and, across replicas and redeliveries, in any order, so the account's version
- * decides, never the order of arrival. With nothing stored, a registration (version 1) needs
- * no record: it says nothing {@link isBookable} does not assume, and nothing older can follow.
+ * decides, never the order of arrival. With nothing stored, a HOST's registration (version 1)
+ * is recorded for the host's name; any other registration needs no record: it says nothing
+ * {@link isBookable} does not assume, and nothing older can follow.
  */
 export function supersedes(incoming: HostAccount, stored: HostAccount | null): boolean {
-  return incoming.version > (stored?.version ?? 1);
+  if (stored === null) return incoming.version > 1 || incoming.role === 'HOST';
+  return incoming.version > stored.version;
 }

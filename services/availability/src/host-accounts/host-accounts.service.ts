@@ -15,9 +15,10 @@ const BOOKING_PATIENCE_MS = 120_000;
 const RETRY_MS = 1_000;
 
 /**
- * Keeps, beside each host's ranges, whether identity says the account can be booked: from
- * `user.*` events, at least once and in any order (the account's version decides). So a
- * deactivated or demoted host stops being bookable without booking or `/slots` asking identity.
+ * Keeps, beside each host's ranges, whether identity says the account can be booked and its
+ * name: from `user.*` events, at least once and in any order (the account's version decides).
+ * So a deactivated or demoted host stops being bookable, and an event type names its host,
+ * without booking, `/slots` or a read asking identity.
  */
 @Injectable()
 export class HostAccountsService {
@@ -31,12 +32,14 @@ export class HostAccountsService {
     if (!parsed.success) {
       throw new UnusableEvent(`a ${envelope.type} event that does not match its schema`);
     }
-    const { id, role, active, version } = parsed.data.data;
+    const { id, role, active, version, name } = parsed.data.data;
     const until = Date.now() + BOOKING_PATIENCE_MS;
     for (;;) {
       try {
         // A 409 after range writes kept winning sends the event back to the queue, to come again.
-        await this.changes.of(() => this.hostRanges.recordAccount(id, { role, active, version }));
+        await this.changes.of(() =>
+          this.hostRanges.recordAccount(id, { role, active, version, name }),
+        );
         return;
       } catch (error) {
         const unavailable = error instanceof DomainError && error.code === ErrorCode.Unavailable;

@@ -3,6 +3,7 @@ import { DomainError, type GetHostTermsCommand, type HostTerms } from '@slotbook
 import { isBookable } from '../host-accounts/host-account-rules';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 import { closedUntil } from '../ranges/range-rules';
+import { toTermsEventType } from '../schedules/schedule.mapper';
 
 /** What booking decides a host's slots by (see host-terms.ts in the contracts). */
 @Injectable()
@@ -38,17 +39,7 @@ export class HostTermsService {
         weekly,
         overrides,
       })),
-      eventTypes: (stored?.eventTypes ?? []).map((eventType) => ({
-        id: eventType.id,
-        scheduleId: eventType.scheduleId,
-        duration: eventType.duration,
-        slotInterval: eventType.slotInterval,
-        bufferBefore: eventType.bufferBefore,
-        bufferAfter: eventType.bufferAfter,
-        minimumNotice: eventType.minimumNotice,
-        bookingHorizonDays: eventType.bookingHorizonDays,
-        requiresConfirmation: eventType.requiresConfirmation,
-      })),
+      eventTypes: (stored?.eventTypes ?? []).map(toTermsEventType),
     };
   }
 }

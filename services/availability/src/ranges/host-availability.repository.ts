@@ -7,7 +7,11 @@ import { LOST_RACE, isDuplicateKeyError } from '@slotbook/persistence';
 import { supersedes, type HostAccount } from '../host-accounts/host-account-rules';
 import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument, RecordHostDocument } from './host-availability.schema';
-import type { EventTypeEntry, ScheduleEntry } from '../schedules/schedule-rules';
+import {
+  storedEventType,
+  type EventTypeEntry,
+  type ScheduleEntry,
+} from '../schedules/schedule-rules';
 import type { RangeEntry } from './range-rules';
 
 /** A host's ranges as read, with the version a write of them must still find. */
@@ -65,7 +69,7 @@ export class HostAvailabilityRepository {
           ranges: doc.ranges,
           account: doc.account ?? null,
           schedules: doc.schedules ?? [],
-          eventTypes: doc.eventTypes ?? [],
+          eventTypes: (doc.eventTypes ?? []).map(storedEventType),
         }
       : null;
   }

@@ -48,6 +48,9 @@ export class HostAccountDocument implements HostAccount {
 
   @Prop({ type: Number, required: true })
   version!: number;
+
+  @Prop({ type: String })
+  name?: string;
 }
 
 export const HostAccountSchema = SchemaFactory.createForClass(HostAccountDocument);

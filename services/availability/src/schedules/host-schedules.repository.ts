@@ -5,7 +5,7 @@ import type { PendingEvent } from '@slotbook/contracts';
 import type { HostAccount } from '../host-accounts/host-account-rules';
 import { TermsAnnouncer } from '../host-terms/terms-announcer';
 import { HostAvailabilityDocument } from '../ranges/host-availability.schema';
-import type { HostSchedules } from './schedule-rules';
+import { storedEventType, type HostSchedules } from './schedule-rules';
 
 /** A host's schedules and event types as read, with the version a write must still find. */
 export interface StoredSchedules extends HostSchedules {
@@ -40,7 +40,7 @@ export class HostSchedulesRepository {
           hostId,
           version: doc.version,
           schedules: doc.schedules ?? [],
-          eventTypes: doc.eventTypes ?? [],
+          eventTypes: (doc.eventTypes ?? []).map(storedEventType),
           account: doc.account ?? null,
         }
       : null;

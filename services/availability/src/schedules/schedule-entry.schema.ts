@@ -1,5 +1,11 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { WEEKDAYS, type Weekday } from '@slotbook/contracts';
+import {
+  BOOKING_FIELD_TYPES,
+  WEEKDAYS,
+  type BookingField,
+  type BookingFieldType,
+  type Weekday,
+} from '@slotbook/contracts';
 import type { EventTypeEntry, ScheduleEntry } from './schedule-rules';
 
 @Schema({ _id: false, versionKey: false })
@@ -59,6 +65,28 @@ export class ScheduleEntryDocument implements ScheduleEntry {
 
 export const ScheduleEntrySchema = SchemaFactory.createForClass(ScheduleEntryDocument);
 
+/** A question of an event type (SPEC §4b). */
+@Schema({ _id: false, versionKey: false })
+export class BookingFieldDocument implements BookingField {
+  @Prop({ type: String, required: true })
+  slug!: string;
+
+  @Prop({ type: String, required: true })
+  label!: string;
+
+  @Prop({ type: String, required: true, enum: BOOKING_FIELD_TYPES })
+  type!: BookingFieldType;
+
+  @Prop({ type: Boolean, required: true })
+  required!: boolean;
+
+  /** Only select and multiselect have options; the others store none (not []). */
+  @Prop({ type: [String], default: undefined })
+  options?: string[];
+}
+
+export const BookingFieldSchema = SchemaFactory.createForClass(BookingFieldDocument);
+
 /** An event type as the host's document stores it, beside the schedule it names. */
 @Schema({ _id: false, versionKey: false })
 export class EventTypeEntryDocument implements EventTypeEntry {
@@ -91,6 +119,18 @@ export class EventTypeEntryDocument implements EventTypeEntry {
 
   @Prop({ type: Boolean, required: true })
   requiresConfirmation!: boolean;
+
+  @Prop({ type: Boolean, default: false })
+  public!: boolean;
+
+  @Prop({ type: String, default: '' })
+  description!: string;
+
+  @Prop({ type: [BookingFieldSchema], default: [] })
+  bookingFields!: BookingFieldDocument[];
+
+  @Prop({ type: Number, default: 0 })
+  minimumCancelNotice!: number;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

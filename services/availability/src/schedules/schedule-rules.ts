@@ -1,7 +1,9 @@
 import {
   DomainError,
+  EVENT_TYPE_DEFAULTS,
   ErrorCode,
   type Actor,
+  type BookingField,
   type CreateEventTypeBody,
   type CreateScheduleBody,
   type DateOverride,
@@ -34,8 +36,51 @@ export interface EventTypeEntry extends EventTypeShape {
   id: string;
   scheduleId: string;
   title: string;
+  public: boolean;
+  description: string;
+  bookingFields: BookingField[];
+  minimumCancelNotice: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+type FieldsOf4b = 'public' | 'description' | 'bookingFields' | 'minimumCancelNotice';
+
+/**
+ * An event type as read from the host's document: one stored before SPEC §4b lacks its
+ * fields, and reads as their defaults.
+ */
+export function storedEventType(
+  entry: Omit<EventTypeEntry, FieldsOf4b> & Partial<Pick<EventTypeEntry, FieldsOf4b>>,
+): EventTypeEntry {
+  return {
+    public: EVENT_TYPE_DEFAULTS.public,
+    description: EVENT_TYPE_DEFAULTS.description,
+    bookingFields: [],
+    minimumCancelNotice: EVENT_TYPE_DEFAULTS.minimumCancelNotice,
+    ...entry,
+  };
+}
+
+/**
+ * Who may read an event type: anyone signed in, and anyone at all when it is public (SPEC
+ * §4b). `actor` is undefined for a caller without a token.
+ */
+export function mayRead(actor: Actor | undefined, eventType: EventTypeEntry): boolean {
+  return actor !== undefined || eventType.public;
+}
+
+/**
+ * The refusal of an event type the caller does not see: without a token 401, for one that is
+ * not public and for one that does not exist alike (SPEC §4b); with one, 404.
+ */
+export function unseenEventType(actor: Actor | undefined): DomainError {
+  return actor === undefined
+    ? new DomainError(
+        ErrorCode.Unauthorized,
+        'an access token is required (Authorization: Bearer …)',
+      )
+    : DomainError.notFound('event type');
 }
 
 /** What one host's document holds of schedules and event types. */
@@ -167,6 +212,10 @@ export function newEventType(id: string, body: CreateEventTypeBody, now: Date): 
     minimumNotice: body.minimumNotice,
     bookingHorizonDays: body.bookingHorizonDays,
     requiresConfirmation: body.requiresConfirmation,
+    public: body.public,
+    description: body.description,
+    bookingFields: body.bookingFields,
+    minimumCancelNotice: body.minimumCancelNotice,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,4 +1,11 @@
-import type { BookableEventType, EventType, Schedule } from '@slotbook/contracts';
+import type {
+  BookableEventType,
+  BookingField,
+  EventType,
+  EventTypeHost,
+  Schedule,
+  TermsEventType,
+} from '@slotbook/contracts';
 import type { EventTypeEntry, ScheduleEntry } from './schedule-rules';
 
 /** Only the contract's fields, so nothing a stored subdocument carries beside them leaks. */
@@ -24,10 +31,20 @@ export function toSchedule(hostId: string, entry: ScheduleEntry): Schedule {
   };
 }
 
-export function toEventType(hostId: string, entry: EventTypeEntry): EventType {
+function bookingFieldsOf(entry: EventTypeEntry): BookingField[] {
+  return entry.bookingFields.map(({ slug, label, type, required, options }) => ({
+    slug,
+    label,
+    type,
+    required,
+    ...(options ? { options: [...options] } : {}),
+  }));
+}
+
+/** What booking decides an event type's bookings by (host-terms.ts in the contracts). */
+export function toTermsEventType(entry: EventTypeEntry): TermsEventType {
   return {
     id: entry.id,
-    hostId,
     scheduleId: entry.scheduleId,
     title: entry.title,
     duration: entry.duration,
@@ -37,6 +54,30 @@ export function toEventType(hostId: string, entry: EventTypeEntry): EventType {
     minimumNotice: entry.minimumNotice,
     bookingHorizonDays: entry.bookingHorizonDays,
     requiresConfirmation: entry.requiresConfirmation,
+    public: entry.public,
+    bookingFields: bookingFieldsOf(entry),
+    minimumCancelNotice: entry.minimumCancelNotice,
+  };
+}
+
+export function toEventType(host: EventTypeHost, entry: EventTypeEntry): EventType {
+  return {
+    id: entry.id,
+    hostId: host.id,
+    host: { id: host.id, name: host.name },
+    scheduleId: entry.scheduleId,
+    title: entry.title,
+    description: entry.description,
+    duration: entry.duration,
+    slotInterval: entry.slotInterval,
+    bufferBefore: entry.bufferBefore,
+    bufferAfter: entry.bufferAfter,
+    minimumNotice: entry.minimumNotice,
+    bookingHorizonDays: entry.bookingHorizonDays,
+    requiresConfirmation: entry.requiresConfirmation,
+    public: entry.public,
+    bookingFields: bookingFieldsOf(entry),
+    minimumCancelNotice: entry.minimumCancelNotice,
     createdAt: entry.createdAt.toISOString(),
     updatedAt: entry.updatedAt.toISOString(),
   };

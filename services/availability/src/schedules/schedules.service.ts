@@ -10,10 +10,13 @@ import {
   type CreateScheduleCommand,
   type EventType,
   type EventTypeActionCommand,
+  type EventTypeHost,
   type EventTypeList,
   type GetBookableEventTypeCommand,
+  type ListEventTypesCommand,
   type ListHostRecordsCommand,
   type PendingEvent,
+  type ReadEventTypeCommand,
   type Schedule,
   type ScheduleActionCommand,
   type ScheduleList,
@@ -33,12 +36,15 @@ import {
   assertScheduleUnused,
   eventTypeIn,
   mayChange,
+  mayRead,
   newEventType,
   newSchedule,
   patchedEventType,
   patchedSchedule,
   scheduleCreator,
   scheduleIn,
+  unseenEventType,
+  type EventTypeEntry,
   type HostSchedules,
 } from './schedule-rules';
 import { toBookableEventType, toEventType, toSchedule } from './schedule.mapper';
@@ -133,11 +139,11 @@ export class SchedulesService {
     const hostId = await this.writableHostOf(actor, body.scheduleId, 'schedule');
     const id = randomUUID();
     await this.recordHosts.recordHost(id, hostId);
-    return this.write(hostId, (stored, now) => {
+    return this.write(hostId, (stored, now, host) => {
       scheduleIn(stored.schedules, body.scheduleId);
       assertRoomFor('eventTypes', stored);
       const entry = newEventType(id, body, now);
-      const record = toEventType(hostId, entry);
+      const record = toEventType(host, entry);
       return {
         changes: { eventTypes: [...stored.eventTypes, entry] },
         events: [this.event(AvailabilityEvent.EventTypeCreated, record, actor, now)],
@@ -146,14 +152,20 @@ export class SchedulesService {
     });
   }
 
-  async getEventType({ eventTypeId }: { eventTypeId: string }): Promise<EventType> {
-    const { hostId, stored } = await this.readOf(eventTypeId, 'event type');
-    return toEventType(hostId, eventTypeIn(stored.eventTypes, eventTypeId));
+  async getEventType({ actor, eventTypeId }: ReadEventTypeCommand): Promise<EventType> {
+    const { stored, eventType } = await this.readEventType(actor, eventTypeId);
+    return toEventType(hostOf(stored.hostId, stored), eventType);
   }
 
-  async listEventTypes({ hostId }: ListHostRecordsCommand): Promise<EventTypeList> {
+  /** In creation order; without a token, only the public ones (SPEC §4b). */
+  async listEventTypes({ actor, hostId }: ListEventTypesCommand): Promise<EventTypeList> {
     const stored = await this.stored.find(hostId);
-    return { data: (stored?.eventTypes ?? []).map((entry) => toEventType(hostId, entry)) };
+    const host = hostOf(hostId, stored);
+    return {
+      data: (stored?.eventTypes ?? [])
+        .filter((entry) => mayRead(actor, entry))
+        .map((entry) => toEventType(host, entry)),
+    };
   }
 
   async updateEventType({
@@ -162,10 +174,10 @@ export class SchedulesService {
     changes,
   }: UpdateEventTypeCommand): Promise<EventType> {
     const hostId = await this.writableHostOf(actor, eventTypeId, 'event type');
-    return this.write(hostId, (stored, now) => {
+    return this.write(hostId, (stored, now, host) => {
       const before = eventTypeIn(stored.eventTypes, eventTypeId);
       const entry = patchedEventType(before, changes, stored.schedules, now);
-      const record = toEventType(hostId, entry);
+      const record = toEventType(host, entry);
       return {
         changes: {
           eventTypes: stored.eventTypes.map((eventType) =>
@@ -180,31 +192,44 @@ export class SchedulesService {
 
   async deleteEventType({ actor, eventTypeId }: EventTypeActionCommand): Promise<void> {
     const hostId = await this.writableHostOf(actor, eventTypeId, 'event type');
-    await this.write(hostId, (stored, now) => {
+    await this.write(hostId, (stored, now, host) => {
       const entry = eventTypeIn(stored.eventTypes, eventTypeId);
       return {
         changes: {
           eventTypes: stored.eventTypes.filter((eventType) => eventType.id !== eventTypeId),
         },
         events: [
-          this.event(AvailabilityEvent.EventTypeDeleted, toEventType(hostId, entry), actor, now),
+          this.event(AvailabilityEvent.EventTypeDeleted, toEventType(host, entry), actor, now),
         ],
         result: undefined,
       };
     });
   }
 
-  /** What slot math needs; 404 for a host that cannot be booked, as for an unknown event type. */
-  async getBookable({ eventTypeId }: GetBookableEventTypeCommand): Promise<BookableEventType> {
-    const { hostId, eventType, schedule } = await this.bookable(eventTypeId);
-    return toBookableEventType(hostId, eventType, schedule);
+  /**
+   * What slot math needs; 404 for a host that cannot be booked, as for an unknown event type
+   * (without a token, 401 for an event type that is not public or does not exist).
+   */
+  async getBookable({
+    actor,
+    eventTypeId,
+  }: GetBookableEventTypeCommand): Promise<BookableEventType> {
+    const { stored, eventType } = await this.readEventType(actor, eventTypeId);
+    if (!isBookable(stored.account)) throw DomainError.notFound('event type');
+    const schedule = scheduleIn(stored.schedules, eventType.scheduleId);
+    return toBookableEventType(stored.hostId, eventType, schedule);
   }
 
-  private async bookable(eventTypeId: string) {
-    const { hostId, stored } = await this.readOf(eventTypeId, 'event type');
-    if (!isBookable(stored.account)) throw DomainError.notFound('event type');
-    const eventType = eventTypeIn(stored.eventTypes, eventTypeId);
-    return { hostId, eventType, schedule: scheduleIn(stored.schedules, eventType.scheduleId) };
+  /** The event type and its host's document, if the caller may see it (see unseenEventType). */
+  private async readEventType(
+    actor: Actor | undefined,
+    eventTypeId: string,
+  ): Promise<{ stored: StoredSchedules; eventType: EventTypeEntry }> {
+    const hostId = await this.recordHosts.hostOf(eventTypeId);
+    const stored = hostId ? await this.stored.find(hostId) : null;
+    const eventType = stored?.eventTypes.find((candidate) => candidate.id === eventTypeId);
+    if (!stored || !eventType || !mayRead(actor, eventType)) throw unseenEventType(actor);
+    return { stored, eventType };
   }
 
   /** The host's document of a schedule or event type, by two `_id` lookups; 404 if unknown. */
@@ -236,13 +261,17 @@ export class SchedulesService {
    */
   private async write<T>(
     hostId: string,
-    decide: (stored: HostSchedules, now: Date) => Decision<T>,
+    decide: (stored: HostSchedules, now: Date, host: EventTypeHost) => Decision<T>,
   ): Promise<T> {
     const decision = await this.writeQueue.around(hostId, () =>
       this.changes.of(
         async () => {
           const read = await this.stored.find(hostId);
-          const decided = decide(read ?? { schedules: [], eventTypes: [] }, new Date());
+          const decided = decide(
+            read ?? { schedules: [], eventTypes: [] },
+            new Date(),
+            hostOf(hostId, read),
+          );
           const written = await this.stored.write(hostId, read, decided.changes, decided.events);
           return written ? decided : LOST_RACE;
         },
@@ -251,4 +280,9 @@ export class SchedulesService {
     );
     return decision.result;
   }
+}
+
+/** Whom an event type's bookings are with; the name is null until identity's events told it. */
+function hostOf(hostId: string, stored: StoredSchedules | null): EventTypeHost {
+  return { id: hostId, name: stored?.account?.name ?? null };
 }

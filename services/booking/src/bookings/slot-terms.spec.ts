@@ -102,6 +102,10 @@ describe('a slot of an event type', () => {
     minimumNotice: 0,
     bookingHorizonDays: 60,
     requiresConfirmation: false,
+    title: 'Intro call',
+    public: false,
+    bookingFields: [],
+    minimumCancelNotice: 0,
   };
   const terms = (fields: Partial<typeof shape> = {}) =>
     termsOf({

@@ -31,7 +31,7 @@ import {
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
 import type { Response } from 'express';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { CurrentActor, GuestsWelcome, MaybeActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { HostIdParamDto, SlotListDto, SlotsQueryDto } from './availability.dtos';
 import { FreeSlotsFinder } from './free-slots.finder';
@@ -44,8 +44,23 @@ import {
 } from './schedules.dtos';
 
 const RULES =
-  'duration and slotInterval 5–1440, bufferBefore and bufferAfter 0–240, minimumNotice ' +
-  '0–43200 (minutes, multiples of 5), bookingHorizonDays 1–365 (integers).';
+  'duration and slotInterval 5–1440, bufferBefore and bufferAfter 0–240, minimumNotice and ' +
+  'minimumCancelNotice 0–43200 (minutes, multiples of 5), bookingHorizonDays 1–365 ' +
+  '(integers); description at most 2000 characters; bookingFields at most 20 questions ' +
+  '{slug, label, type, required, options?}: slug ^[a-z][a-z0-9_]{0,39}$ and unique, label ' +
+  '1–200 characters, type one of text, textarea, email, phone, number, url, select, ' +
+  'multiselect, checkbox, options (1–50 distinct strings of 1–200 characters) for select and ' +
+  'multiselect only, all of them at most 32 KiB as JSON (errors name e.g. ' +
+  'bookingFields.2.options).';
+
+/**
+ * Routes that serve callers without a token too (SPEC §4b): the bearer token is optional, and
+ * without one only public event types are seen.
+ */
+const TOKEN_OPTIONAL: Array<Record<string, string[]>> = [{ bearer: [] }, {}];
+const WITHOUT_TOKEN =
+  ' Without a token (no Authorization header), only a public event type is seen: any other, ' +
+  'and one that does not exist, is 401 alike.';
 
 /** What can be booked against a schedule (SPEC §4a). */
 @ApiTags('event-types')
@@ -58,9 +73,10 @@ export class EventTypesController {
   ) {}
 
   @Get('event-types/:id/slots')
-  @ApiOperation({ summary: "An event type's free slots in a window" })
+  @GuestsWelcome()
+  @ApiOperation({ summary: "An event type's free slots in a window", security: TOKEN_OPTIONAL })
   @ApiProblemResponses({
-    401: true,
+    401: 'an invalid token; or, without a token, an event type that is not public or none',
     404: 'no such event type, or its host cannot be booked',
     422: 'from or to missing or malformed, or a window inverted or over 31 days',
   })
@@ -73,15 +89,17 @@ export class EventTypesController {
       'least minimumNotice minutes from now and less than bookingHorizonDays days from now, ' +
       'whose occupied time (the slot widened by bufferBefore and bufferAfter) overlaps no ' +
       'pending or confirmed booking of the host. A slot is listed when a booking for it would ' +
-      'succeed now.',
+      'succeed now.' +
+      WITHOUT_TOKEN,
   })
   async freeSlots(
+    @MaybeActor() actor: Actor | undefined,
     @Param() params: EventTypeIdParamDto,
     @Query() query: SlotsQueryDto,
     @Res() response: Response,
   ): Promise<void> {
     // A SlotList, serialised by hand: a month of 5-minute slots is ~9,000 objects.
-    const body = await this.slots.findEventTypeJson(params.id, query.from, query.to);
+    const body = await this.slots.findEventTypeJson(params.id, query.from, query.to, actor);
     response.type('application/json').send(body);
   }
 
@@ -102,8 +120,9 @@ export class EventTypesController {
     description:
       "The event type belongs to its schedule's host: the owner of scheduleId or an ADMIN may " +
       'create it (404 for anyone else). Defaults: slotInterval = duration, buffers 0, ' +
-      'minimumNotice 0, bookingHorizonDays 60, requiresConfirmation false. 422 naming each ' +
-      `field when: ${RULES}`,
+      'minimumNotice 0, bookingHorizonDays 60, requiresConfirmation false, public false, ' +
+      'description "", bookingFields [], minimumCancelNotice 0; a question\'s required ' +
+      `defaults to false. 422 naming each field when: ${RULES}`,
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateEventTypeDto): Promise<EventType> {
     return this.bus.send(CreateEventType, {
@@ -113,13 +132,24 @@ export class EventTypesController {
   }
 
   @Get('event-types/:id')
-  @ApiOperation({ summary: 'An event type' })
-  @ApiProblemResponses({ 401: true, 404: 'no such event type', 422: 'a malformed id' })
+  @GuestsWelcome()
+  @ApiOperation({ summary: 'An event type', security: TOKEN_OPTIONAL })
+  @ApiProblemResponses({
+    401: 'an invalid token; or, without a token, an event type that is not public or none',
+    404: 'no such event type',
+    422: 'a malformed id',
+  })
   @ApiOkResponse({
     type: EventTypeDto,
-    description: 'Any signed-in caller may read an event type.',
+    description:
+      'Any signed-in caller may read an event type; host names whom one books (its name is ' +
+      'null while the platform has not learnt it yet).' +
+      WITHOUT_TOKEN,
   })
-  get(@CurrentActor() actor: Actor, @Param() params: EventTypeIdParamDto): Promise<EventType> {
+  get(
+    @MaybeActor() actor: Actor | undefined,
+    @Param() params: EventTypeIdParamDto,
+  ): Promise<EventType> {
     return this.bus.send(GetEventType, {
       actor,
       eventTypeId: params.id,
@@ -142,8 +172,9 @@ export class EventTypesController {
     type: EventTypeDto,
     description:
       'The owner or an ADMIN (404 for anyone else). Any of the creation fields; scheduleId may ' +
-      'name another schedule of the same host (422 on scheduleId otherwise). Existing bookings ' +
-      'keep their times.',
+      'name another schedule of the same host (422 on scheduleId otherwise); a bookingFields ' +
+      'given replaces all the questions. Existing bookings keep their times and answers. 422 ' +
+      `naming each field when: ${RULES}`,
   })
   update(
     @CurrentActor() actor: Actor,
@@ -179,14 +210,21 @@ export class EventTypesController {
   }
 
   @Get('hosts/:hostId/event-types')
-  @ApiOperation({ summary: "A host's event types" })
-  @ApiProblemResponses({ 401: true, 422: 'a malformed host id' })
+  @GuestsWelcome()
+  @ApiOperation({ summary: "A host's event types", security: TOKEN_OPTIONAL })
+  @ApiProblemResponses({ 401: 'an invalid token', 422: 'a malformed host id' })
   @ApiOkResponse({
     type: EventTypeListDto,
-    description: 'In creation order. A host with no event types (or an unknown id) has none.',
+    description:
+      'In creation order. A host with no event types (or an unknown id) has none. Without a ' +
+      'token (no Authorization header), only the public ones.',
   })
-  list(@Param() params: HostIdParamDto): Promise<EventTypeList> {
+  list(
+    @MaybeActor() actor: Actor | undefined,
+    @Param() params: HostIdParamDto,
+  ): Promise<EventTypeList> {
     return this.bus.send(ListEventTypes, {
+      actor,
       hostId: params.hostId,
     });
   }

@@ -3,6 +3,7 @@ import {
   GetBookableEventType,
   ListBookableRanges,
   ListBusyTime,
+  type Actor,
   type BookableRanges,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
@@ -51,13 +52,18 @@ export class FreeSlotsFinder {
   /**
    * `GET /event-types/:id/slots`: the schedule's hours date by date in its zone, cut into the
    * event type's slots within notice and horizon, less those whose occupied time (buffers
-   * included) overlaps the host's.
+   * included) overlaps the host's. Without `actor` (no token), only of a public event type.
    */
-  async findEventTypeJson(eventTypeId: string, from: Date, to: Date): Promise<Buffer> {
+  async findEventTypeJson(
+    eventTypeId: string,
+    from: Date,
+    to: Date,
+    actor: Actor | undefined,
+  ): Promise<Buffer> {
     const window = { start: from.getTime(), end: to.getTime() };
     const knownHost = this.hostOfEventType.get(eventTypeId);
     const [eventType, knownBusy] = await Promise.all([
-      this.bus.send(GetBookableEventType, { eventTypeId }),
+      this.bus.send(GetBookableEventType, { actor, eventTypeId }),
       knownHost === undefined ? null : this.busy(knownHost, window),
     ]);
     this.hostOfEventType.set(eventTypeId, eventType.hostId);

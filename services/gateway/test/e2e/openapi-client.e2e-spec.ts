@@ -129,12 +129,19 @@ describe('the OpenAPI document, as a generated client sees it', () => {
     );
   });
 
-  it('documents the auth routes as open and every other route as bearer-protected', () => {
+  it('documents the auth routes as open, the reads of public event types with an optional token, and every other route as bearer-protected', () => {
+    // SPEC §4b: without a token, these serve public event types only; with one, as ever.
+    const tokenOptional = new Set([
+      'GET /api/v1/event-types/{id}',
+      'GET /api/v1/event-types/{id}/slots',
+      'GET /api/v1/hosts/{hostId}/event-types',
+    ]);
+    const securityOf = (name: string) => {
+      if (name.includes(' /api/v1/auth/')) return [];
+      return tokenOptional.has(name) ? [{ bearer: [] }, {}] : [{ bearer: [] }];
+    };
     for (const { name, operation } of operations()) {
-      expect({ name, security: operation.security }).toEqual({
-        name,
-        security: name.includes(' /api/v1/auth/') ? [] : [{ bearer: [] }],
-      });
+      expect({ name, security: operation.security }).toEqual({ name, security: securityOf(name) });
     }
   });
 

@@ -427,6 +427,11 @@ describe('schedules and event types through the gateway', () => {
         minimumNotice: 0,
         bookingHorizonDays: 60,
         requiresConfirmation: false,
+        public: false,
+        description: '',
+        bookingFields: [],
+        minimumCancelNotice: 0,
+        host: { id: host.user.id, name: host.user.name },
         createdAt: expect.stringMatching(/Z$/),
         updatedAt: response.body.createdAt,
       });

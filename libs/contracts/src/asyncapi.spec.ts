@@ -16,6 +16,7 @@ describe('the published event contract', () => {
         'booking.events booking.completed',
         'booking.events booking.confirmed',
         'booking.events booking.created',
+        'booking.events booking.no-show',
         'booking.events booking.rescheduled',
         'identity.events user.deactivated',
         'identity.events user.registered',

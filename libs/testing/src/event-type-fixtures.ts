@@ -16,6 +16,9 @@ export interface EventTypeOptions {
   minimumNotice?: number;
   bookingHorizonDays?: number;
   requiresConfirmation?: boolean;
+  public?: boolean;
+  bookingFields?: unknown[];
+  minimumCancelNotice?: number;
 }
 
 export interface ScheduledHost {

@@ -6,6 +6,11 @@ import { BaseEnv, loadEnv } from '@slotbook/runtime';
  * development platform accept each other's cursors. Production must set its own.
  */
 export const DEVELOPMENT_CURSOR_SECRET = 'slotbook-development-cursor-secret-not-for-production';
+/** Development and test default of MANAGE_TOKEN_SECRET, for the same reason. */
+export const DEVELOPMENT_MANAGE_TOKEN_SECRET =
+  'slotbook-development-manage-secret-not-for-production';
+
+const SECRET = z.string().min(32, { message: 'must be at least 32 characters' }).optional();
 
 export const GatewayEnv = BaseEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -42,17 +47,31 @@ export const GatewayEnv = BaseEnv.extend({
   AUTH_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   AUTH_WINDOW_PER_ADDRESS_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Key material of page cursors; every gateway replica must share it. */
-  CURSOR_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  CURSOR_SECRET: SECRET,
+  /** Key of the guests' manage links (SPEC §5b); every gateway replica must share it. */
+  MANAGE_TOKEN_SECRET: SECRET,
+  /** Bookings without an account allowed per client address and window (SPEC §5b). */
+  GUEST_BOOKING_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+  GUEST_BOOKING_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Unknown manage tokens allowed per client address and window, before every manage call is 429. */
+  MANAGE_MISS_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  MANAGE_MISS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
 })
   .superRefine((env, context) => {
-    if (env.NODE_ENV === 'production' && env.CURSOR_SECRET === undefined)
-      context.addIssue({
-        code: 'custom',
-        path: ['CURSOR_SECRET'],
-        message: 'is required in production (a shared secret of at least 32 characters)',
-      });
+    for (const name of ['CURSOR_SECRET', 'MANAGE_TOKEN_SECRET'] as const) {
+      if (env.NODE_ENV === 'production' && env[name] === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is required in production (a shared secret of at least 32 characters)',
+        });
+    }
   })
-  .transform((env) => ({ ...env, CURSOR_SECRET: env.CURSOR_SECRET ?? DEVELOPMENT_CURSOR_SECRET }));
+  .transform((env) => ({
+    ...env,
+    CURSOR_SECRET: env.CURSOR_SECRET ?? DEVELOPMENT_CURSOR_SECRET,
+    MANAGE_TOKEN_SECRET: env.MANAGE_TOKEN_SECRET ?? DEVELOPMENT_MANAGE_TOKEN_SECRET,
+  }));
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -5,6 +5,7 @@ import { Instant, InstantOut } from '../common/timestamp';
 import {
   Booking,
   BookingPage,
+  BookingWithEventType,
   CancelBookingBody,
   CreateBookingBody,
   IdempotencyKey,
@@ -18,6 +19,8 @@ export const BookingCommand = {
   CreateBooking: 'booking.create-booking',
   ListBookings: 'booking.list-bookings',
   GetBooking: 'booking.get-booking',
+  /** A booking with its event type's title, duration and cancel notice (a manage page). */
+  GetBookingWithEventType: 'booking.get-booking-with-event-type',
   ConfirmBooking: 'booking.confirm-booking',
   CancelBooking: 'booking.cancel-booking',
   CompleteBooking: 'booking.complete-booking',
@@ -135,6 +138,14 @@ export const GetBooking = defineCommand({
   retrySafe: true,
 });
 
+export const GetBookingWithEventType = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.GetBookingWithEventType,
+  input: BookingActionCommand,
+  output: BookingWithEventType,
+  retrySafe: true,
+});
+
 export const ConfirmBooking = defineCommand({
   queue: BOOKING_QUEUE,
   pattern: BookingCommand.ConfirmBooking,
@@ -204,6 +215,7 @@ export const BOOKING_COMMANDS = [
   CreateBooking,
   ListBookings,
   GetBooking,
+  GetBookingWithEventType,
   ConfirmBooking,
   CancelBooking,
   CompleteBooking,

@@ -18,9 +18,12 @@ export const GuestDetails = z.strictObject({
 });
 export type GuestDetails = z.infer<typeof GuestDetails>;
 
-/** An answer to one of the event type's questions, checked against it by booking (SPEC §4b). */
+/**
+ * An answer to one of the event type's questions. Only its shape and a generous size are
+ * checked here; what fits the question (SPEC §4b) is checked by booking, all answers at once.
+ */
 export const ResponseValue = z.union([
-  z.string().max(5000),
+  z.string().max(10_000),
   z.number(),
   z.boolean(),
   z.array(z.string().max(200)).max(50),
@@ -120,3 +123,24 @@ export const Booking = z.object({
 export type Booking = z.infer<typeof Booking>;
 
 export const BookingPage = pageOf(Booking);
+
+/** An event type as a guest's manage page names it (SPEC §5b). */
+export const BookedEventType = z.object({
+  id: z.string(),
+  title: z.string(),
+  duration: z.number().int(),
+  minimumCancelNotice: z.number().int(),
+});
+export type BookedEventType = z.infer<typeof BookedEventType>;
+
+/** A booking with what it was booked on: its event type (null for a range slot, or deleted). */
+export const BookingWithEventType = Booking.extend({ eventType: BookedEventType.nullable() });
+export type BookingWithEventType = z.infer<typeof BookingWithEventType>;
+
+/** `GET /manage/:token`: the booking, its event type and its host. */
+export const ManagedBooking = BookingWithEventType.extend({
+  host: z.object({ id: z.string(), name: z.string() }),
+});
+export type ManagedBooking = z.infer<typeof ManagedBooking>;
+
+export const ManageTokenParam = z.strictObject({ token: z.string().min(1).max(200) });

@@ -1,23 +1,27 @@
 import { guestOfBooking, type Actor, BookingStatus } from '@slotbook/contracts';
 import {
   canCompleteAt,
+  canMarkNoShowAt,
   canSee,
   hasStarted,
   holdsSlot,
   hostMonth,
   hostMonthsTouched,
+  insideCancelNotice,
   isAllowed,
+  keepsTime,
   listScopes,
   mayAct,
   monthsTouched,
   nextStatus,
+  sequenceAfter,
   slotKey,
   statusOnSlot,
   type StatusAction,
 } from './booking-rules';
 
-const statuses: BookingStatus[] = ['pending', 'confirmed', 'cancelled', 'completed'];
-const statusActions: StatusAction[] = ['confirm', 'cancel', 'complete'];
+const statuses: BookingStatus[] = [...BookingStatus.options];
+const statusActions: StatusAction[] = ['confirm', 'cancel', 'complete', 'no-show'];
 
 describe('booking lifecycle', () => {
   const legal: Record<string, BookingStatus> = {
@@ -25,6 +29,7 @@ describe('booking lifecycle', () => {
     'pending cancel': 'cancelled',
     'confirmed cancel': 'cancelled',
     'confirmed complete': 'completed',
+    'confirmed no-show': 'no_show',
   };
 
   for (const status of statuses) {
@@ -199,5 +204,36 @@ describe('month buckets of held slots', () => {
       'h|2031-01',
       'h|2031-02',
     ]);
+  });
+});
+
+describe('cancel notice, no-show and calendar sequence', () => {
+  const start = new Date('2030-01-02T10:00:00Z');
+
+  it('holds a guest inside the notice, to the millisecond', () => {
+    const notice = 24 * 60;
+    expect(insideCancelNotice(start, notice, new Date('2030-01-01T10:00:00Z'))).toBe(false);
+    expect(insideCancelNotice(start, notice, new Date('2030-01-01T10:00:00.001Z'))).toBe(true);
+    expect(insideCancelNotice(start, 0, new Date('2030-01-02T09:59:59Z'))).toBe(false);
+  });
+
+  it('marks a no-show only once the slot has started', () => {
+    expect(canMarkNoShowAt(start, new Date('2030-01-02T09:59:59.999Z'))).toBe(false);
+    expect(canMarkNoShowAt(start, start)).toBe(true);
+  });
+
+  it("keeps a no-show's time taken, and lets a cancelled or completed booking's go", () => {
+    expect(keepsTime('no_show')).toBe(true);
+    expect(keepsTime('confirmed')).toBe(true);
+    expect(keepsTime('cancelled')).toBe(false);
+    expect(keepsTime('completed')).toBe(false);
+  });
+
+  it('grows the sequence at reschedule, confirm and cancel only', () => {
+    expect(sequenceAfter({ sequence: 2 }, 'reschedule')).toBe(3);
+    expect(sequenceAfter({ sequence: 2 }, 'confirm')).toBe(3);
+    expect(sequenceAfter({}, 'cancel')).toBe(1);
+    expect(sequenceAfter({ sequence: 2 }, 'complete')).toBe(2);
+    expect(sequenceAfter({ sequence: 2 }, 'no-show')).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { DAY_MS } from '@slotbook/scheduling';
+import { DAY_MS, MINUTE_MS } from '@slotbook/scheduling';
 import {
   guestOfBooking,
   type Actor,
@@ -75,6 +75,14 @@ export function hasStarted(startTime: Date, now: Date): boolean {
 /** A guest can be marked as not having come only once the slot has started. */
 export function canMarkNoShowAt(startTime: Date, now: Date): boolean {
   return startTime.getTime() <= now.getTime();
+}
+
+/**
+ * Whether a booking starting at `startTime` is inside its event type's cancel notice: its
+ * guest may then no longer cancel or move it (its host and ADMINs may, SPEC §4b).
+ */
+export function insideCancelNotice(startTime: Date, noticeMinutes: number, now: Date): boolean {
+  return startTime.getTime() - now.getTime() < noticeMinutes * MINUTE_MS;
 }
 
 /** How long after its booking's end a manage link still works (SPEC §5b). */

@@ -1,7 +1,11 @@
 import {
   BOOKING_EXCHANGE,
   BookingEvent,
+  DomainError,
+  ErrorCode,
+  responseFlaws,
   type BookingActor,
+  type BookingField,
   type BookingResponses,
   type GuestDetails,
 } from '@slotbook/contracts';
@@ -26,6 +30,10 @@ export interface SlotTerms {
   rangeId: string | null;
   eventTypeId: string | null;
   buffers: Buffers;
+  /** Whether a guest may book it (a public event type's slot). */
+  public: boolean;
+  /** The questions its booking answers (none for a range slot). */
+  bookingFields: BookingField[];
 }
 
 /** The host time a booking holds: where, when, and for which booking. */
@@ -76,12 +84,25 @@ export interface NewBooking {
   requestHash?: string;
 }
 
-/** A new booking on `slot`, with its `booking.created` event in its outbox. */
+/**
+ * A new booking on `slot`, with its `booking.created` event in its outbox: 401 for a guest on a
+ * slot that is not public, 422 for answers that do not fit its questions.
+ */
 export function newBooking(
   { id, actor, guest, responses, startTime, notes, commandId, requestHash }: NewBooking,
   slot: SlotTerms,
   now: Date,
 ): BookingDocument {
+  if (actor.role === 'GUEST' && !slot.public) {
+    throw new DomainError(
+      ErrorCode.Unauthorized,
+      'only a public event type can be booked without an account',
+    );
+  }
+  const flaws = responseFlaws(slot.bookingFields, responses);
+  if (flaws.length > 0) {
+    throw DomainError.validation("the answers do not fit the event type's questions", flaws);
+  }
   const fields: BookingFields = {
     _id: id,
     hostId: slot.hostId,

@@ -6,6 +6,7 @@ import {
   ConfirmBooking,
   CreateBooking,
   GetBooking,
+  GetBookingWithEventType,
   ListBookings,
   ListBusyTime,
   ListHeldSlots,
@@ -60,6 +61,11 @@ export class BookingsHandlers {
   @Handles(GetBooking)
   get(command: CommandOf<typeof GetBooking>) {
     return this.bookings.get(command);
+  }
+
+  @Handles(GetBookingWithEventType)
+  getWithEventType(command: CommandOf<typeof GetBookingWithEventType>) {
+    return this.bookings.getWithEventType(command);
   }
 
   @Handles(ConfirmBooking)

@@ -6,6 +6,7 @@ import {
   ErrorCode,
   type Booking,
   type BookingActor,
+  type BookingWithEventType,
   type BusyTime,
   type CancelBookingCommand,
   type ChangeBookingCommand,
@@ -23,7 +24,9 @@ import {
   canMarkNoShowAt,
   canSee,
   hostMonthsTouched,
+  insideCancelNotice,
   isAllowed,
+  isGuestOf,
   keepsTime,
   mayAct,
   nextStatus,
@@ -36,6 +39,7 @@ import { toBooking } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, type BookingChanges } from './bookings.repository';
 import { HOLD_GRACE_MS, SlotHold } from './slot-hold';
+import { SlotTermsClient } from './slot-terms.client';
 
 /**
  * Reads, and the changes of a booking's status: each is one compare-and-set of the booking
@@ -49,6 +53,7 @@ export class BookingsService {
     private readonly bookings: BookingsRepository,
     private readonly hold: SlotHold,
     private readonly changes: RecordChanges,
+    private readonly terms: SlotTermsClient,
   ) {}
 
   list({ actor, query }: ListBookingsCommand): Promise<Page<Booking>> {
@@ -57,6 +62,42 @@ export class BookingsService {
 
   async get({ actor, bookingId }: BookingActionCommand): Promise<Booking> {
     return toBooking(await this.visible(actor, bookingId));
+  }
+
+  /** The booking with its event type as it is now (null for a range slot, or once deleted). */
+  async getWithEventType({
+    actor,
+    bookingId,
+  }: BookingActionCommand): Promise<BookingWithEventType> {
+    const booking = await this.visible(actor, bookingId);
+    const eventType =
+      booking.eventTypeId === null
+        ? null
+        : await this.terms.eventType(booking.hostId, booking.eventTypeId);
+    return {
+      ...toBooking(booking),
+      eventType: eventType && {
+        id: eventType.id,
+        title: eventType.title,
+        duration: eventType.duration,
+        minimumCancelNotice: eventType.minimumCancelNotice,
+      },
+    };
+  }
+
+  /**
+   * 422 when `actor` is the booking's guest (a member or not) and it starts inside its event
+   * type's cancel notice, as the host's terms have it now. Its host and ADMINs are never held.
+   */
+  async assertCancelNotice(actor: BookingActor, booking: BookingDocument): Promise<void> {
+    if (!isGuestOf(actor, booking) || booking.eventTypeId === null) return;
+    const eventType = await this.terms.eventType(booking.hostId, booking.eventTypeId);
+    const notice = eventType?.minimumCancelNotice ?? 0;
+    if (insideCancelNotice(booking.startTime, notice, new Date())) {
+      throw DomainError.validation(
+        `the booking starts in less than its cancel notice of ${notice} minutes; ask the host`,
+      );
+    }
   }
 
   confirm(command: ChangeBookingCommand): Promise<Booking> {
@@ -93,6 +134,7 @@ export class BookingsService {
   async cancel(command: CancelBookingCommand): Promise<Booking> {
     const reason = command.reason ?? null;
     const cancelled = await this.transition(command, 'cancel', BookingEvent.BookingCancelled, {
+      precondition: (current) => this.assertCancelNotice(command.actor, current),
       changes: { cancellationReason: reason },
       eventExtras: { reason },
     });
@@ -187,7 +229,7 @@ export class BookingsService {
     action: StatusAction,
     eventType: string,
     extra: {
-      precondition?: (current: BookingDocument) => void;
+      precondition?: (current: BookingDocument) => void | Promise<void>;
       changes?: BookingChanges;
       eventExtras?: Record<string, unknown>;
     } = {},
@@ -208,7 +250,7 @@ export class BookingsService {
     const current = await this.visible(actor, bookingId);
     if (madeBy(current, commandId)) return toBooking(current);
     this.assertMayAct(actor, current, action);
-    precondition?.(current);
+    await precondition?.(current);
     const updated = await this.bookings.change(
       current,
       {

@@ -152,7 +152,31 @@ export class CreateBookingHandler {
     return record;
   }
 
+  /** Books as {@link book}; to a guest, an event type that does not exist is one they may not book (401). */
   private async create(
+    command: CreateBookingCommand,
+    id: string,
+    repeated: boolean,
+    requestHash?: string,
+  ): Promise<Booking> {
+    try {
+      return await this.book(command, id, repeated, requestHash);
+    } catch (error) {
+      if (
+        command.actor.role === 'GUEST' &&
+        error instanceof DomainError &&
+        error.code === ErrorCode.NotFound
+      ) {
+        throw new DomainError(
+          ErrorCode.Unauthorized,
+          'only a public event type can be booked without an account',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async book(
     {
       actor,
       guest,

@@ -47,6 +47,7 @@ export class RescheduleBookingHandler {
     const current = await this.access.visible(actor, bookingId);
     if (madeBy(current, commandId)) return toBooking(current);
     this.access.assertMayAct(actor, current, 'reschedule');
+    await this.access.assertCancelNotice(actor, current);
     const now = new Date();
     if (hasStarted(current.startTime, now)) {
       throw new DomainError(

@@ -6,6 +6,7 @@ import {
   GetHostTerms,
   GetUser,
   type HostTerms,
+  type TermsEventType,
   type User,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
@@ -81,6 +82,15 @@ export class SlotTermsClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * An event type of the host by its current terms (a guest's cancel notice, a manage page);
+   * null once it is deleted.
+   */
+  async eventType(hostId: string, eventTypeId: string): Promise<TermsEventType | null> {
+    const terms = await this.current(hostId);
+    return terms.eventTypes.find((eventType) => eventType.id === eventTypeId) ?? null;
   }
 
   /**

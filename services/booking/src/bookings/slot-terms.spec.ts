@@ -53,6 +53,8 @@ describe("a slot of the host's ranges", () => {
       rangeId: 'a',
       eventTypeId: null,
       buffers: { bufferBefore: 0, bufferAfter: 0 },
+      public: false,
+      bookingFields: [],
     });
     expect(rangeSlotTerms(terms, at(100), NOW)).toMatchObject({
       endTime: at(160),
@@ -135,6 +137,8 @@ describe('a slot of an event type', () => {
       hostId: 'h1',
       endTime: new Date('2026-06-08T08:00:00Z'),
       requiresConfirmation: false,
+      public: false,
+      bookingFields: [],
       rangeId: null,
       eventTypeId: 'e1',
       buffers: { bufferBefore: 5, bufferAfter: 10 },

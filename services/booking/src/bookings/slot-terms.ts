@@ -33,6 +33,8 @@ export function rangeSlotTerms(terms: HostTerms, start: Date, now: Date): SlotTe
     rangeId: range.id,
     eventTypeId: null,
     buffers: NO_BUFFERS,
+    public: false,
+    bookingFields: [],
   };
 }
 
@@ -74,5 +76,7 @@ export function eventTypeSlotTerms(
     rangeId: null,
     eventTypeId,
     buffers: { bufferBefore: eventType.bufferBefore, bufferAfter: eventType.bufferAfter },
+    public: eventType.public,
+    bookingFields: eventType.bookingFields,
   };
 }

@@ -17,6 +17,14 @@ import {
 
 export class CreateBookingDto extends createZodDto(CreateBookingBody) {}
 export class BookingDto extends createZodDto(Booking) {}
+export class CreatedBookingDto extends createZodDto(
+  Booking.extend({
+    manageToken: z
+      .string()
+      .optional()
+      .describe("a guest booking's manage link token (SPEC §5b), shown only in this answer"),
+  }),
+) {}
 export class BookingPageDto extends createZodDto(BookingPage) {}
 export class ListBookingsQueryDto extends createZodDto(
   ListBookingsQuery.extend({ limit: PageLimitParam, cursor: PageCursorParam }).superRefine(

@@ -6,6 +6,7 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
+  Ip,
   Param,
   Post,
   Query,
@@ -24,17 +25,23 @@ import {
   ConfirmBooking,
   CreateBooking,
   DomainError,
+  ErrorCode,
   GetBooking,
   IdempotencyKey,
   ListBookings,
+  MarkNoShow,
   RescheduleBooking,
   fieldErrorsFromZod,
+  guestBooking,
   type Actor,
+  type BookingActor,
   type Booking,
   type Page,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
-import { CurrentActor } from '../auth/auth.decorators';
+import { CurrentActor, GuestsWelcome, MaybeActor } from '../auth/auth.decorators';
+import { GuestLimits } from '../guests/guest-limits';
+import { ManageTokens } from '../guests/manage-tokens';
 import { PageCursors, filterOf } from '../pagination/page-cursors';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import {
@@ -42,6 +49,7 @@ import {
   BookingIdParamDto,
   BookingPageDto,
   CancelBookingDto,
+  CreatedBookingDto,
   CreateBookingDto,
   IdempotencyKeyHeaderSchema,
   ListBookingsQueryDto,
@@ -55,10 +63,18 @@ export class BookingsController {
   constructor(
     private readonly bus: CommandBus,
     private readonly cursors: PageCursors,
+    private readonly tokens: ManageTokens,
+    private readonly guests: GuestLimits,
   ) {}
 
   @Post()
-  @ApiOperation({ summary: "Book a slot of a host's ranges or of an event type" })
+  @GuestsWelcome()
+  @ApiOperation({
+    summary: "Book a slot of a host's ranges or of an event type",
+    description:
+      'With a token, as a member. Without one, as a guest: a public event type only, with ' +
+      '`guest`; the answer then carries `manageToken`, shown only here (SPEC §5b).',
+  })
   // The same name as the @Headers() parameter below, so the document lists the header once.
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -71,41 +87,58 @@ export class BookingsController {
   })
   @ApiProblemResponses({
     400: true,
-    401: true,
+    401: 'no token, and not a guest booking of a public event type',
     404: 'no such host or event type, or one that cannot be booked',
     409: "the slot's occupied time (buffers included) overlaps a booking of the host",
     413: true,
     422:
       'hostId and eventTypeId both or neither given; not a slot of the host or event type; ' +
       'in the past, inside the minimum notice or beyond the horizon; your own slot; or a bad ' +
-      'Idempotency-Key',
+      'Idempotency-Key; `guest` given with a token, or answers that do not fit the questions',
+    429: 'too many bookings without an account from this address',
   })
   @ApiCreatedResponse({
-    type: BookingDto,
+    type: CreatedBookingDto,
     description:
-      'the booking: pending when its range or event type requires confirmation, else confirmed',
+      'the booking: pending when its range or event type requires confirmation, else ' +
+      "confirmed; a guest's carries its manageToken",
   })
-  create(
-    @CurrentActor() actor: Actor,
+  async create(
+    @MaybeActor() member: Actor | undefined,
     @Body() body: CreateBookingDto,
+    @Ip() address: string,
     @Headers('Idempotency-Key') key?: string,
-  ): Promise<Booking> {
-    let idempotencyKey: string | undefined;
-    if (key !== undefined) {
-      const parsed = IdempotencyKey.safeParse(key);
-      if (!parsed.success)
-        throw DomainError.validation(
-          'the Idempotency-Key header is invalid',
-          fieldErrorsFromZod(parsed.error, 'Idempotency-Key'),
-        );
-      idempotencyKey = parsed.data;
+  ): Promise<Booking & { manageToken?: string }> {
+    const actor = member ?? (await this.guestOf(body, address));
+    if (member && body.guest !== undefined) {
+      throw DomainError.validation('guest is only for bookings without an account', [
+        { path: 'guest', message: 'is only for bookings without an access token' },
+      ]);
     }
-    return this.bus.send(CreateBooking, {
+    const idempotencyKey = idempotencyKeyOf(key);
+    const booking = await this.bus.send(CreateBooking, {
       ...body,
       actor,
       idempotencyKey,
       commandId: randomUUID(),
     });
+    return actor.role === 'GUEST'
+      ? { ...booking, manageToken: this.tokens.tokenOf(booking.id) }
+      : booking;
+  }
+
+  /** The guest a booking without a token is made as (SPEC §5b). */
+  private async guestOf(body: CreateBookingDto, address: string): Promise<BookingActor> {
+    if (body.guest === undefined || body.hostId !== undefined) {
+      throw new DomainError(
+        ErrorCode.Unauthorized,
+        body.guest === undefined
+          ? 'an access token is required, or guest details to book a public event type'
+          : "booking a host's ranges needs an access token",
+      );
+    }
+    await this.guests.beforeGuestBooking(address);
+    return guestBooking(body.guest.email);
   }
 
   @Get()
@@ -199,6 +232,24 @@ export class BookingsController {
     });
   }
 
+  @Post(':id/no-show')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Mark that the guest did not come, once the slot has started' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'the guest may not mark a no-show',
+    404: 'no such booking, or not yours to see',
+    409: 'the booking is not confirmed, or its slot has not started',
+    422: true,
+  })
+  @ApiOkResponse({
+    type: BookingDto,
+    description: 'confirmed → no_show, once the slot has started; its time stays taken',
+  })
+  markNoShow(@CurrentActor() actor: Actor, @Param() params: BookingIdParamDto): Promise<Booking> {
+    return this.bus.send(MarkNoShow, { actor, bookingId: params.id, commandId: randomUUID() });
+  }
+
   @Post(':id/reschedule')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Move a booking to another free slot of the same host, atomically' })
@@ -226,4 +277,16 @@ export class BookingsController {
       startTime: body.startTime,
     });
   }
+}
+
+function idempotencyKeyOf(key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  const parsed = IdempotencyKey.safeParse(key);
+  if (!parsed.success) {
+    throw DomainError.validation(
+      'the Idempotency-Key header is invalid',
+      fieldErrorsFromZod(parsed.error, 'Idempotency-Key'),
+    );
+  }
+  return parsed.data;
 }

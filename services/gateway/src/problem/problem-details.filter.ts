@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, type FieldError, type ProblemDetails } from '@slotbook/contracts';
+import { loggableUrl } from '@slotbook/runtime';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -77,7 +78,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title: TITLES[status] ?? 'Error',
       status,
       detail,
-      instance: request.originalUrl,
+      instance: loggableUrl(request.originalUrl),
       ...(errors && errors.length > 0 ? { errors } : {}),
     };
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { REDIS } from '../core/redis.provider';
+
+/**
+ * What callers without an account may do per client address, shared by every gateway replica
+ * (Redis): book a few times a window, and miss a manage token a few times a window — after
+ * that, every manage request from the address is 429 until the window has passed. Both fail
+ * open when Redis is down: they protect capacity, and a manage token cannot be guessed anyway
+ * (256 bits).
+ */
+@Injectable()
+export class GuestLimits {
+  private readonly logger = new Logger(GuestLimits.name);
+  private readonly bookingsPerAddress: RateLimiterRedis;
+  private readonly missesPerAddress: RateLimiterRedis;
+  private readonly missLimit: number;
+
+  constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    this.bookingsPerAddress = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:guest-booking:address`,
+      points: config.GUEST_BOOKING_LIMIT_PER_ADDRESS,
+      duration: config.GUEST_BOOKING_WINDOW_SECONDS,
+    });
+    this.missLimit = config.MANAGE_MISS_LIMIT_PER_ADDRESS;
+    this.missesPerAddress = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:manage-miss:address`,
+      points: config.MANAGE_MISS_LIMIT_PER_ADDRESS,
+      duration: config.MANAGE_MISS_WINDOW_SECONDS,
+    });
+  }
+
+  /** Before a booking without an account: 429 past the address's budget. */
+  async beforeGuestBooking(address: string): Promise<void> {
+    try {
+      await this.bookingsPerAddress.consume(address);
+    } catch (result) {
+      if (result instanceof RateLimiterRes) throw tooMany('bookings', result.msBeforeNext);
+      this.logger.warn({ err: result }, 'rate limiter unavailable');
+    }
+  }
+
+  /** Before a manage request: 429 once the address has missed too often this window. */
+  async beforeManage(address: string): Promise<void> {
+    let misses: RateLimiterRes | null;
+    try {
+      misses = await this.missesPerAddress.get(address);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'rate limiter unavailable');
+      return;
+    }
+    if (misses && misses.consumedPoints >= this.missLimit) {
+      throw tooMany('unknown manage links', misses.msBeforeNext);
+    }
+  }
+
+  /** A manage request named a token that is unknown, expired or altered. */
+  async missed(address: string): Promise<void> {
+    try {
+      await this.missesPerAddress.penalty(address, 1);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'rate limiter unavailable');
+    }
+  }
+}
+
+function tooMany(what: string, msBeforeNext: number): DomainError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new DomainError(
+    ErrorCode.RateLimited,
+    `too many ${what} from this address; retry in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+  );
+}

@@ -32,6 +32,7 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import type { Response } from 'express';
 import { CurrentActor, GuestsWelcome, MaybeActor, Roles } from '../auth/auth.decorators';
+import { TOKEN_OPTIONAL } from '../docs/security';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { HostIdParamDto, SlotListDto, SlotsQueryDto } from './availability.dtos';
 import { FreeSlotsFinder } from './free-slots.finder';
@@ -53,11 +54,6 @@ const RULES =
   'multiselect only, all of them at most 32 KiB as JSON (errors name e.g. ' +
   'bookingFields.2.options).';
 
-/**
- * Routes that serve callers without a token too (SPEC §4b): the bearer token is optional, and
- * without one only public event types are seen.
- */
-const TOKEN_OPTIONAL: Array<Record<string, string[]>> = [{ bearer: [] }, {}];
 const WITHOUT_TOKEN =
   ' Without a token (no Authorization header), only a public event type is seen: any other, ' +
   'and one that does not exist, is 401 alike.';

@@ -43,6 +43,7 @@ import { CurrentActor, GuestsWelcome, MaybeActor } from '../auth/auth.decorators
 import { GuestLimits } from '../guests/guest-limits';
 import { ManageTokens } from '../guests/manage-tokens';
 import { PageCursors, filterOf } from '../pagination/page-cursors';
+import { TOKEN_OPTIONAL } from '../docs/security';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import {
   BookingDto,
@@ -71,6 +72,7 @@ export class BookingsController {
   @GuestsWelcome()
   @ApiOperation({
     summary: "Book a slot of a host's ranges or of an event type",
+    security: TOKEN_OPTIONAL,
     description:
       'With a token, as a member. Without one, as a guest: a public event type only, with ' +
       '`guest`; the answer then carries `manageToken`, shown only here (SPEC §5b).',

@@ -31,6 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('schedules', 'weekly hours in a time zone, with date overrides')
     .addTag('event-types', 'what can be booked against a schedule: duration, buffers, notice')
     .addTag('bookings', 'booking slots, and what guests and hosts do with bookings')
+    .addTag('manage', "a guest's booking by its manage link, with no other credential")
     .addTag('webhooks', 'signed HTTPS deliveries of events, and the event feed (HOST, ADMIN)')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });

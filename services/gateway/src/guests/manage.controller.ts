@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CancelBooking,
   DomainError,
@@ -16,6 +16,7 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import { Public } from '../auth/auth.decorators';
 import { BookingDto, CancelBookingDto, RescheduleBookingDto } from '../booking/booking.dtos';
+import { NO_TOKEN } from '../docs/security';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { ManagedBookingDto, ManageTokenParamDto } from './manage.dtos';
 import { GuestLimits } from './guest-limits';
@@ -28,8 +29,7 @@ const UNKNOWN_LINK = 'no such booking link';
  * other credential. A token the gateway did not make, or one the booking no longer honours
  * (expired, or not a guest booking's), is the same 404, and counts as a miss of the address.
  */
-@ApiTags('manage links')
-@ApiSecurity({})
+@ApiTags('manage')
 @Public()
 @Controller('manage')
 export class ManageController {
@@ -40,7 +40,7 @@ export class ManageController {
   ) {}
 
   @Get(':token')
-  @ApiOperation({ summary: "A guest's booking, with its event type and host" })
+  @ApiOperation({ summary: "A guest's booking, with its event type and host", security: NO_TOKEN })
   @ApiProblemResponses({ 404: UNKNOWN_LINK, 422: true, 429: 'too many unknown links' })
   @ApiOkResponse({ type: ManagedBookingDto })
   async get(
@@ -56,7 +56,10 @@ export class ManageController {
 
   @Post(':token/cancel')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Cancel a guest's booking (its event type's cancel notice applies)" })
+  @ApiOperation({
+    summary: "Cancel a guest's booking (its event type's cancel notice applies)",
+    security: NO_TOKEN,
+  })
   @ApiProblemResponses({
     400: true,
     404: UNKNOWN_LINK,
@@ -80,6 +83,7 @@ export class ManageController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: "Move a guest's booking to another free slot: same id, same link, atomically",
+    security: NO_TOKEN,
   })
   @ApiProblemResponses({
     400: true,

@@ -55,6 +55,8 @@ describe('keyed creates', () => {
       rangeId: 'range',
       eventTypeId: null,
       buffers: NO_BUFFERS,
+      public: false,
+      bookingFields: [],
     });
     const client = { expected: terms, confirmed: terms } as unknown as SlotTermsClient;
     const relay = { kick: () => undefined } as unknown as OutboxRelay;

@@ -82,6 +82,8 @@ describe('held time in the database', () => {
         rangeId: null,
         eventTypeId: null,
         buffers: NO_BUFFERS,
+        public: false,
+        bookingFields: [],
       },
       new Date(),
     );

@@ -62,22 +62,10 @@ export function toTermsEventType(entry: EventTypeEntry): TermsEventType {
 
 export function toEventType(host: EventTypeHost, entry: EventTypeEntry): EventType {
   return {
-    id: entry.id,
+    ...toTermsEventType(entry),
     hostId: host.id,
     host: { id: host.id, name: host.name },
-    scheduleId: entry.scheduleId,
-    title: entry.title,
     description: entry.description,
-    duration: entry.duration,
-    slotInterval: entry.slotInterval,
-    bufferBefore: entry.bufferBefore,
-    bufferAfter: entry.bufferAfter,
-    minimumNotice: entry.minimumNotice,
-    bookingHorizonDays: entry.bookingHorizonDays,
-    requiresConfirmation: entry.requiresConfirmation,
-    public: entry.public,
-    bookingFields: bookingFieldsOf(entry),
-    minimumCancelNotice: entry.minimumCancelNotice,
     createdAt: entry.createdAt.toISOString(),
     updatedAt: entry.updatedAt.toISOString(),
   };

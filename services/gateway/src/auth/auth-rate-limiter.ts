@@ -118,11 +118,12 @@ function accountKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function tooMany(msBeforeNext: number): DomainError {
+/** 429 with `Retry-After`: too many of `what`, the window ending in `msBeforeNext`. */
+export function tooMany(msBeforeNext: number, what = 'attempts'): DomainError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new DomainError(
     ErrorCode.RateLimited,
-    `too many attempts; retry in ${retryAfterSeconds} s`,
+    `too many ${what}; retry in ${retryAfterSeconds} s`,
     {
       retryAfterSeconds,
     },

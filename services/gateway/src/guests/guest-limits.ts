@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { tooMany } from '../auth/auth-rate-limiter';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { REDIS } from '../core/redis.provider';
 
@@ -40,7 +40,8 @@ export class GuestLimits {
     try {
       await this.bookingsPerAddress.consume(address);
     } catch (result) {
-      if (result instanceof RateLimiterRes) throw tooMany('bookings', result.msBeforeNext);
+      if (result instanceof RateLimiterRes)
+        throw tooMany(result.msBeforeNext, 'bookings from this address');
       this.logger.warn({ err: result }, 'rate limiter unavailable');
     }
   }
@@ -55,7 +56,7 @@ export class GuestLimits {
       return;
     }
     if (misses && misses.consumedPoints >= this.missLimit) {
-      throw tooMany('unknown manage links', misses.msBeforeNext);
+      throw tooMany(misses.msBeforeNext, 'unknown manage links from this address');
     }
   }
 
@@ -67,13 +68,4 @@ export class GuestLimits {
       this.logger.warn({ err: error }, 'rate limiter unavailable');
     }
   }
-}
-
-function tooMany(what: string, msBeforeNext: number): DomainError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new DomainError(
-    ErrorCode.RateLimited,
-    `too many ${what} from this address; retry in ${retryAfterSeconds} s`,
-    { retryAfterSeconds },
-  );
 }

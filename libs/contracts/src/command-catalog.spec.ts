@@ -7,6 +7,7 @@ import {
   ListBookings,
   ListBusyTime,
 } from './booking/commands';
+import { CalendarFeedCommand } from './booking/calendar';
 import { COMMAND_CATALOG } from './command-catalog';
 import { GetUser, IDENTITY_QUEUE, IdentityCommand, LogIn } from './identity/commands';
 import { RETRY_SAFE_COMMANDS } from './retry-safe-commands';
@@ -16,6 +17,7 @@ const CONTEXTS = [
   { queue: IDENTITY_QUEUE, patterns: Object.values(IdentityCommand) },
   { queue: AVAILABILITY_QUEUE, patterns: Object.values(AvailabilityCommand) },
   { queue: BOOKING_QUEUE, patterns: Object.values(BookingCommand) },
+  { queue: BOOKING_QUEUE, patterns: Object.values(CalendarFeedCommand) },
   { queue: WEBHOOKS_QUEUE, patterns: Object.values(WebhooksCommand) },
 ];
 
@@ -40,6 +42,7 @@ describe('the command catalog', () => {
     expect([...RETRY_SAFE_COMMANDS].sort()).toEqual(
       [
         IdentityCommand.GetUser,
+        IdentityCommand.GetUsers,
         IdentityCommand.ListUsers,
         IdentityCommand.ListAudit,
         AvailabilityCommand.ListRanges,
@@ -62,6 +65,8 @@ describe('the command catalog', () => {
         BookingCommand.RescheduleBooking,
         BookingCommand.MarkNoShow,
         BookingCommand.GetBookingWithEventType,
+        CalendarFeedCommand.SetCalendarFeed,
+        CalendarFeedCommand.ReadCalendarFeed,
         WebhooksCommand.ListWebhooks,
         WebhooksCommand.GetWebhook,
         WebhooksCommand.ListDeliveries,

@@ -1,4 +1,5 @@
 import { AVAILABILITY_COMMANDS } from './availability/commands';
+import { CALENDAR_FEED_COMMANDS } from './booking/calendar';
 import { BOOKING_COMMANDS } from './booking/commands';
 import type { CommandDefinition } from './common/command';
 import { IDENTITY_COMMANDS } from './identity/commands';
@@ -9,5 +10,6 @@ export const COMMAND_CATALOG: readonly CommandDefinition[] = [
   ...IDENTITY_COMMANDS,
   ...AVAILABILITY_COMMANDS,
   ...BOOKING_COMMANDS,
+  ...CALENDAR_FEED_COMMANDS,
   ...WEBHOOKS_COMMANDS,
 ];

@@ -1,3 +1,4 @@
+export * from './calendar';
 export * from './commands';
 export * from './events';
 export * from './rest';

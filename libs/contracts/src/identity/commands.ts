@@ -15,6 +15,9 @@ import {
 } from './rest';
 import { User } from './user';
 
+/** The most users one GetUsers asks for: a calendar feed's host and bookers fit (booking/calendar.ts). */
+export const MAX_USERS_PER_GET = 5000;
+
 /** The queue identity consumes its commands from. */
 export const IDENTITY_QUEUE = 'identity.commands';
 
@@ -25,6 +28,7 @@ export const IdentityCommand = {
   RefreshSession: 'identity.refresh-session',
   LogOut: 'identity.log-out',
   GetUser: 'identity.get-user',
+  GetUsers: 'identity.get-users',
   UpdateProfile: 'identity.update-profile',
   ListUsers: 'identity.list-users',
   ChangeUserAccess: 'identity.change-user-access',
@@ -37,6 +41,13 @@ export const RefreshSessionCommand = RefreshTokenBody;
 export const LogOutCommand = RefreshTokenBody;
 /** Any service may resolve a user by id (e.g. to check that a host exists and is a HOST). */
 export const GetUserCommand = z.object({ userId: z.string().min(1) });
+/** Many users by id in one message (e.g. the people of a year of bookings); unknown ids are left out. */
+export const GetUsersCommand = z.object({
+  userIds: z.array(z.string().min(1)).max(MAX_USERS_PER_GET),
+});
+export type GetUsersCommand = z.infer<typeof GetUsersCommand>;
+export const UserList = z.object({ data: z.array(User) });
+export type UserList = z.infer<typeof UserList>;
 export const UpdateProfileCommand = z.object({ actor: Actor, changes: UpdateMeBody });
 /** The query as the gateway parsed it: `active` is a boolean by now, not the query's string. */
 export const ListUsersCommand = z.object({
@@ -99,6 +110,14 @@ export const GetUser = defineCommand({
   retrySafe: true,
 });
 
+export const GetUsers = defineCommand({
+  queue: IDENTITY_QUEUE,
+  pattern: IdentityCommand.GetUsers,
+  input: GetUsersCommand,
+  output: UserList,
+  retrySafe: true,
+});
+
 export const UpdateProfile = defineCommand({
   queue: IDENTITY_QUEUE,
   pattern: IdentityCommand.UpdateProfile,
@@ -137,6 +156,7 @@ export const IDENTITY_COMMANDS = [
   RefreshSession,
   LogOut,
   GetUser,
+  GetUsers,
   UpdateProfile,
   ListUsers,
   ChangeUserAccess,

@@ -4,6 +4,7 @@ import {
   DomainError,
   ErrorCode,
   GetUser,
+  GetUsers,
   ListUsers,
   UpdateProfile,
   type Actor,
@@ -24,6 +25,11 @@ export class UsersHandlers {
   @Handles(GetUser)
   get(command: CommandOf<typeof GetUser>) {
     return this.users.get(command.userId);
+  }
+
+  @Handles(GetUsers)
+  async getMany(command: CommandOf<typeof GetUsers>) {
+    return { data: await this.users.getMany(command.userIds) };
   }
 
   @Handles(UpdateProfile)

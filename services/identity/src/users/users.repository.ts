@@ -66,6 +66,13 @@ export class UsersRepository {
     return this.model.findById(id).lean<UserDocument>().exec();
   }
 
+  findByIds(ids: string[]): Promise<UserDocument[]> {
+    return this.model
+      .find({ _id: { $in: [...new Set(ids)] } })
+      .lean<UserDocument[]>()
+      .exec();
+  }
+
   /** An equality on `emailLower`, served by its unique index. */
   findByEmail(email: string): Promise<UserDocument | null> {
     return this.model.findOne({ emailLower: email.toLowerCase() }).lean<UserDocument>().exec();

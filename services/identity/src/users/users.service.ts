@@ -39,6 +39,11 @@ export class UsersService {
     return toUser(await this.require(userId));
   }
 
+  /** The users of these ids that exist, in one query (an `$in` on `_id`, index-served). */
+  async getMany(userIds: string[]): Promise<User[]> {
+    return (await this.users.findByIds(userIds)).map(toUser);
+  }
+
   updateProfile(command: UpdateProfileCommand): Promise<User> {
     // The new password's hash does not depend on the record: computed once, whatever the retries.
     let newHash: Promise<string> | undefined;

@@ -27,6 +27,9 @@ import { SlotHold } from './bookings/slot-hold';
 import { SlotLock } from './bookings/slot-lock';
 import { AnnouncedVersions } from './bookings/announced-versions';
 import { SlotTermsClient } from './bookings/slot-terms.client';
+import { CalendarFeedDocument, CalendarFeedSchema } from './calendar-feeds/calendar-feed.schema';
+import { CalendarFeedsHandlers } from './calendar-feeds/calendar-feeds.handlers';
+import { CalendarFeedsRepository } from './calendar-feeds/calendar-feeds.repository';
 import { BOOKING_CONFIG, type BookingConfig } from './config';
 
 @Module({})
@@ -44,9 +47,10 @@ export class BookingModule {
         MongooseModule.forFeature([
           { name: BookingDocument.name, schema: BookingSchema },
           { name: HeldTimeDocument.name, schema: HeldTimeSchema },
+          { name: CalendarFeedDocument.name, schema: CalendarFeedSchema },
         ]),
       ],
-      controllers: [BookingsHandlers, HealthController],
+      controllers: [BookingsHandlers, CalendarFeedsHandlers, HealthController],
       providers: [
         { provide: BOOKING_CONFIG, useValue: config },
         ...commandServiceProviders({
@@ -78,6 +82,7 @@ export class BookingModule {
         AnnouncedVersions,
         SlotTermsClient,
         HeldTimeMigration,
+        CalendarFeedsRepository,
       ],
     };
   }

@@ -21,6 +21,7 @@ import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuthGuard } from './auth/auth.guard';
 import { AvailabilityRoutesModule } from './availability/availability-routes.module';
 import { BookingRoutesModule } from './booking/booking-routes.module';
+import { CalendarRoutesModule } from './calendar/calendar-routes.module';
 import type { GatewayConfig } from './config';
 import { CoreModule } from './core/core.module';
 import { REDIS } from './core/redis.provider';
@@ -50,6 +51,7 @@ export class GatewayModule implements NestModule {
         IdentityRoutesModule,
         AvailabilityRoutesModule,
         BookingRoutesModule,
+        CalendarRoutesModule,
         WebhooksRoutesModule,
       ],
       controllers: [HealthController],

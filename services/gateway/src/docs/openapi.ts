@@ -32,6 +32,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('event-types', 'what can be booked against a schedule: duration, buffers, notice')
     .addTag('bookings', 'booking slots, and what guests and hosts do with bookings')
     .addTag('manage', "a guest's booking by its manage link, with no other credential")
+    .addTag('calendar', "calendar files of bookings, and a host's secret calendar feed")
     .addTag('webhooks', 'signed HTTPS deliveries of events, and the event feed (HOST, ADMIN)')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config), { version: '3.1' });

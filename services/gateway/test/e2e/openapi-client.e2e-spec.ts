@@ -129,7 +129,7 @@ describe('the OpenAPI document, as a generated client sees it', () => {
     );
   });
 
-  it('documents the auth and manage routes as open, the reads of public event types and POST /bookings with an optional token, and every other route as bearer-protected', () => {
+  it('documents the auth and manage routes and the calendar feed as open, the reads of public event types and POST /bookings with an optional token, and every other route as bearer-protected', () => {
     // SPEC §4b: without a token, these serve public event types only; with one, as ever.
     const tokenOptional = new Set([
       'GET /api/v1/event-types/{id}',
@@ -139,6 +139,7 @@ describe('the OpenAPI document, as a generated client sees it', () => {
     ]);
     const securityOf = (name: string) => {
       if (name.includes(' /api/v1/auth/') || name.includes(' /api/v1/manage/')) return [];
+      if (name === 'GET /api/v1/calendar/{token}.ics') return [];
       return tokenOptional.has(name) ? [{ bearer: [] }, {}] : [{ bearer: [] }];
     };
     for (const { name, operation } of operations()) {

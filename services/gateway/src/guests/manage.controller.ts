@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CancelBooking,
@@ -16,6 +26,8 @@ import {
 import { CommandBus } from '@slotbook/messaging';
 import { Public } from '../auth/auth.decorators';
 import { BookingDto, CancelBookingDto, RescheduleBookingDto } from '../booking/booking.dtos';
+import { CALENDAR_MEDIA_TYPE, calendarFileContent } from '../calendar/calendar.dtos';
+import { CalendarFiles } from '../calendar/calendar-files';
 import { NO_TOKEN } from '../docs/security';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { ManagedBookingDto, ManageTokenParamDto } from './manage.dtos';
@@ -37,6 +49,7 @@ export class ManageController {
     private readonly bus: CommandBus,
     private readonly tokens: ManageTokens,
     private readonly limits: GuestLimits,
+    private readonly files: CalendarFiles,
   ) {}
 
   @Get(':token')
@@ -52,6 +65,22 @@ export class ManageController {
     );
     const host = await this.bus.send(GetUser, { userId: booking.hostId });
     return { ...booking, host: { id: host.id, name: host.name } };
+  }
+
+  @Get(':token/ics')
+  @Header('Content-Type', CALENDAR_MEDIA_TYPE)
+  @Header('Content-Disposition', 'attachment; filename="booking.ics"')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: "A guest's booking as a calendar file (SPEC §6b)", security: NO_TOKEN })
+  @ApiProblemResponses({ 404: UNKNOWN_LINK, 422: true, 429: 'too many unknown links' })
+  @ApiOkResponse({
+    description: 'RFC 5545, as GET /bookings/{id}/ics answers it',
+    content: calendarFileContent(),
+  })
+  ics(@Param() { token }: ManageTokenParamDto, @Ip() address: string): Promise<string> {
+    return this.asHolder(token, address, (actor, bookingId) =>
+      this.files.calendarFileOf(actor, bookingId),
+    );
   }
 
   @Post(':token/cancel')

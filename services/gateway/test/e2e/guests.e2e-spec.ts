@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import {
@@ -304,6 +305,20 @@ describe('guests and manage links', () => {
     });
     const managed = await api.get(`/manage/${token}`);
     expect(managed.body).toMatchObject({ id: created.body.id, startTime: later.toISOString() });
+    const file = await api.get(`/manage/${token}/ics`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    const calendar = new ICAL.Component(ICAL.parse(file.text));
+    const event = calendar.getFirstSubcomponent('vevent')!;
+    expect(event.getFirstPropertyValue('uid')).toBe(`${created.body.id}@slotbook`);
+    expect(event.getFirstPropertyValue('sequence')).toBe(1);
+    expect((event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
+      later.toISOString(),
+    );
+    expect(String(event.getFirstPropertyValue('attendee'))).toContain(
+      created.body.guest.email.toLowerCase(),
+    );
+    expectProblem(await api.get(`/manage/${token}x/ics`), 404);
     const rebooked = await api.post('/bookings', {
       token: member.accessToken,
       body: { eventTypeId: publicType, startTime: start.toISOString(), responses: answers },

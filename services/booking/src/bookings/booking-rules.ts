@@ -107,7 +107,8 @@ export interface BookingParties {
   hostId: string;
   /** The member who booked, or null for a guest's booking. */
   userId: string | null;
-  guest: unknown;
+  /** Who booked without an account; absent (or null) for a member's booking. */
+  guest?: unknown;
   endTime: Date;
 }
 
@@ -129,7 +130,7 @@ export function canSee(actor: BookingActor, booking: BookingParties, now: Date):
 /** Whether `actor` is the booking's guest: the member who booked it, or its link's holder. */
 export function isGuestOf(actor: BookingActor, booking: BookingParties): boolean {
   return actor.role === 'GUEST'
-    ? booking.guest !== null && actor.id === guestOfBooking(booking._id).id
+    ? Boolean(booking.guest) && actor.id === guestOfBooking(booking._id).id
     : actor.id === booking.userId;
 }
 

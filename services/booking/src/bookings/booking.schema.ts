@@ -19,17 +19,20 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ type: String, default: null })
   userId!: string | null;
 
-  /** Who booked without an account (SPEC §5b); null for a member's booking. */
-  @Prop({ type: Object, default: null })
-  guest!: BookingGuest | null;
+  // Stored only when they differ from what a member's new booking has (no guest, no answers,
+  // sequence 0): the record stays as small as before guests for the common create.
 
-  /** The answers to the event type's questions, as given (SPEC §4b). */
-  @Prop({ type: Object, default: {} })
-  responses!: Record<string, ResponseValue>;
+  /** Who booked without an account (SPEC §5b); absent for a member's booking. */
+  @Prop({ type: Object })
+  guest?: BookingGuest;
 
-  /** The calendar SEQUENCE: +1 at each reschedule, confirm and cancel (SPEC §6b). */
-  @Prop({ type: Number, default: 0 })
-  sequence!: number;
+  /** The answers to the event type's questions, as given (SPEC §4b); absent when none. */
+  @Prop({ type: Object })
+  responses?: Record<string, ResponseValue>;
+
+  /** The calendar SEQUENCE: +1 at each reschedule, confirm and cancel (SPEC §6b); absent: 0. */
+  @Prop({ type: Number })
+  sequence?: number;
 
   @Prop({ required: true })
   startTime!: Date;

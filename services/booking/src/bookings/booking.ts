@@ -108,12 +108,10 @@ export function newBooking(
     hostId: slot.hostId,
     hostMonth: hostMonth(slot.hostId, startTime),
     userId: actor.role === 'GUEST' ? null : actor.id,
-    guest:
-      actor.role === 'GUEST' && guest
-        ? { name: guest.name, email: guest.email, timeZone: guest.timeZone ?? null }
-        : null,
-    responses: responses ?? {},
-    sequence: 0,
+    ...(actor.role === 'GUEST' && guest
+      ? { guest: { name: guest.name, email: guest.email, timeZone: guest.timeZone ?? null } }
+      : {}),
+    ...(responses && Object.keys(responses).length > 0 ? { responses } : {}),
     startTime,
     endTime: slot.endTime,
     status: statusOnSlot(slot.requiresConfirmation),

@@ -23,6 +23,15 @@ import {
 const MINUTE = 60_000;
 const MISS_WINDOW_SECONDS = 3;
 
+/** The next last Sunday of October (Europe/Berlin leaves summer time) at least a day ahead. */
+function nextBerlinFallBack(): string {
+  for (let year = new Date().getUTCFullYear(); ; year += 1) {
+    const day = new Date(Date.UTC(year, 9, 31));
+    day.setUTCDate(31 - day.getUTCDay());
+    if (day.getTime() > Date.now() + 24 * 60 * MINUTE) return day.toISOString().slice(0, 10);
+  }
+}
+
 let addresses = 0;
 function newAddress(): Record<string, string> {
   addresses += 1;
@@ -442,6 +451,29 @@ describe('guests and manage links', () => {
       );
     } finally {
       await recorder.stop();
+    }
+  });
+
+  it("writes the .ics of bookings on Europe/Berlin's fall-back day in UTC, read back to the same instants", async () => {
+    const berlin = await hostWithEventTypes(
+      api,
+      [{ duration: 30, bookingHorizonDays: 365, public: true }],
+      { timeZone: 'Europe/Berlin' },
+    );
+    const fallBack = nextBerlinFallBack();
+    // 02:30 happens twice that night: 00:30Z (CEST) and 01:30Z (CET).
+    for (const start of [`${fallBack}T00:30:00Z`, `${fallBack}T01:30:00Z`]) {
+      const created = await bookAsGuest(guestBody(new Date(start), {}, berlin.eventTypes[0]!.id));
+      expect(created.status).toBe(201);
+      const file = await api.get(`/manage/${created.body.manageToken}/ics`);
+      expect(file.status).toBe(200);
+      expect(file.text).toMatch(/DTSTART:\d{8}T\d{6}Z/);
+      const event = new ICAL.Component(ICAL.parse(file.text)).getFirstSubcomponent('vevent')!;
+      const instant = (name: string) =>
+        (event.getFirstPropertyValue(name) as ICAL.Time).toJSDate().toISOString();
+      expect(instant('dtstart')).toBe(created.body.startTime);
+      expect(instant('dtend')).toBe(created.body.endTime);
+      expect(created.body.startTime).toBe(new Date(start).toISOString());
     }
   });
 

@@ -1,5 +1,6 @@
 import type { ApiClient } from './http-client';
 import { uniqueEmail } from './http-client';
+import { DAY_MS } from '@slotbook/scheduling';
 
 export interface HostFixture {
   hostId: string;
@@ -14,7 +15,7 @@ export interface HostFixture {
 let dayOffset = 2 + Math.floor(Math.random() * 300);
 export function futureStart(): Date {
   dayOffset += 1;
-  const start = new Date(Date.now() + dayOffset * 86_400_000);
+  const start = new Date(Date.now() + dayOffset * DAY_MS);
   start.setUTCHours(9, 0, 0, 0);
   return start;
 }

@@ -1,6 +1,7 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import type { BookingStatus } from '@slotbook/contracts';
+import { DAY_MS } from '@slotbook/scheduling';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import {
@@ -8,8 +9,6 @@ import {
   CalendarFeedSchema,
 } from '../src/calendar-feeds/calendar-feed.schema';
 import { CalendarFeedsRepository } from '../src/calendar-feeds/calendar-feeds.repository';
-
-const DAY_MS = 86_400_000;
 
 /** Hosts' calendar feeds against the real database (SPEC §6b). */
 describe('calendar feeds storage', () => {

@@ -8,7 +8,7 @@ import {
   type CreateBookingCommand,
 } from '@slotbook/contracts';
 import type { OutboxRelay } from '@slotbook/messaging';
-import { MINUTE_MS, NO_BUFFERS } from '@slotbook/scheduling';
+import { HOUR_MS, MINUTE_MS, NO_BUFFERS } from '@slotbook/scheduling';
 import { infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import type { SlotTerms } from '../src/bookings/booking';
 import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
@@ -23,7 +23,6 @@ import { SlotHold } from '../src/bookings/slot-hold';
 import { SlotLock } from '../src/bookings/slot-lock';
 import type { SlotTermsClient } from '../src/bookings/slot-terms.client';
 
-const HOUR_MS = 60 * MINUTE_MS;
 const GUEST = { id: 'guest-keyed', role: 'USER' as const };
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BaseEnv, loadEnv } from '@slotbook/runtime';
+import { DAY_MS } from '@slotbook/scheduling';
 
 const DEFAULT_RETRY_SCHEDULE = '30000,120000,600000,3600000,10800000,21600000';
 
@@ -34,7 +35,7 @@ export const WebhooksEnv = BaseEnv.extend({
       message: 'each delay must be at least 10 ms',
     }),
   /** How long a delivery is retried before it is `failed`. */
-  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(86_400_000),
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /** How long a receiver has to answer one attempt. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /**

@@ -15,9 +15,10 @@ import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, isBooking } from './bookings.repository';
 import { SlotHold } from './slot-hold';
 import { SlotTermsClient, type SlotOf } from './slot-terms.client';
+import { DAY_MS } from '@slotbook/scheduling';
 
 /** How long an `Idempotency-Key` answers what its first run did (SPEC §5). */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_WINDOW_MS = DAY_MS;
 /** How many ids one key may go through (see {@link keyedId}) before it is refused. */
 const KEY_IDS = 16;
 

@@ -10,8 +10,7 @@ import {
 } from '@slotbook/contracts';
 import { Handles, type CommandOf } from '@slotbook/messaging';
 import { CalendarFeedsRepository } from './calendar-feeds.repository';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@slotbook/scheduling';
 
 /** Hosts' calendar feeds (SPEC §6b). Commands carry the token's hash, never the token. */
 @Controller()

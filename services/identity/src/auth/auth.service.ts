@@ -21,6 +21,7 @@ import { PasswordHasher } from './password-hasher';
 import { decideRefresh } from './refresh-rotation';
 import { RevocationStore } from './revocation.store';
 import { SessionsRepository } from './sessions.repository';
+import { DAY_MS } from '@slotbook/scheduling';
 
 const INVALID_CREDENTIALS = 'invalid email or password';
 const INVALID_REFRESH = 'the refresh token is invalid or expired';
@@ -96,7 +97,7 @@ export class AuthService {
     const session = await this.sessions.openSession(
       user._id,
       now,
-      this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000,
+      this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS,
     );
     const pair = await this.tokenPair(
       user,

@@ -1,4 +1,5 @@
 import type { DeliveryDocument } from './delivery.schema';
+import { DAY_MS } from '@slotbook/scheduling';
 
 /**
  * The pure rules of delivery (SPEC §6a): what an answer means, when the next attempt is, and
@@ -61,7 +62,7 @@ export function dueBucketOf(at: Date): number {
 
 /** Days since the epoch: what deliveries and feed events are pruned by. */
 export function dayOf(at: Date): number {
-  return Math.floor(at.getTime() / 86_400_000);
+  return Math.floor(at.getTime() / DAY_MS);
 }
 
 /** What a new delivery is made of: the event's body for one subscription. */

@@ -3,8 +3,9 @@ import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { dayOf } from '../deliveries/delivery-rules';
 import { FeedService } from './feed.service';
+import { HOUR_MS } from '@slotbook/scheduling';
 
-export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+export const PRUNE_INTERVAL_MS = HOUR_MS;
 
 /** No TTL indexes on the test database: old events and finished deliveries go by day. */
 @Injectable()

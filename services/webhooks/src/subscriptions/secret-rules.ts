@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DAY_MS } from '@slotbook/scheduling';
 
 /** A signing secret of a subscription; `expiresAt` is set once a rotation replaced it. */
 export interface SigningSecret {
@@ -7,7 +8,7 @@ export interface SigningSecret {
 }
 
 /** How long a replaced secret keeps signing beside its successor (SPEC §6a). */
-export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+export const ROTATION_OVERLAP_MS = DAY_MS;
 
 /** 32 random bytes, URL-safe, recognisable. */
 export function newSecret(): string {

@@ -38,30 +38,34 @@ export class AuthRateLimiter {
   private readonly authCallsPerAddress: RateLimiterRedis;
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.loginsPerAccount = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:login-attempts:account`,
-      points: config.LOGIN_LIMIT_PER_ACCOUNT,
-      duration: config.LOGIN_WINDOW_PER_ACCOUNT_SECONDS,
-    });
-    this.passwordChecksPerAccount = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:current-password:account`,
-      points: config.PASSWORD_CHECK_LIMIT_PER_ACCOUNT,
-      duration: config.PASSWORD_CHECK_WINDOW_SECONDS,
-    });
-    this.loginsPerAddress = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:login:address`,
-      points: config.LOGIN_LIMIT_PER_ADDRESS,
-      duration: config.LOGIN_WINDOW_PER_ADDRESS_SECONDS,
-    });
-    this.authCallsPerAddress = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:auth:address`,
-      points: config.AUTH_LIMIT_PER_ADDRESS,
-      duration: config.AUTH_WINDOW_PER_ADDRESS_SECONDS,
-    });
+    this.loginsPerAccount = budget(
+      redis,
+      config,
+      'login-attempts:account',
+      config.LOGIN_LIMIT_PER_ACCOUNT,
+      config.LOGIN_WINDOW_PER_ACCOUNT_SECONDS,
+    );
+    this.passwordChecksPerAccount = budget(
+      redis,
+      config,
+      'current-password:account',
+      config.PASSWORD_CHECK_LIMIT_PER_ACCOUNT,
+      config.PASSWORD_CHECK_WINDOW_SECONDS,
+    );
+    this.loginsPerAddress = budget(
+      redis,
+      config,
+      'login:address',
+      config.LOGIN_LIMIT_PER_ADDRESS,
+      config.LOGIN_WINDOW_PER_ADDRESS_SECONDS,
+    );
+    this.authCallsPerAddress = budget(
+      redis,
+      config,
+      'auth:address',
+      config.AUTH_LIMIT_PER_ADDRESS,
+      config.AUTH_WINDOW_PER_ADDRESS_SECONDS,
+    );
   }
 
   /** Before a login: refuses when the address or the account is over its limit. */
@@ -116,6 +120,25 @@ export class AuthRateLimiter {
 
 function accountKey(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * A budget of `points` per `seconds` under `name`, in Redis under the gateway's rate-limit
+ * namespace: every replica sharing the namespace shares it.
+ */
+export function budget(
+  redis: Redis,
+  config: GatewayConfig,
+  name: string,
+  points: number,
+  seconds: number,
+): RateLimiterRedis {
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:${name}`,
+    points,
+    duration: seconds,
+  });
 }
 
 /** 429 with `Retry-After`: too many of `what`, the window ending in `msBeforeNext`. */

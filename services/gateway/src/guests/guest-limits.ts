@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { tooMany } from '../auth/auth-rate-limiter';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { budget, tooMany } from '../auth/auth-rate-limiter';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { REDIS } from '../core/redis.provider';
 
@@ -20,19 +21,21 @@ export class GuestLimits {
   private readonly missLimit: number;
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    this.bookingsPerAddress = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:guest-booking:address`,
-      points: config.GUEST_BOOKING_LIMIT_PER_ADDRESS,
-      duration: config.GUEST_BOOKING_WINDOW_SECONDS,
-    });
+    this.bookingsPerAddress = budget(
+      redis,
+      config,
+      'guest-booking:address',
+      config.GUEST_BOOKING_LIMIT_PER_ADDRESS,
+      config.GUEST_BOOKING_WINDOW_SECONDS,
+    );
     this.missLimit = config.MANAGE_MISS_LIMIT_PER_ADDRESS;
-    this.missesPerAddress = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${config.RATE_LIMIT_NAMESPACE}:manage-miss:address`,
-      points: config.MANAGE_MISS_LIMIT_PER_ADDRESS,
-      duration: config.MANAGE_MISS_WINDOW_SECONDS,
-    });
+    this.missesPerAddress = budget(
+      redis,
+      config,
+      'manage-miss:address',
+      config.MANAGE_MISS_LIMIT_PER_ADDRESS,
+      config.MANAGE_MISS_WINDOW_SECONDS,
+    );
   }
 
   /** Before a booking without an account: 429 past the address's budget. */

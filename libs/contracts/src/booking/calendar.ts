@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Actor } from '../common/actor';
 import { defineCommand } from '../common/command';
 import { BOOKING_QUEUE } from './commands';
-import { Booking } from './rest';
+import { BookingWithEventType } from './rest';
 
 /**
  * A host's calendar feed (SPEC §6b). The gateway makes the feed's secret token and sends only
@@ -30,8 +30,14 @@ export type SetCalendarFeedCommand = z.infer<typeof SetCalendarFeedCommand>;
 export const ReadCalendarFeedCommand = z.object({ tokenHash: CalendarFeedTokenHash });
 export type ReadCalendarFeedCommand = z.infer<typeof ReadCalendarFeedCommand>;
 
-/** The feed's host and its bookings that are not cancelled, ordered by startTime then id. */
-export const CalendarFeedBookings = z.object({ hostId: z.string(), data: z.array(Booking) });
+/**
+ * The feed's host and its bookings that are not cancelled, ordered by startTime then id, each
+ * with its event type as booking's copy of the host's terms has it.
+ */
+export const CalendarFeedBookings = z.object({
+  hostId: z.string(),
+  data: z.array(BookingWithEventType),
+});
 export type CalendarFeedBookings = z.infer<typeof CalendarFeedBookings>;
 
 /** `POST /users/me/calendar-feed`: where the feed is read, its token in the path. */

@@ -7,6 +7,7 @@ import {
   type Booking,
   type BookingActor,
   type BookingWithEventType,
+  type TermsEventType,
   type BusyTime,
   type CancelBookingCommand,
   type ChangeBookingCommand,
@@ -70,19 +71,29 @@ export class BookingsService {
     bookingId,
   }: BookingActionCommand): Promise<BookingWithEventType> {
     const booking = await this.visible(actor, bookingId);
-    const eventType =
-      booking.eventTypeId === null
-        ? null
-        : await this.terms.eventType(booking.hostId, booking.eventTypeId);
-    return {
-      ...toBooking(booking),
-      eventType: eventType && {
-        id: eventType.id,
-        title: eventType.title,
-        duration: eventType.duration,
-        minimumCancelNotice: eventType.minimumCancelNotice,
-      },
-    };
+    const [withEventType] = await this.withEventTypes(booking.hostId, [toBooking(booking)]);
+    return withEventType!;
+  }
+
+  /** Bookings of one host, each with its event type as it is now (one read of the terms). */
+  async withEventTypes(hostId: string, bookings: Booking[]): Promise<BookingWithEventType[]> {
+    const eventTypes = bookings.some((booking) => booking.eventTypeId !== null)
+      ? await this.terms.eventTypesOf(hostId)
+      : new Map<string, TermsEventType>();
+    return bookings.map((booking) => {
+      const eventType = booking.eventTypeId ? eventTypes.get(booking.eventTypeId) : undefined;
+      return {
+        ...booking,
+        eventType: eventType
+          ? {
+              id: eventType.id,
+              title: eventType.title,
+              duration: eventType.duration,
+              minimumCancelNotice: eventType.minimumCancelNotice,
+            }
+          : null,
+      };
+    });
   }
 
   /**
@@ -91,8 +102,8 @@ export class BookingsService {
    */
   async assertCancelNotice(actor: BookingActor, booking: BookingDocument): Promise<void> {
     if (!isGuestOf(actor, booking) || booking.eventTypeId === null) return;
-    const eventType = await this.terms.eventType(booking.hostId, booking.eventTypeId);
-    const notice = eventType?.minimumCancelNotice ?? 0;
+    const eventTypes = await this.terms.eventTypesOf(booking.hostId);
+    const notice = eventTypes.get(booking.eventTypeId)?.minimumCancelNotice ?? 0;
     if (insideCancelNotice(booking.startTime, notice, new Date())) {
       throw DomainError.validation(
         `the booking starts in less than its cancel notice of ${notice} minutes; ask the host`,

@@ -85,12 +85,12 @@ export class SlotTermsClient {
   }
 
   /**
-   * An event type of the host by its current terms (a guest's cancel notice, a manage page);
-   * null once it is deleted.
+   * The host's event types by its current terms (a guest's cancel notice, a manage page, a
+   * calendar file), by id; a deleted one is absent.
    */
-  async eventType(hostId: string, eventTypeId: string): Promise<TermsEventType | null> {
+  async eventTypesOf(hostId: string): Promise<Map<string, TermsEventType>> {
     const terms = await this.current(hostId);
-    return terms.eventTypes.find((eventType) => eventType.id === eventTypeId) ?? null;
+    return new Map(terms.eventTypes.map((eventType) => [eventType.id, eventType]));
   }
 
   /**

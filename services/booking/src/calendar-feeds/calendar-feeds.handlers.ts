@@ -9,13 +9,17 @@ import {
   SetCalendarFeed,
 } from '@slotbook/contracts';
 import { Handles, type CommandOf } from '@slotbook/messaging';
+import { BookingsService } from '../bookings/bookings.service';
 import { CalendarFeedsRepository } from './calendar-feeds.repository';
 import { DAY_MS } from '@slotbook/scheduling';
 
 /** Hosts' calendar feeds (SPEC §6b). Commands carry the token's hash, never the token. */
 @Controller()
 export class CalendarFeedsHandlers {
-  constructor(private readonly feeds: CalendarFeedsRepository) {}
+  constructor(
+    private readonly feeds: CalendarFeedsRepository,
+    private readonly bookings: BookingsService,
+  ) {}
 
   @Handles(SetCalendarFeed)
   async set(command: CommandOf<typeof SetCalendarFeed>) {
@@ -38,6 +42,6 @@ export class CalendarFeedsHandlers {
       new Date(now + CALENDAR_FEED_FUTURE_DAYS * DAY_MS),
       CALENDAR_FEED_MAX_BOOKINGS,
     );
-    return { hostId, data };
+    return { hostId, data: await this.bookings.withEventTypes(hostId, data) };
   }
 }

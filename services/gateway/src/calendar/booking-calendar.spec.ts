@@ -169,10 +169,17 @@ describe('the entry of a booking', () => {
     ['h-1', host],
     ['u-1', member],
   ]);
-  const titles = new Map([['et-1', 'Intro call']]);
+  const intro = { id: 'et-1', title: 'Intro call', duration: 30, minimumCancelNotice: 0 };
+  const withEventType = (
+    fields: Partial<Booking> = {},
+    eventType: typeof intro | null = intro,
+  ) => ({
+    ...booking(fields),
+    eventType,
+  });
 
   it("names the event type's title, the host as organizer and the member as attendee", () => {
-    expect(calendarEntryOf(booking(), users, titles)).toMatchObject({
+    expect(calendarEntryOf(withEventType(), users)).toMatchObject({
       title: 'Intro call',
       organizer: host,
       attendee: member,
@@ -180,15 +187,17 @@ describe('the entry of a booking', () => {
   });
 
   it('is "Booking" for a slot of a range, and for an event type whose title is gone', () => {
-    expect(calendarEntryOf(booking({ eventTypeId: null }), users, titles).title).toBe('Booking');
-    expect(calendarEntryOf(booking({ eventTypeId: 'et-gone' }), users, titles).title).toBe(
+    expect(calendarEntryOf(withEventType({ eventTypeId: null }, null), users).title).toBe(
+      'Booking',
+    );
+    expect(calendarEntryOf(withEventType({ eventTypeId: 'et-gone' }, null), users).title).toBe(
       'Booking',
     );
   });
 
   it("makes a guest's booking's guest its attendee", () => {
     const guest = { name: 'Gil Guest', email: 'gil@slotbook.test', timeZone: 'Europe/Berlin' };
-    const made = calendarEntryOf(booking({ userId: null, guest }), users, titles);
+    const made = calendarEntryOf(withEventType({ userId: null, guest }), users);
     expect(made.attendee).toMatchObject({ name: 'Gil Guest', email: 'gil@slotbook.test' });
   });
 });

@@ -5,7 +5,7 @@ import ical, {
   ICalEventStatus,
   type ICalEventData,
 } from 'ical-generator';
-import type { Booking } from '@slotbook/contracts';
+import type { Booking, BookingWithEventType } from '@slotbook/contracts';
 
 /** The SUMMARY of a booking of a range's slot, which has no event type to name it. */
 export const RANGE_BOOKING_TITLE = 'Booking';
@@ -34,14 +34,13 @@ export interface CalendarEntry {
  * for an event type deleted since, whose title is gone).
  */
 export function calendarEntryOf(
-  booking: Booking,
+  booking: BookingWithEventType,
   users: ReadonlyMap<string, CalendarPerson>,
-  titles: ReadonlyMap<string, string>,
 ): CalendarEntry {
   const booker = booking.userId === null ? null : users.get(booking.userId);
   return {
     booking,
-    title: (booking.eventTypeId && titles.get(booking.eventTypeId)) || RANGE_BOOKING_TITLE,
+    title: booking.eventType?.title ?? RANGE_BOOKING_TITLE,
     organizer: users.get(booking.hostId) ?? null,
     attendee: booking.guest ?? booker ?? null,
   };

@@ -3,7 +3,6 @@ import {
   DomainError,
   GetBookingWithEventType,
   GetUsers,
-  ListEventTypes,
   ReadCalendarFeed,
   SetCalendarFeed,
   type Actor,
@@ -26,11 +25,8 @@ export class CalendarFiles {
   /** The booking's file; NOT_FOUND for a booking `actor` may not see, as GET /bookings/:id. */
   async calendarFileOf(actor: BookingActor, bookingId: string): Promise<string> {
     const booking = await this.bus.send(GetBookingWithEventType, { actor, bookingId });
-    const titles = new Map(
-      booking.eventType ? [[booking.eventType.id, booking.eventType.title]] : [],
-    );
     const people = await this.peopleOf(booking.hostId, [booking]);
-    return bookingCalendarFile(calendarEntryOf(booking, people, titles));
+    return bookingCalendarFile(calendarEntryOf(booking, people));
   }
 
   /** A new feed token for the host; the previous one is dead once this answers. */
@@ -44,27 +40,10 @@ export class CalendarFiles {
   async feedOf(token: string): Promise<string> {
     if (!isFeedTokenShaped(token)) throw DomainError.notFound('calendar feed');
     const feed = await this.bus.send(ReadCalendarFeed, { tokenHash: feedTokenHash(token) });
-    const [titles, people] = await Promise.all([
-      this.titlesOf(feed.hostId, feed.data),
-      this.peopleOf(feed.hostId, feed.data),
-    ]);
+    const people = await this.peopleOf(feed.hostId, feed.data);
     // A deactivated host's feed goes dark with their account, as their tokens do.
     if (!people.get(feed.hostId)?.active) throw DomainError.notFound('calendar feed');
-    return feedCalendarFile(feed.data.map((booking) => calendarEntryOf(booking, people, titles)));
-  }
-
-  /**
-   * The titles of the host's event types, when some booking needs one: one message to
-   * availability, as the host (the feed is the host's own; without an actor, only public
-   * event types would be listed).
-   */
-  private async titlesOf(hostId: string, bookings: Booking[]): Promise<Map<string, string>> {
-    if (bookings.every((booking) => booking.eventTypeId === null)) return new Map();
-    const eventTypes = await this.bus.send(ListEventTypes, {
-      hostId,
-      actor: { id: hostId, role: 'HOST' },
-    });
-    return new Map(eventTypes.data.map((eventType) => [eventType.id, eventType.title]));
+    return feedCalendarFile(feed.data.map((booking) => calendarEntryOf(booking, people)));
   }
 
   /** The host and the members who booked, by id: one message to identity for them all. */

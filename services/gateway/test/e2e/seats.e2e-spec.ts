@@ -254,6 +254,42 @@ describe('seats: group slots (SPEC §5)', () => {
     }
   });
 
+  it('an Idempotency-Key takes one seat however often it is sent, and answers the same booking', async () => {
+    const host = await hostWithEventTypes(api, [
+      { duration: 30, seatsPerSlot: 2, bookingHorizonDays: 365 },
+    ]);
+    const [group] = host.eventTypes;
+    const at = new Date(futureStart().getTime() + 2 * 60 * MINUTE).toISOString();
+    const [ada, bob] = await members(api, 2);
+    const key = { 'Idempotency-Key': `seat-${Date.now()}` };
+    const sent = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        api.post('/bookings', {
+          token: ada.token,
+          headers: key,
+          body: { eventTypeId: group!.id, startTime: at },
+        }),
+      ),
+    );
+    const ids = new Set(sent.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    expect(sent.every((r) => r.status === 201 || r.status === 503)).toBe(true);
+    const again = await api.post('/bookings', {
+      token: ada.token,
+      headers: key,
+      body: { eventTypeId: group!.id, startTime: at },
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe([...ids][0]);
+    expect((await attendees(api, host, group!.id, at)).map((b) => b.id)).toEqual([...ids]);
+    // The other seat is still there for someone else.
+    const other = await api.post('/bookings', {
+      token: bob.token,
+      body: { eventTypeId: group!.id, startTime: at },
+    });
+    expect(other.status).toBe(201);
+  });
+
   it('validates seatsPerSlot', async () => {
     const host = await hostWithEventTypes(api, [{ duration: 30 }]);
     for (const seatsPerSlot of [0, 1001, 2.5, '3']) {

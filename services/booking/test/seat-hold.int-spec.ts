@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '@slotbook/contracts';
+import { DomainError, ErrorCode } from '@slotbook/contracts';
 import { MINUTE_MS, type Interval } from '@slotbook/scheduling';
 import { infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import type { Hold } from '../src/bookings/booking';
@@ -160,6 +160,40 @@ describe('seats in the database', () => {
     expect(await takeSeat(late)).toBe(2);
     // The dead writer's booking can never be written now: its id is buried.
     expect(await bookings.insert(documentOf(dead))).toBe(false);
+  });
+
+  it('a run of a booking that fails never gives back the seat another run of it goes on with', async () => {
+    const hostId = randomUUID();
+    const hold = seatHold(hostId, span(0, 60), 2, 'ada');
+    await expect(
+      slots.around(hold, async () => {
+        // Another run of the same booking (a redelivery, the same key) goes on with the seat.
+        await slots.around(hold, async () => 'written by the other run');
+        throw new DomainError(ErrorCode.Conflict, 'this run is refused');
+      }),
+    ).rejects.toThrow('this run is refused');
+    const docs = await groupDocs(hold);
+    expect(docs.length).toBeGreaterThan(1);
+    for (const doc of docs) expect(doc.holders).toEqual([hold.bookingId]);
+  });
+
+  it("a person's own leftover seat does not lock them out of the slot once the grace is over", async () => {
+    const hostId = randomUUID();
+    const dead = seatHold(hostId, span(0, 60), 3, 'ada');
+    await expect(
+      slots.around(dead, async () => {
+        throw new Error('killed');
+      }),
+    ).rejects.toThrow('killed');
+    const retry = seatHold(hostId, span(0, 60), 3, 'ada');
+    expect(await takeSeat(retry)).toBe(ErrorCode.SlotTaken);
+    await held.collection.updateOne(
+      { _id: groupOf(dead as never) as never },
+      {
+        $set: { [`joined.${dead.bookingId}`]: new Date(Date.now() - HOLD_GRACE_MS - 5_000) },
+      },
+    );
+    expect(await takeSeat(retry)).toBe(1);
   });
 
   /** A booking document of a hold, as a seat's booking is stored. */

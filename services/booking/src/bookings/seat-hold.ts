@@ -90,43 +90,68 @@ export class SeatHold {
     ) => Promise<boolean>,
   ): Promise<T | null> {
     const { seatsHeld, took } = await this.take(hold, graceMs);
+    // Another run of this booking took the seat: marked as relied on, it never gives it back.
+    if (!took && !(await this.share(hold))) {
+      throw new DomainError(ErrorCode.Unavailable, 'the slot is changing; retry');
+    }
     let written: T | null = null;
     try {
       await this.holdTime(hold, took && seatsHeld === 1, clearOthers);
       written = await write(seatsHeld);
     } catch (error) {
-      if (took && error instanceof DomainError && !keepsSeat(error)) await this.leave(hold);
+      if (took && error instanceof DomainError && !keepsSeat(error)) await this.giveBack(hold);
       throw error;
     }
-    if (written === null && took) await this.leave(hold);
+    if (written === null && took) await this.giveBack(hold);
     return written;
   }
 
-  /** Gives back a seat and, when it was the last, the group's time (a failure leaves a leftover). */
+  /**
+   * Lets go of a booking's seat and, when it was the last, of the group's time (a cancel, a
+   * move away, a leftover cleared). A failure leaves a leftover for whoever needs it.
+   */
   async leave(hold: Pick<SeatedHold, 'bookingId' | 'eventTypeId' | 'startTime' | 'seat'>) {
+    await this.letGo(hold, {});
+  }
+
+  /** Gives back the seat a failed run took, unless another run of its booking relies on it. */
+  private async giveBack(hold: SeatedHold): Promise<void> {
+    await this.letGo(hold, { [`shared.${hold.bookingId}`]: { $ne: true } });
+  }
+
+  /** Marks the booking's seat as relied on by this run; false when it is no longer held. */
+  private async share(hold: SeatedHold): Promise<boolean> {
+    const marked = await this.docs.updateOne(
+      { _id: groupOf(hold), holders: hold.bookingId },
+      { $set: { [`shared.${hold.bookingId}`]: true } },
+    );
+    return marked.matchedCount === 1;
+  }
+
+  /** Pulls the booking from the head (if `unless` allows), then from the keys; deletes empties. */
+  private async letGo(
+    hold: Pick<SeatedHold, 'bookingId' | 'eventTypeId' | 'startTime' | 'seat'>,
+    unless: Record<string, unknown>,
+  ): Promise<void> {
     const group = groupOf(hold);
     const { bookingId } = hold;
     try {
-      await this.docs.bulkWrite(
-        [
-          {
-            updateOne: {
-              filter: { _id: group, holders: bookingId },
-              update: {
-                $pull: { holders: bookingId, people: hold.seat.person },
-                $inc: { seats: -1 },
-                $unset: { [`joined.${bookingId}`]: '' },
-              },
-            },
-          },
-          {
-            updateMany: {
-              filter: { bookingId: group, _id: { $ne: group }, holders: bookingId },
-              update: { $pull: { holders: bookingId } },
-            },
-          },
-        ],
-        { ordered: true },
+      const head = await this.docs.updateOne(
+        { _id: group, holders: bookingId, ...unless },
+        {
+          $pull: { holders: bookingId, people: hold.seat.person },
+          $inc: { seats: -1 },
+          $unset: { [`joined.${bookingId}`]: '', [`shared.${bookingId}`]: '' },
+        },
+      );
+      // Relied on by another run: its keys stay too. (Not a holder: pull any keys it has left.)
+      if (head.matchedCount === 0 && Object.keys(unless).length > 0) {
+        const held = await this.docs.countDocuments({ _id: group, holders: bookingId });
+        if (held > 0) return;
+      }
+      await this.docs.updateMany(
+        { bookingId: group, _id: { $ne: group }, holders: bookingId },
+        { $pull: { holders: bookingId } },
       );
       await this.docs.deleteMany({ bookingId: group, holders: { $size: 0 } });
     } catch (error) {
@@ -163,13 +188,13 @@ export class SeatHold {
           $inc: { seats: 1 },
           $push: { holders: bookingId, people: seat.person },
           $set: { heldAt: now, [`joined.${bookingId}`]: now },
+          // A seat taken after the event type grew (or its buffers) widens what the head says.
+          $min: { occupiedFrom: new Date(hold.occupied.start) },
+          $max: { endTime: hold.endTime, occupiedUntil: new Date(hold.occupied.end) },
           $setOnInsert: {
             bookingId: group,
             hostMonth: hostMonth(hold.hostId, hold.startTime),
             startTime: hold.startTime,
-            endTime: hold.endTime,
-            occupiedFrom: new Date(hold.occupied.start),
-            occupiedUntil: new Date(hold.occupied.end),
             eventTypeId: hold.eventTypeId,
           },
         },
@@ -182,11 +207,17 @@ export class SeatHold {
     // The head is there and refused: why?
     const head = await this.docs.findOne({ _id: group });
     if (head?.holders.includes(bookingId)) return { seatsHeld: head.seats!, took: false };
+    const again = attempt < 2;
     if (head?.people?.includes(seat.person)) {
+      // Their seat may be a leftover (its writer died before writing the booking).
+      const theirs = head.holders[head.people.indexOf(seat.person)];
+      if (again && theirs && (await this.clearLeftoverSeats(head, graceMs, [theirs]))) {
+        return this.take(hold, graceMs, attempt + 1);
+      }
       throw new DomainError(ErrorCode.SlotTaken, SEAT_HELD);
     }
     const full = head !== null && (head.seats ?? 0) >= seat.capacity;
-    if (attempt === 0 && (!full || (await this.clearLeftoverSeats(head, graceMs)))) {
+    if (again && (!full || (await this.clearLeftoverSeats(head, graceMs, head.holders)))) {
       return this.take(hold, graceMs, attempt + 1);
     }
     throw new NoSeatsLeft();
@@ -219,15 +250,16 @@ export class SeatHold {
       if (joined.matchedCount === pending.length) return;
       // Some keys are someone else's, or were let go of since: clear leftovers, insert again.
       const found = await this.docs
-        .find({ _id: { $in: pending } }, { projection: { bookingId: 1, heldAt: 1 } })
+        .find({ _id: { $in: pending } }, { projection: { bookingId: 1, heldAt: 1, holders: 1 } })
         .toArray();
       const others = found.filter((doc) => doc.bookingId !== group);
       if (others.length > 0 && !(attempt < 2 && (await clearOthers(others)))) {
         throw new DomainError(ErrorCode.SlotTaken, 'the slot is already booked');
       }
-      pending = pending.filter(
-        (id) => !found.some((doc) => doc._id === id && doc.bookingId === group),
-      );
+      // Held once this booking is among its holders (a key inserted since by another seat is not).
+      const mine = (id: string) =>
+        found.some((doc) => doc._id === id && doc.holders?.includes(hold.bookingId));
+      pending = pending.filter((id) => !mine(id));
     }
     if (pending.length > 0) {
       throw new DomainError(ErrorCode.Unavailable, 'the slot is changing; retry');
@@ -255,9 +287,13 @@ export class SeatHold {
    * it, or it no longer holds this slot) once they are older than the grace. True when one
    * was cleared.
    */
-  private async clearLeftoverSeats(head: GroupDocument, graceMs: number): Promise<boolean> {
+  private async clearLeftoverSeats(
+    head: GroupDocument,
+    graceMs: number,
+    among: string[],
+  ): Promise<boolean> {
     const old = Date.now() - graceMs;
-    const suspects = head.holders.filter((id) => (head.joined?.[id]?.getTime() ?? 0) <= old);
+    const suspects = among.filter((id) => (head.joined?.[id]?.getTime() ?? 0) <= old);
     let cleared = false;
     for (const bookingId of suspects) {
       if (await this.isLeftover(bookingId, head._id)) {
@@ -293,12 +329,15 @@ export class SeatHold {
     const booking = await this.bookings.findById(bookingId);
     // Once the id is buried nobody can write it; a booking written after all is judged again.
     if (!booking) return this.bookings.abandon(bookingId);
+    if (!keepsTime(booking.status)) return true;
     const { startTime, eventTypeId } = whereIs(group);
-    return !(
-      keepsTime(booking.status) &&
+    const here =
+      booking.seated === true &&
       booking.eventTypeId === eventTypeId &&
-      booking.startTime.getTime() === startTime.getTime()
-    );
+      booking.startTime.getTime() === startTime.getTime();
+    // Held elsewhere: a move onto this slot may be under way, fenced off by a version bump (its
+    // compare-and-set then fails) before its seat goes.
+    return !here && this.bookings.bump(booking);
   }
 }
 

@@ -280,8 +280,14 @@ export class SlotHold {
       await this.letGo(bookingId);
       return true;
     }
-    // A booking holding a seat holds its time as a group slot: documents of its own are left over.
-    if (!keepsTime(booking.status) || booking.seated) {
+    if (!keepsTime(booking.status)) {
+      await this.letGo(bookingId);
+      return true;
+    }
+    // A booking holding a seat holds its time as a group slot: documents of its own are left
+    // over, once a move back to a single slot that may be under way is fenced off.
+    if (booking.seated) {
+      if (!(await this.bookings.bump(booking))) return false;
       await this.letGo(bookingId);
       return true;
     }

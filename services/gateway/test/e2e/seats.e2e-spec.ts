@@ -24,11 +24,16 @@ interface Member {
   id: string;
 }
 
+/** `count` members, signed up eight at a time. */
 async function members(api: ApiClient, count: number, label = 'seat'): Promise<Member[]> {
   const made: Member[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const signed = await api.signUp({ email: uniqueEmail(label) });
-    made.push({ token: signed.accessToken, id: signed.user.id });
+  while (made.length < count) {
+    const batch = Array.from({ length: Math.min(8, count - made.length) }, () =>
+      api.signUp({ email: uniqueEmail(label) }),
+    );
+    for (const signed of await Promise.all(batch)) {
+      made.push({ token: signed.accessToken, id: signed.user.id });
+    }
   }
   return made;
 }

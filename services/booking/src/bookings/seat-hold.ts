@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
-import { isDuplicateKeyError } from '@slotbook/persistence';
+import { insertUnordered, isDuplicateKeyError } from '@slotbook/persistence';
 import { hostMonth, keepsTime } from './booking-rules';
 import type { Hold, Seat } from './booking';
 import { BookingsRepository } from './bookings.repository';
@@ -67,7 +67,7 @@ export class SeatHold {
   private readonly logger = new Logger(SeatHold.name);
 
   constructor(
-    @InjectModel(HeldTimeDocument.name) model: Model<HeldTimeDocument>,
+    @InjectModel(HeldTimeDocument.name) private readonly model: Model<HeldTimeDocument>,
     private readonly bookings: BookingsRepository,
   ) {
     this.docs = model.collection as unknown as mongo.Collection<GroupDocument>;
@@ -269,17 +269,8 @@ export class SeatHold {
   /** Inserts the keys with the booking as their holder; answers those already there. */
   private async insertKeys(ids: string[], group: string, bookingId: string, heldAt: Date) {
     const docs = ids.map((_id) => ({ _id, bookingId: group, heldAt, holders: [bookingId] }));
-    try {
-      await this.docs.insertMany(docs, { ordered: false });
-      return [];
-    } catch (error) {
-      const writeErrors = [(error as { writeErrors?: unknown }).writeErrors ?? []].flat() as Array<{
-        index?: number;
-        code?: number;
-      }>;
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-      return writeErrors.map((e) => docs[e.index ?? -1]?._id).filter((id) => id !== undefined);
-    }
+    const refused = await insertUnordered(this.model, docs as unknown as HeldTimeDocument[]);
+    return refused.map((index) => docs[index]!._id);
   }
 
   /**

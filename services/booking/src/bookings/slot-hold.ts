@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { insertUnordered } from '@slotbook/persistence';
 import { keepsTime, slotKey } from './booking-rules';
 import { holdOf, type Hold, type SlotTerms } from './booking';
 import type { BookingDocument } from './booking.schema';
@@ -233,17 +234,8 @@ export class SlotHold {
 
   /** Ids of the documents the `_id` index refused; any other failure is thrown. */
   private async insert(docs: HeldTimeDocument[]): Promise<string[]> {
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-      return [];
-    } catch (error) {
-      const writeErrors = [(error as { writeErrors?: unknown }).writeErrors ?? []].flat() as Array<{
-        index?: number;
-        code?: number;
-      }>;
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-      return writeErrors.map((e) => docs[e.index ?? -1]?._id).filter((id) => id !== undefined);
-    }
+    const refused = await insertUnordered(this.model, docs);
+    return refused.map((index) => docs[index]!._id);
   }
 
   /**

@@ -1,0 +1,107 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { freePort } from './ports';
+
+/** A mail as it arrived: parsed, with the envelope's recipients and the raw text. */
+export interface CaughtMail {
+  envelopeTo: string[];
+  parsed: ParsedMail;
+  raw: string;
+}
+
+/**
+ * A real SMTP server on a spare port, for specs: it takes every mail, parses it (mailparser)
+ * and keeps it; `refuse(n)` makes it answer the next n mails with a temporary failure, as a
+ * server that is down or overloaded would.
+ */
+export class MailCatcher {
+  readonly received: CaughtMail[] = [];
+  private refusals = 0;
+  private refused = 0;
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<MailCatcher> {
+    const port = await freePort();
+    let catcher: MailCatcher | undefined;
+    const server = new SMTPServer({
+      authOptional: true,
+      // nodemailer would upgrade to TLS against this server's self-signed certificate.
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        void catcher?.take(stream, session.envelope.rcptTo.map((to) => to.address), callback);
+      },
+    });
+    catcher = new MailCatcher(server, port);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return catcher;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** How many mails were refused so far. */
+  get refusedCount(): number {
+    return this.refused;
+  }
+
+  /** The next `count` mails are answered `451` (try again later). */
+  refuse(count: number): void {
+    this.refusals = count;
+  }
+
+  /** Mails whose envelope names `address`. */
+  to(address: string): CaughtMail[] {
+    const wanted = address.toLowerCase();
+    return this.received.filter((mail) => mail.envelopeTo.some((to) => to.toLowerCase() === wanted));
+  }
+
+  /** Waits until `predicate` holds of the mails received, and answers them. */
+  async waitFor(
+    predicate: (mails: CaughtMail[]) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<CaughtMail[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.received)) {
+      if (Date.now() > deadline) {
+        const subjects = this.received.map((mail) => mail.parsed.subject).join(' | ');
+        throw new Error(`the mail awaited did not arrive in ${timeoutMs} ms; got: ${subjects}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return this.received;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async take(
+    stream: SMTPServerDataStream,
+    envelopeTo: string[],
+    callback: (error?: Error | null) => void,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    if (this.refusals > 0) {
+      this.refusals -= 1;
+      this.refused += 1;
+      const error = Object.assign(new Error('mailbox busy, try again later'), {
+        responseCode: 451,
+      });
+      callback(error);
+      return;
+    }
+    const raw = Buffer.concat(chunks);
+    this.received.push({ envelopeTo, parsed: await simpleParser(raw), raw: raw.toString() });
+    callback();
+  }
+}

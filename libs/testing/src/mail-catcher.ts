@@ -16,41 +16,36 @@ export interface CaughtMail {
  */
 export class MailCatcher {
   readonly received: CaughtMail[] = [];
+  /** Mails answered with a refusal, parsed as well. */
+  readonly refused: CaughtMail[] = [];
   private refusals = 0;
-  private refused = 0;
 
-  private constructor(
-    private readonly server: SMTPServer,
-    readonly port: number,
-  ) {}
+  private readonly server: SMTPServer;
 
-  static async start(): Promise<MailCatcher> {
-    const port = await freePort();
-    let catcher: MailCatcher | undefined;
-    const server = new SMTPServer({
+  private constructor(readonly port: number) {
+    this.server = new SMTPServer({
       authOptional: true,
       // nodemailer would upgrade to TLS against this server's self-signed certificate.
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onData: (stream, session, callback) => {
-        void catcher?.take(stream, session.envelope.rcptTo.map((to) => to.address), callback);
+        const envelopeTo = session.envelope.rcptTo.map((to) => to.address);
+        void this.take(stream, envelopeTo, callback);
       },
     });
-    catcher = new MailCatcher(server, port);
+  }
+
+  static async start(): Promise<MailCatcher> {
+    const catcher = new MailCatcher(await freePort());
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      catcher.server.once('error', reject);
+      catcher.server.listen(catcher.port, '127.0.0.1', () => resolve());
     });
     return catcher;
   }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  /** How many mails were refused so far. */
-  get refusedCount(): number {
-    return this.refused;
   }
 
   /** The next `count` mails are answered `451` (try again later). */
@@ -61,7 +56,9 @@ export class MailCatcher {
   /** Mails whose envelope names `address`. */
   to(address: string): CaughtMail[] {
     const wanted = address.toLowerCase();
-    return this.received.filter((mail) => mail.envelopeTo.some((to) => to.toLowerCase() === wanted));
+    return this.received.filter((mail) =>
+      mail.envelopeTo.some((to) => to.toLowerCase() === wanted),
+    );
   }
 
   /** Waits until `predicate` holds of the mails received, and answers them. */
@@ -91,17 +88,18 @@ export class MailCatcher {
   ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const mail = { envelopeTo, parsed: await simpleParser(raw), raw: raw.toString() };
     if (this.refusals > 0) {
       this.refusals -= 1;
-      this.refused += 1;
+      this.refused.push(mail);
       const error = Object.assign(new Error('mailbox busy, try again later'), {
         responseCode: 451,
       });
       callback(error);
       return;
     }
-    const raw = Buffer.concat(chunks);
-    this.received.push({ envelopeTo, parsed: await simpleParser(raw), raw: raw.toString() });
+    this.received.push(mail);
     callback();
   }
 }

@@ -3,12 +3,7 @@ import { join } from 'node:path';
 import { freePort } from './ports';
 
 export type ServiceName =
-  | 'identity'
-  | 'availability'
-  | 'booking'
-  | 'webhooks'
-  | 'notifications'
-  | 'gateway';
+  'identity' | 'availability' | 'booking' | 'webhooks' | 'notifications' | 'gateway';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 

@@ -44,7 +44,10 @@ export class NotificationsModule {
             subscriber(BookingMailIntake, {
               queue: NOTIFICATIONS_EVENTS_QUEUE,
               prefetch: config.PREFETCH_COUNT,
-              bindings: MAILED_EVENTS.map((type) => ({ exchange: BOOKING_EXCHANGE, pattern: type })),
+              bindings: MAILED_EVENTS.map((type) => ({
+                exchange: BOOKING_EXCHANGE,
+                pattern: type,
+              })),
               handle: (intake, event) => intake.take(event),
             }),
           ],

@@ -30,10 +30,7 @@ export const NotificationsEnv = BaseEnv.extend({
     .default('http://127.0.0.1:3000')
     .transform((value) => value.replace(/\/+$/, '')),
   /** The key of guests' manage links: the gateway's, so the mail's link opens the booking. */
-  MANAGE_TOKEN_SECRET: z
-    .string()
-    .min(32, { message: 'must be at least 32 characters' })
-    .optional(),
+  MANAGE_TOKEN_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   /**
    * The waits before the 2nd, 3rd, … attempt of a refused send, in ms; the last one repeats.
    * Each is jittered by ±20 %. Tests shorten it.
@@ -53,6 +50,11 @@ export const NotificationsEnv = BaseEnv.extend({
    * indexed lookup per scan; a replica also wakes for the retries and reminders it planned.
    */
   MAIL_SCAN_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * How long one minute of an event type's `reminders` lasts: a minute. Tests shorten it so
+   * that a reminder "60 minutes" before a start falls due 60 s (at 1000) before it.
+   */
+  MAIL_REMINDER_MINUTE_MS: z.coerce.number().int().min(100).max(60_000).default(60_000),
   /**
    * How long a replica holds a mail it is sending: a replica that dies holding it leaves it to
    * the others after this. Longer than an SMTP conversation may take.

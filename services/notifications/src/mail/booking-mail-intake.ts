@@ -50,15 +50,25 @@ export class BookingMailIntake {
 
   async take(event: AnyEventEnvelope): Promise<void> {
     if (!this.dispatcher.mailOn || !isMailedEvent(event.type)) return;
-    const parsed = DATA_OF[event.type].safeParse(event.data);
-    if (!parsed.success) throw new UnusableEvent(`${event.type} ${event.id} is not a booking`);
+    // booking's transition events carry no `responses` when the booking has no answers.
+    const parsed = DATA_OF[event.type].safeParse({ responses: {}, ...event.data });
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new UnusableEvent(`${event.type} ${event.id} is not a booking (${fields})`);
+    }
     const booking = parsed.data as MailedBooking;
     const facts = await this.facts.of(booking);
     if (event.type !== BookingEvent.BookingCreated) {
       await this.mails.dropRemindersBefore(booking.id, booking.sequence);
     }
     const now = new Date();
-    const planned = mailsOf({ id: event.id, type: event.type }, booking, facts, now);
+    const planned = mailsOf(
+      { id: event.id, type: event.type },
+      booking,
+      facts,
+      now,
+      this.config.MAIL_REMINDER_MINUTE_MS,
+    );
     const docs = planned.map((mail) => this.recordOf(mail, now));
     const inserted = await this.mails.insertNew(docs);
     this.dispatcher.accept(docs.filter((_, i) => inserted[i]));

@@ -64,7 +64,9 @@ export function renderMail(letter: Letter, manageUrl: string | null): MailConten
   ].join('\n');
   const cancelled = booking.status === 'cancelled';
   return {
-    subject: oneLine(`${subjectPrefix(letter)}: ${letter.title}, ${startOf(booking.startTime, zone)}`),
+    subject: oneLine(
+      `${subjectPrefix(letter)}: ${letter.title}, ${startOf(booking.startTime, zone)}`,
+    ),
     text,
     html,
     calendar: {

@@ -124,7 +124,10 @@ export class MailDispatcher {
       mailSendsTotal.inc({ outcome: 'sent' });
     } catch (error) {
       // The record stays claimed: its lease ends and a scan sends it again (same Message-ID).
-      this.logger.warn({ err: error, mailId: mail._id }, 'could not settle a mail; left to its lease');
+      this.logger.warn(
+        { err: error, mailId: mail._id },
+        'could not settle a mail; left to its lease',
+      );
     }
   }
 

@@ -107,6 +107,7 @@ export function mailsOf(
   booking: MailedBooking,
   facts: BookingFacts,
   now: Date,
+  minuteMs = MINUTE_MS,
 ): PlannedMail[] {
   const base = { eventId: event.id, bookingId: booking.id, sequence: booking.sequence };
   const letter = (kind: MailKind, role: MailRecipientRole, recipient: MailPerson): Letter => ({
@@ -142,7 +143,7 @@ export function mailsOf(
   if (facts.guest && active && PLANS_REMINDERS.has(event.type)) {
     const start = Date.parse(booking.startTime);
     for (const minutes of facts.reminders) {
-      const dueAt = new Date(start - minutes * MINUTE_MS);
+      const dueAt = new Date(start - minutes * minuteMs);
       if (dueAt.getTime() <= now.getTime()) continue;
       mails.push({
         ...base,

@@ -42,11 +42,7 @@ export class MailRepository {
 
   /** The mails falling due in one minute: an indexed equality that only pending mails match. */
   inBucket(bucket: number): Promise<DueMail[]> {
-    return this.model
-      .find({ dueBucket: bucket })
-      .select({ dueAt: 1 })
-      .lean<DueMail[]>()
-      .exec();
+    return this.model.find({ dueBucket: bucket }).select({ dueAt: 1 }).lean<DueMail[]>().exec();
   }
 
   /** The earliest minute holding a pending mail (where a starting replica's scan begins). */

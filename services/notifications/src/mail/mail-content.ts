@@ -145,8 +145,11 @@ export function startOf(startTime: string, zone: string): string {
   return `${start.toFormat('cccc, d LLLL yyyy, HH:mm')} ${zoneOf(start)}`;
 }
 
+/** `(Europe/Berlin, UTC+1)`, or `(UTC)`. */
 function zoneOf(at: DateTime): string {
-  return `(${at.zoneName}, UTC${at.toFormat('Z') === '+0' ? '' : at.toFormat('Z')})`;
+  const offset = at.toFormat('Z');
+  if (offset === '+0') return at.zoneName === 'UTC' ? '(UTC)' : `(${at.zoneName}, UTC)`;
+  return `(${at.zoneName}, UTC${offset})`;
 }
 
 function durationOf(minutes: number): string {

@@ -19,6 +19,7 @@ export class MailCatcher {
   /** Mails answered with a refusal, parsed as well. */
   readonly refused: CaughtMail[] = [];
   private refusals = 0;
+  private readonly holds = new Map<string, number>();
 
   private readonly server: SMTPServer;
 
@@ -51,6 +52,14 @@ export class MailCatcher {
   /** The next `count` mails are answered `451` (try again later). */
   refuse(count: number): void {
     this.refusals = count;
+  }
+
+  /**
+   * The next mail to `address` is taken (and kept) but answered only after `ms`: a sender that
+   * dies meanwhile never hears that it was delivered.
+   */
+  holdNextTo(address: string, ms: number): void {
+    this.holds.set(address.toLowerCase(), ms);
   }
 
   /** Mails whose envelope names `address`. */
@@ -100,6 +109,12 @@ export class MailCatcher {
       return;
     }
     this.received.push(mail);
+    const held = envelopeTo.map((to) => to.toLowerCase()).find((to) => this.holds.has(to));
+    if (held !== undefined) {
+      const ms = this.holds.get(held) as number;
+      this.holds.delete(held);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
     callback();
   }
 }

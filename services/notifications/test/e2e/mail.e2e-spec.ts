@@ -36,6 +36,8 @@ describe('mail', () => {
   let approvalType: string;
   let quickType: string;
   const tokens: string[] = [];
+  /** Logs of replicas killed and started again (a start begins a new log). */
+  const earlierLogs: string[] = [];
 
   beforeAll(async () => {
     catcher = await MailCatcher.start();
@@ -381,6 +383,35 @@ describe('mail', () => {
     expect(startOf(calendarOf(reminder))).toBe(moved.start);
   });
 
+  it('sends again, under the same Message-ID, what a replica killed mid-send left; reminders survive the restart', async () => {
+    const slot = quickSlot(120_000, 12_000);
+    await setReminders([slot.reminder]);
+    const guest = { name: 'Kim Killed', email: uniqueEmail('kim') };
+    catcher.holdNextTo(guest.email, 2_000);
+    const booking = await bookAsGuest(quickType, slot.start, guest);
+    await catcher.waitFor(() => catcher.to(guest.email).length === 1);
+    // The server has the mail; the replica that sent it dies before it hears so.
+    earlierLogs.push(platform.logs('notifications'));
+    await Promise.all(platform.replicas.notifications.map((replica) => replica.kill()));
+    await Promise.all(platform.replicas.notifications.map((replica) => replica.start()));
+
+    const [first, again] = await mailsTo(guest.email, 2);
+    expect(kindOf(first)).toBe('Booked');
+    expect(again.parsed.messageId).toBe(first.parsed.messageId);
+    const record = (await adminMail()).find(
+      (mail) => mail.bookingId === booking.id && mail.kind === 'created' && mail.role === 'guest',
+    );
+    expect(record).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      messageId: first.parsed.messageId,
+    });
+
+    await catcher.waitFor(() => reminders(guest.email).length === 1, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(reminders(guest.email)).toHaveLength(1);
+  });
+
   it('lists mail for ADMINs only, by status, with problem answers for bad input', async () => {
     const sent = await adminMail('&status=sent');
     expect(sent.length).toBeGreaterThan(0);
@@ -406,6 +437,7 @@ describe('mail', () => {
     expect(tokens.length).toBeGreaterThan(0);
     const logs = (['identity', 'availability', 'booking', 'notifications', 'gateway'] as const)
       .map((name) => platform.logs(name))
+      .concat(earlierLogs)
       .join('\n');
     expect(logs.length).toBeGreaterThan(0);
     for (const token of tokens) expect(logs).not.toContain(token);

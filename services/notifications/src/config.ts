@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { BaseEnv, DEVELOPMENT_MANAGE_TOKEN_SECRET, loadEnv } from '@slotbook/runtime';
 import { DAY_MS } from '@slotbook/scheduling';
 
+/** An empty variable (compose's `${X:-}`) is an unset one. */
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const DEFAULT_RETRY_SCHEDULE = '30000,120000,600000,3600000,10800000,21600000';
 
 /**
@@ -18,9 +21,10 @@ export const NotificationsEnv = BaseEnv.extend({
   COMMAND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   RPC_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4_000),
   /** Where mail goes, e.g. `smtp://127.0.0.1:2525`; without it mail is off and nothing is sent. */
-  SMTP_URL: z
-    .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' })
-    .optional(),
+  SMTP_URL: z.preprocess(
+    unsetWhenEmpty,
+    z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' }).optional(),
+  ),
   MAIL_FROM: z.string().min(3).max(320).default('Slotbook <no-reply@slotbook.local>'),
   /** How long one SMTP conversation may take before it counts as a failed send. */
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { BaseEnv, DEVELOPMENT_MANAGE_TOKEN_SECRET, loadEnv } from '@slotbook/runtime';
+import {
+  BaseEnv,
+  DEVELOPMENT_MANAGE_TOKEN_SECRET,
+  loadEnv,
+  retryScheduleMs,
+} from '@slotbook/runtime';
 import { DAY_MS } from '@slotbook/scheduling';
 
 /** An empty variable (compose's `${X:-}`) is an unset one. */
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
-
-const DEFAULT_RETRY_SCHEDULE = '30000,120000,600000,3600000,10800000,21600000';
 
 /**
  * The notifications service keeps nothing in Redis and publishes no events: its database, the
@@ -39,14 +42,7 @@ export const NotificationsEnv = BaseEnv.extend({
    * The waits before the 2nd, 3rd, … attempt of a refused send, in ms; the last one repeats.
    * Each is jittered by ±20 %. Tests shorten it.
    */
-  MAIL_RETRY_SCHEDULE_MS: z
-    .string()
-    .regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
-    .default(DEFAULT_RETRY_SCHEDULE)
-    .transform((value) => value.split(',').map(Number))
-    .refine((delays) => delays.every((delay) => delay >= 10), {
-      message: 'each delay must be at least 10 ms',
-    }),
+  MAIL_RETRY_SCHEDULE_MS: retryScheduleMs(),
   /** How long a refused mail is retried before it is `failed`. */
   MAIL_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /**

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { MailStatus, Page } from '@slotbook/contracts';
-import { decodeCursor, encodeCursor, insertUnordered } from '@slotbook/persistence';
+import {
+  decodeCursor,
+  earliestPendingBucket,
+  encodeCursor,
+  insertUnordered,
+} from '@slotbook/persistence';
 import { dueBucketOf } from './mail-plan';
 import { MailDocument } from './mail.schema';
 
@@ -46,14 +51,8 @@ export class MailRepository {
   }
 
   /** The earliest minute holding a pending mail (where a starting replica's scan begins). */
-  async earliestPendingBucket(): Promise<number | null> {
-    const docs = await this.model
-      .find({ status: 'pending' })
-      .select({ dueBucket: 1 })
-      .lean<Array<{ dueBucket?: number }>>()
-      .exec();
-    const buckets = docs.map((doc) => doc.dueBucket).filter((b): b is number => b !== undefined);
-    return buckets.length === 0 ? null : Math.min(...buckets);
+  earliestPendingBucket(): Promise<number | null> {
+    return earliestPendingBucket(this.model);
   }
 
   /**

@@ -33,6 +33,12 @@ describe("the notifications service's environment", () => {
     ).toThrow(/MAIL_LEASE_MS/);
   });
 
+  it('tries a refused mail again after 5 s first, then as webhooks do, up to 6 h apart', () => {
+    expect(parseEnv(NotificationsEnv, base).MAIL_RETRY_SCHEDULE_MS).toEqual([
+      5_000, 30_000, 120_000, 600_000, 3_600_000, 10_800_000, 21_600_000,
+    ]);
+  });
+
   it('drops the trailing slash of PUBLIC_URL', () => {
     expect(
       parseEnv(NotificationsEnv, { ...base, PUBLIC_URL: 'https://book.example/' }).PUBLIC_URL,

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import {
   BaseEnv,
+  DEFAULT_RETRY_SCHEDULE_MS,
   DEVELOPMENT_MANAGE_TOKEN_SECRET,
   loadEnv,
   retryScheduleMs,
 } from '@slotbook/runtime';
 import { DAY_MS } from '@slotbook/scheduling';
+
+/**
+ * A refused mail is tried again soon (a server restarting, a greylist), then as webhooks are:
+ * 5 s, 30 s, 2 min, 10 min, 1 h, 3 h, then every 6 h.
+ */
+const MAIL_RETRY_SCHEDULE = `5000,${DEFAULT_RETRY_SCHEDULE_MS}`;
 
 /** An empty variable (compose's `${X:-}`) is an unset one. */
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -42,7 +49,7 @@ export const NotificationsEnv = BaseEnv.extend({
    * The waits before the 2nd, 3rd, … attempt of a refused send, in ms; the last one repeats.
    * Each is jittered by ±20 %. Tests shorten it.
    */
-  MAIL_RETRY_SCHEDULE_MS: retryScheduleMs(),
+  MAIL_RETRY_SCHEDULE_MS: retryScheduleMs(MAIL_RETRY_SCHEDULE),
   /** How long a refused mail is retried before it is `failed`. */
   MAIL_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /**

@@ -21,7 +21,10 @@ export function renderMail(letter: Letter, manageUrl: string | null): MailConten
   const zone = recipient.timeZone;
   const when = timeOf(booking.startTime, booking.endTime, zone);
   const other = letter.role === 'host' ? letter.guest : letter.host;
-  const lines: Array<[string, string]> = [['When', when]];
+  const lines: Array<[string, string]> = [
+    ['When', when],
+    ['Starts', DateTime.fromISO(booking.startTime, { zone }).toISO() ?? booking.startTime],
+  ];
   if (letter.kind === 'rescheduled' && booking.previousStartTime) {
     lines.push(['Was', startOf(booking.previousStartTime, zone)]);
   }

@@ -161,8 +161,10 @@ export class MailDispatcher {
   /** Asks for a scan at `at` (not sooner than a second after the last one), or sooner if planned. */
   private scheduleScan(at: number): void {
     if (this.stopped || !this.mailer) return;
-    const gap = Math.min(MIN_SCAN_GAP_MS, this.config.MAIL_SCAN_INTERVAL_MS);
-    const when = Math.max(at, this.lastScan + gap);
+    const interval = this.config.MAIL_SCAN_INTERVAL_MS;
+    const gap = Math.min(MIN_SCAN_GAP_MS, interval);
+    // Later than the next periodic scan means nothing (and a timer of weeks would overflow).
+    const when = Math.max(Math.min(at, Date.now() + interval), this.lastScan + gap);
     if (when >= this.scanAt) return;
     clearTimeout(this.scanTimer);
     this.scanAt = when;

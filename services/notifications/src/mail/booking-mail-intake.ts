@@ -7,7 +7,7 @@ import {
   BookingRescheduled,
   type AnyEventEnvelope,
 } from '@slotbook/contracts';
-import { UnusableEvent } from '@slotbook/messaging';
+import { BatchCollector, UnusableEvent } from '@slotbook/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { BookingFactsSource } from './booking-facts';
 import { MailDispatcher } from './mail-dispatcher';
@@ -41,12 +41,24 @@ const DATA_OF = {
  */
 @Injectable()
 export class BookingMailIntake {
+  /** The mails of the events in flight, inserted together: one write for a burst of events. */
+  private readonly inserts: BatchCollector<MailDocument[], boolean[]>;
+
   constructor(
     private readonly facts: BookingFactsSource,
     private readonly mails: MailRepository,
     private readonly dispatcher: MailDispatcher,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
-  ) {}
+  ) {
+    this.inserts = new BatchCollector({ maxItems: 64, maxWaitMs: 10 }, async (batches) => {
+      const inserted = await this.mails.insertNew(batches.flat());
+      let at = 0;
+      return batches.map((docs) => {
+        at += docs.length;
+        return inserted.slice(at - docs.length, at);
+      });
+    });
+  }
 
   async take(event: AnyEventEnvelope): Promise<void> {
     if (!this.dispatcher.mailOn || !isMailedEvent(event.type)) return;
@@ -70,7 +82,7 @@ export class BookingMailIntake {
       this.config.MAIL_REMINDER_MINUTE_MS,
     );
     const docs = planned.map((mail) => this.recordOf(mail, now));
-    const inserted = await this.mails.insertNew(docs);
+    const inserted = await this.inserts.add(docs);
     this.dispatcher.accept(docs.filter((_, i) => inserted[i]));
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BatchCollector } from '@slotbook/messaging';
 import { ManageTokenCodec } from '@slotbook/runtime';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { renderMail } from './mail-content';
@@ -34,12 +35,18 @@ export class MailDispatcher {
   private lastScan = 0;
   private scanning?: Promise<void>;
   private stopped = false;
+  /** Sends settle together: one write for the mails of a burst, not one each. */
+  private readonly sentRecords: BatchCollector<{ _id: string; attempts: number; at: Date }>;
 
   constructor(
     private readonly mails: MailRepository,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {
     this.tokens = new ManageTokenCodec(config.MANAGE_TOKEN_SECRET);
+    this.sentRecords = new BatchCollector({ maxItems: 100, maxWaitMs: 20 }, async (sent) => {
+      await this.mails.settleSent(sent);
+      return sent.map((): void => undefined);
+    });
     this.mailer = config.SMTP_URL
       ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS)
       : null;
@@ -120,7 +127,7 @@ export class MailDispatcher {
         await this.retryLater(mail, error);
         return;
       }
-      await this.mails.settle(mail, { status: 'sent', at: new Date() });
+      await this.sentRecords.add({ _id: mail._id, attempts: mail.attempts, at: new Date() });
       mailSendsTotal.inc({ outcome: 'sent' });
     } catch (error) {
       // The record stays claimed: its lease ends and a scan sends it again (same Message-ID).

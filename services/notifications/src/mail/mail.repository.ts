@@ -71,17 +71,15 @@ export class MailRepository {
       .exec();
   }
 
-  /** Settles a claimed mail: sent, dropped, failed, or due again at `dueAt`. */
+  /** Settles a claimed mail that was not sent: dropped, failed, or due again at `dueAt`. */
   async settle(
     mail: Pick<MailDocument, '_id' | 'attempts'>,
     outcome:
-      | { status: 'sent'; at: Date }
       | { status: 'dropped' }
       | { status: 'failed'; error: string }
       | { status: 'pending'; dueAt: Date; error: string },
   ): Promise<boolean> {
     const set: Record<string, unknown> = { status: outcome.status, dueAt: null };
-    if (outcome.status === 'sent') Object.assign(set, { sentAt: outcome.at, lastError: null });
     if (outcome.status === 'failed') set.lastError = outcome.error;
     if (outcome.status === 'pending') {
       Object.assign(set, {
@@ -97,6 +95,23 @@ export class MailRepository {
       )
       .exec();
     return result.modifiedCount === 1;
+  }
+
+  /** Records mails as sent, many in one write (each against the attempt it was claimed with). */
+  async settleSent(mails: Array<Pick<MailDocument, '_id' | 'attempts'> & { at: Date }>) {
+    if (mails.length === 0) return;
+    await this.model.bulkWrite(
+      mails.map((mail) => ({
+        updateOne: {
+          filter: { _id: mail._id, status: 'pending', attempts: mail.attempts },
+          update: {
+            $set: { status: 'sent', dueAt: null, sentAt: mail.at, lastError: null },
+            $unset: { dueBucket: '' },
+          },
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   /** The mail log, newest first. */

@@ -433,6 +433,20 @@ describe('mail', () => {
     expectProblem(await api.get('/admin/mail'), 401);
   });
 
+  it('sends nothing and records nothing without SMTP_URL, and says that mail is off', async () => {
+    const [one, two] = platform.replicas.notifications;
+    earlierLogs.push(platform.logs('notifications'));
+    await two.stop();
+    await one.stop();
+    await one.withEnv({ SMTP_URL: '' }).start();
+    expect(one.logs).toContain('mail is off');
+    const guest = { name: 'Otto Off', email: uniqueEmail('otto') };
+    const booking = await bookAsGuest(openType, futureStart().toISOString(), guest);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(catcher.to(guest.email)).toHaveLength(0);
+    expect((await adminMail()).filter((record) => record.bookingId === booking.id)).toEqual([]);
+  });
+
   it('writes no manage token into any log', () => {
     expect(tokens.length).toBeGreaterThan(0);
     const logs = (['identity', 'availability', 'booking', 'notifications', 'gateway'] as const)

@@ -20,6 +20,7 @@ export interface EventTypeOptions {
   bookingFields?: unknown[];
   minimumCancelNotice?: number;
   reminders?: number[];
+  seatsPerSlot?: number;
 }
 
 export interface ScheduledHost {

@@ -100,7 +100,12 @@ export const SlotsQuery = z
   .superRefine(windowRule);
 export type SlotsQuery = z.infer<typeof SlotsQuery>;
 
-export const Slot = z.object({ startTime: InstantOut, endTime: InstantOut });
+export const Slot = z.object({
+  startTime: InstantOut,
+  endTime: InstantOut,
+  /** Of a group event type (`seatsPerSlot` > 1): the seats the slot has left. */
+  seatsLeft: z.number().int().min(1).optional(),
+});
 export type Slot = z.infer<typeof Slot>;
 export const SlotList = z.object({ data: z.array(Slot) });
 export type SlotList = z.infer<typeof SlotList>;

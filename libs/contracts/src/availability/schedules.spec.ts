@@ -82,6 +82,7 @@ describe('the event type body (SPEC §4a)', () => {
       bookingFields: [],
       minimumCancelNotice: 0,
       reminders: [],
+      seatsPerSlot: 1,
     });
   });
 });

@@ -230,6 +230,7 @@ export const EVENT_TYPE_DEFAULTS = {
   public: false,
   description: '',
   minimumCancelNotice: 0,
+  seatsPerSlot: 1,
 } as const;
 
 /** At most this many reminders per booking (SPEC §4b). */
@@ -269,6 +270,12 @@ const eventTypeFields = {
       "minutes before the start at which the booking's guest is emailed a reminder: at most " +
         '3 distinct values, 5–10080, multiples of 5',
     ),
+  seatsPerSlot: z
+    .number({ message: 'must be an integer number of seats' })
+    .int({ message: 'must be an integer number of seats' })
+    .min(1, { message: 'must be at least 1' })
+    .max(1000, { message: 'must be at most 1000' })
+    .describe('bookings one slot holds (one seat each), 1–1000; more than 1 makes a group slot'),
 };
 
 /** `POST /event-types`; `slotInterval` defaults to `duration`. */
@@ -293,6 +300,7 @@ export const CreateEventTypeBody = z.strictObject({
     EVENT_TYPE_DEFAULTS.minimumCancelNotice,
   ),
   reminders: eventTypeFields.reminders.default([]),
+  seatsPerSlot: eventTypeFields.seatsPerSlot.default(EVENT_TYPE_DEFAULTS.seatsPerSlot),
 });
 export type CreateEventTypeBody = z.infer<typeof CreateEventTypeBody>;
 
@@ -313,6 +321,7 @@ export const UpdateEventTypeBody = z
     bookingFields: eventTypeFields.bookingFields.optional(),
     minimumCancelNotice: eventTypeFields.minimumCancelNotice.optional(),
     reminders: eventTypeFields.reminders.optional(),
+    seatsPerSlot: eventTypeFields.seatsPerSlot.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message: 'at least one field must be given',
@@ -328,6 +337,8 @@ export const EventTypeShape = z.object({
   minimumNotice: z.number().int(),
   bookingHorizonDays: z.number().int(),
   requiresConfirmation: z.boolean(),
+  /** More than 1: a group slot, held by up to this many bookings (SPEC §5, seats). */
+  seatsPerSlot: z.number().int(),
 });
 export type EventTypeShape = z.infer<typeof EventTypeShape>;
 

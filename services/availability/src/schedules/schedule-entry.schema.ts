@@ -134,6 +134,8 @@ export class EventTypeEntryDocument implements EventTypeEntry {
 
   @Prop({ type: [Number], default: [] })
   reminders!: number[];
+  @Prop({ type: Number, default: 1 })
+  seatsPerSlot!: number;
 
   @Prop({ type: Date, required: true })
   createdAt!: Date;

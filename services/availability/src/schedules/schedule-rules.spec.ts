@@ -55,6 +55,7 @@ const eventType = (id = 'e1', scheduleId = 's1', fields: Partial<EventTypeEntry>
       bookingFields: [],
       minimumCancelNotice: 0,
       reminders: [],
+      seatsPerSlot: 1,
     },
     NOW,
   ),

@@ -46,7 +46,8 @@ export interface EventTypeEntry extends EventTypeShape {
   updatedAt: Date;
 }
 
-type FieldsOf4b = 'public' | 'description' | 'bookingFields' | 'minimumCancelNotice' | 'reminders';
+type FieldsOf4b =
+  'public' | 'description' | 'bookingFields' | 'minimumCancelNotice' | 'reminders' | 'seatsPerSlot';
 
 /**
  * An event type as read from the host's document: one stored before SPEC §4b lacks its
@@ -61,6 +62,7 @@ export function storedEventType(
     bookingFields: [],
     minimumCancelNotice: EVENT_TYPE_DEFAULTS.minimumCancelNotice,
     reminders: [],
+    seatsPerSlot: EVENT_TYPE_DEFAULTS.seatsPerSlot,
     ...entry,
   };
 }
@@ -220,6 +222,7 @@ export function newEventType(id: string, body: CreateEventTypeBody, now: Date): 
     bookingFields: body.bookingFields,
     minimumCancelNotice: body.minimumCancelNotice,
     reminders: body.reminders,
+    seatsPerSlot: body.seatsPerSlot,
     createdAt: now,
     updatedAt: now,
   };

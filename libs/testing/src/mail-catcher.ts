@@ -96,7 +96,12 @@ export class MailCatcher {
     callback: (error?: Error | null) => void,
   ): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch {
+      // The sender went away mid-mail (a replica killed by a spec): nothing arrived.
+      return;
+    }
     const raw = Buffer.concat(chunks);
     const mail = { envelopeTo, parsed: await simpleParser(raw), raw: raw.toString() };
     if (this.refusals > 0) {

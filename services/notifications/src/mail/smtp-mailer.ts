@@ -30,6 +30,10 @@ export class SmtpMailer {
       // Mail carries guests' manage links: nodemailer's own logging stays off.
       logger: false,
       debug: false,
+      // A server on this machine offering STARTTLS has no certificate anyone signed (a
+      // development sink, a test server): take TLS from it unverified rather than fail every
+      // send. Any other server's certificate is verified.
+      tls: { rejectUnauthorized: !isLoopback(smtpUrl) },
     });
     this.logger.log({ server: serverOf(smtpUrl) }, 'mail is on');
   }
@@ -56,6 +60,11 @@ export class SmtpMailer {
   close(): void {
     this.transport.close();
   }
+}
+
+function isLoopback(smtpUrl: string): boolean {
+  const host = new URL(smtpUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** The server's host and port, never its credentials. */

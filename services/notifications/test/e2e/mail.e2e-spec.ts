@@ -318,10 +318,17 @@ describe('mail', () => {
     }
   });
 
-  /** A 5-minute slot at least `leadMs` ahead, and a reminder "minute" count due ~`inMs` from now. */
+  /**
+   * A 5-minute slot at least `leadMs` ahead that no earlier test took, and a reminder "minute"
+   * count due ~`inMs` from now.
+   */
+  const quickSlotsTaken = new Set<number>();
   function quickSlot(leadMs: number, inMs: number): { start: string; reminder: number } {
     const step = 5 * 60_000;
-    const start = Math.ceil((Date.now() + leadMs) / step) * step;
+    let start = Math.ceil((Date.now() + leadMs) / step) * step;
+    // A slot an earlier test booked (and did not cancel) is not free.
+    while (quickSlotsTaken.has(start)) start += step;
+    quickSlotsTaken.add(start);
     const reminder = Math.floor((start - Date.now() - inMs) / REMINDER_MINUTE_MS / 5) * 5;
     return { start: new Date(start).toISOString(), reminder };
   }

@@ -107,6 +107,9 @@ export class MailDispatcher {
   private async send(mail: MailDocument): Promise<void> {
     const mailer = this.mailer;
     if (!mailer) return;
+    // Waited in memory too long (a slow server, a long queue): its lease may end before the
+    // send does, and another replica may take it. It is left to whoever claims it next.
+    if (mail.dueAt && mail.dueAt.getTime() - Date.now() < this.config.SMTP_TIMEOUT_MS) return;
     try {
       // A move, confirm or cancel recorded since this reminder was planned outranks it.
       if (

@@ -17,10 +17,9 @@ export class BookingFactsSource {
   constructor(private readonly bus: CommandBus) {}
 
   async of(booking: MailedBooking): Promise<BookingFacts> {
-    const [users, eventType] = await Promise.all([
-      this.usersOf(booking),
-      this.eventTypeOf(booking),
-    ]);
+    const [users, eventType] = await whileUnavailable(() =>
+      Promise.all([this.usersOf(booking), this.eventTypeOf(booking)]),
+    );
     const host = users.get(booking.hostId);
     const member = booking.userId === null ? undefined : users.get(booking.userId);
     const guest: MailPerson | null = booking.guest
@@ -63,6 +62,26 @@ export class BookingFactsSource {
     }
   }
 }
+
+/**
+ * Waits out a short outage of identity or availability (a restart, a deploy) before the event
+ * is given back: it is redelivered a bounded number of times, then dead-lettered, and its mail
+ * would be lost.
+ */
+async function whileUnavailable<T>(ask: () => Promise<T>): Promise<T> {
+  for (const waitMs of UNAVAILABLE_WAITS_MS) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== ErrorCode.Unavailable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+  return ask();
+}
+
+/** About half a minute of waiting (and each ask's own timeout) per delivery of the event. */
+const UNAVAILABLE_WAITS_MS = [1_000, 2_000, 4_000, 8_000, 15_000];
 
 function personOf(user: User): MailPerson {
   return { name: user.name, email: user.email, timeZone: user.timezone || UTC };

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image recipe for the five services (SPEC §7); pick one with the SERVICE build argument:
+# One image recipe for the six services (SPEC §7); pick one with the SERVICE build argument:
 #   docker build --build-arg SERVICE=booking -t slotbook-booking .
 # docker-compose.yml builds it once per service.
 
@@ -27,7 +27,7 @@ RUN npm prune --omit=dev --no-audit --no-fund \
 # ---- runtime: node:20-slim, production dependencies, one service ----
 FROM node:${NODE_VERSION}-slim AS runtime
 ARG SERVICE
-RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=identity|availability|booking|webhooks|gateway' >&2; exit 1; }
+RUN test -n "$SERVICE" || { echo 'build with --build-arg SERVICE=identity|availability|booking|webhooks|notifications|gateway' >&2; exit 1; }
 ENV NODE_ENV=production \
     SERVICE=${SERVICE}
 WORKDIR /app
@@ -37,8 +37,9 @@ COPY --from=build /out/libs ./libs
 COPY --from=build /out/services/${SERVICE} ./services/${SERVICE}
 RUN test -f "services/${SERVICE}/dist/main.js" || { echo "unknown SERVICE '${SERVICE}'" >&2; exit 1; }
 USER node
-# Ports: gateway 3000, identity 3001, availability 3002, booking 3003, webhooks 3004 (PORT
-# overrides); Prometheus metrics on 9300-9304 in the same order (METRICS_PORT overrides).
-EXPOSE 3000 3001 3002 3003 3004 9300 9301 9302 9303 9304
+# Ports: gateway 3000, identity 3001, availability 3002, booking 3003, webhooks 3004,
+# notifications 3005 (PORT overrides); Prometheus metrics on 9300-9305 in the same order
+# (METRICS_PORT overrides).
+EXPOSE 3000 3001 3002 3003 3004 3005 9300 9301 9302 9303 9304 9305
 # `exec` makes node the main process, so SIGTERM reaches it (graceful shutdown); compose adds init.
 CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]

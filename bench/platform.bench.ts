@@ -1,5 +1,5 @@
 /**
- * What a user of the platform sees, and what it costs, with all five services running as
+ * What a user of the platform sees, and what it costs, with all six services running as
  * `scripts/up.sh` runs them: on an empty database and again once it holds BENCH_BOOKINGS
  * bookings (default 100,000); docs/benchmarks.md records the results and the method.
  *
@@ -28,6 +28,7 @@
  *   npm run bench:platform                           # bench/platform.sh: a devdb, vhost of its own
  *   BENCH_BOOKINGS=0 npm run bench:platform          # the empty-database phase only
  *   BENCH_BOOKING_REPLICAS=2 npm run bench:platform  # more booking replicas
+ *   BENCH_MAIL=1 npm run bench:platform              # mail on: notifications sends to a sink
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench:platform   # profiles
  *   (then npm run bench:profile-summary -- /tmp/prof/*.cpuprofile)
  * On a shared machine, RabbitMQ's and Redis's CPU include other users' work; PostgreSQL counts
@@ -36,11 +37,13 @@
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
 import { BookingCreated } from '@slotbook/contracts';
 import { DAY_MS } from '@slotbook/scheduling';
 import {
   ApiClient,
   Platform,
+  freePort,
   hostWithEventTypes,
   hostWithRange,
   mongoUrlFor,
@@ -74,6 +77,8 @@ const PG_DATABASE = process.env.BENCH_PG_DATABASE;
 const SLOT_MINUTES = 5;
 const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
 const EVENT_TYPE_BOOKINGS = Number(process.env.BENCH_EVENT_TYPE_BOOKINGS ?? 1_000);
+/** Mail on (SPEC §6c): notifications sends every mail to an SMTP sink of the bench's own. */
+const MAIL = process.env.BENCH_MAIL === '1';
 /** Seats of the group event type whose creates are measured apiece (SPEC §11). */
 const SEATS = 10;
 
@@ -544,7 +549,7 @@ async function samplePgSettled(idlePerSecond: ReturnType<typeof pgPerUnit>): Pro
 
 /** The figures issue 16 and SPEC §11 set targets for, one line per phase. */
 function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
-  const services = ['gateway', 'identity', 'availability', 'booking', 'webhooks'];
+  const services = ['gateway', 'identity', 'availability', 'booking', 'webhooks', 'notifications'];
   return phases
     .map(({ phase, create, keyedCreate, guestCreate, seatedCreate, hotSlot, idle }) => {
       const cpu = create.cpuMsPerBooking;
@@ -599,14 +604,21 @@ async function inBatches<T>(count: number, width: number, make: (i: number) => P
 async function main(): Promise<void> {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for every service.
   const nodeArgs = { SLOTBOOK_NODE_ARGS: process.env.BENCH_NODE_ARGS ?? '' };
+  const sink = MAIL ? await startMailSink() : null;
   const platform = new Platform({
-    // All five, as scripts/up.sh runs them: webhooks' share of a create is part of its cost.
-    replicas: { booking: Number(process.env.BENCH_BOOKING_REPLICAS ?? 1), webhooks: 1 },
+    // All six, as scripts/up.sh runs them: webhooks' share of a create is part of its cost.
+    // Notifications runs with mail off unless BENCH_MAIL=1: then its share counts too.
+    replicas: {
+      booking: Number(process.env.BENCH_BOOKING_REPLICAS ?? 1),
+      webhooks: 1,
+      notifications: 1,
+    },
     env: {
       identity: nodeArgs,
       availability: nodeArgs,
       booking: nodeArgs,
       webhooks: nodeArgs,
+      notifications: { ...nodeArgs, ...(sink ? { SMTP_URL: sink.url } : {}) },
       // The benchmark signs up its guests from one address.
       gateway: {
         ...nodeArgs,
@@ -652,7 +664,27 @@ async function main(): Promise<void> {
     console.log(headlines([empty, ...(full ? [full] : [])]));
   } finally {
     await platform.stop();
+    await sink?.close();
   }
+}
+
+/** An SMTP server that takes every mail and keeps none. */
+async function startMailSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => callback());
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 void main().catch((error: unknown) => {

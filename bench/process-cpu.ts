@@ -60,7 +60,7 @@ export function platformClassifier(
 ): Classifier {
   return (proc) => {
     const service =
-      /services\/(gateway|identity|availability|booking|webhooks)\/dist\/main\.js/.exec(
+      /services\/(gateway|identity|availability|booking|webhooks|notifications)\/dist\/main\.js/.exec(
         proc.cmdline,
       );
     if (service) return !servicePids || servicePids.has(proc.pid) ? service[1]! : null;

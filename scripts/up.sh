@@ -12,10 +12,14 @@
 #     there with its data in the PostgreSQL database slotbook_devdb, kept across runs, on
 #     DEVDB_POSTGRESQL_URL's server when set, else 127.0.0.1:5432 (started with pg_ctlcluster
 #     when installed);
-#   - the five services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid.
+#   - the six services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid;
+#   - mail: SMTP_URL when set; else a local SMTP sink (scripts/mail-sink.js) on 127.0.0.1:1025
+#     (MAIL_SINK_PORT) that writes every mail to .run/mail/*.eml instead of sending it.
 # Running it again restarts the services it started before. Other knobs:
 #   ADMIN_EMAIL / ADMIN_PASSWORD   the seeded admin (default admin@slotbook.local / change-me-admin-password)
-#   SLOTBOOK_SERVICES              which services to start (default: all five)
+#   SLOTBOOK_SERVICES              which services to start (default: all six)
+#   SMTP_URL / MAIL_FROM           where notifications sends mail, and as whom
+#   PUBLIC_URL                     where the web pages are, for the manage links in mail (default the gateway)
 #   WEBHOOK_ALLOW_PRIVATE_URLS     `true` lets webhooks go to http and local addresses (development only)
 #   SLOTBOOK_SKIP_BUILD=1          start from the existing dist/ without compiling
 set -euo pipefail
@@ -24,7 +28,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra.sh"
 cd "$SLOTBOOK_ROOT"
 
-ALL_SERVICES=(identity availability booking webhooks gateway)
+ALL_SERVICES=(identity availability booking webhooks notifications gateway)
 read -r -a SERVICES <<<"${SLOTBOOK_SERVICES:-${ALL_SERVICES[*]}}"
 GATEWAY_URL="http://127.0.0.1:3000"
 READY_TIMEOUT=60
@@ -32,7 +36,7 @@ READY_TIMEOUT=60
 service_port() {
   case "$1" in
     gateway) echo 3000 ;; identity) echo 3001 ;; availability) echo 3002 ;; booking) echo 3003 ;;
-    webhooks) echo 3004 ;;
+    webhooks) echo 3004 ;; notifications) echo 3005 ;;
     *) die "unknown service '$1' (expected one of: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -41,7 +45,7 @@ service_port() {
 service_metrics_port() {
   case "$1" in
     gateway) echo 9300 ;; identity) echo 9301 ;; availability) echo 9302 ;; booking) echo 9303 ;;
-    webhooks) echo 9304 ;;
+    webhooks) echo 9304 ;; notifications) echo 9305 ;;
     *) die "unknown service '$1' (expected one of: ${ALL_SERVICES[*]})" ;;
   esac
 }
@@ -61,9 +65,10 @@ if [[ "${SLOTBOOK_LOCAL:-0}" != 1 ]] && docker_available; then
 fi
 
 # 1. Our own processes from a previous run go first, so this can be run again at any time.
-for service in gateway webhooks booking availability identity; do
+for service in gateway notifications webhooks booking availability identity; do
   stop_pidfile "$service" "$RUN_DIR/$service.pid" "services/$service/dist/main.js"
 done
+stop_pidfile mail-sink "$RUN_DIR/mail-sink.pid" scripts/mail-sink.js
 
 # 2. Infrastructure.
 ensure_node_modules
@@ -96,7 +101,24 @@ if [[ "${SLOTBOOK_SKIP_BUILD:-0}" != 1 ]]; then
   npx tsc -b tsconfig.build.json >&2 || die "the build failed (see above)"
 fi
 
-# 4. Services.
+# 4. Mail: the SMTP server given, or a sink that keeps every mail as a file (SPEC §6c).
+MAIL_DIR="$RUN_DIR/mail"
+if [[ -z "${SMTP_URL:-}" && " ${SERVICES[*]} " == *" notifications "* ]]; then
+  MAIL_SINK_PORT="${MAIL_SINK_PORT:-1025}"
+  if port_open 127.0.0.1 "$MAIL_SINK_PORT"; then
+    die "port $MAIL_SINK_PORT (for the mail sink) is in use; set SMTP_URL or MAIL_SINK_PORT"
+  fi
+  log "SMTP_URL is not set: starting a mail sink on :$MAIL_SINK_PORT (mail goes to .run/mail/*.eml)"
+  detach node scripts/mail-sink.js "$MAIL_SINK_PORT" "$MAIL_DIR" >"$RUN_DIR/mail-sink.log" 2>&1
+  echo $! >"$RUN_DIR/mail-sink.pid"
+  wait_port 127.0.0.1 "$MAIL_SINK_PORT" 10 || die "the mail sink did not start (see .run/mail-sink.log)"
+  SMTP_URL="smtp://127.0.0.1:$MAIL_SINK_PORT"
+  MAIL_NOTE="mail:  caught in .run/mail/*.eml (a local SMTP sink; set SMTP_URL to send it)"
+else
+  MAIL_NOTE="mail:  sent to ${SMTP_URL:-nowhere (notifications is not started)}"
+fi
+
+# 5. Services.
 start_service() {
   local service=$1 port metrics_port main taken
   port=$(service_port "$service")
@@ -118,6 +140,10 @@ start_service() {
     webhooks)
       env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" webhooks)"
         WEBHOOK_ALLOW_PRIVATE_URLS="${WEBHOOK_ALLOW_PRIVATE_URLS:-false}")
+      ;;
+    notifications)
+      env+=(MONGO_URL="$(mongo_url_for "$MONGO_BASE" notifications)" SMTP_URL="$SMTP_URL"
+        PUBLIC_URL="${PUBLIC_URL:-$GATEWAY_URL}")
       ;;
     gateway) env+=(JWT_PUBLIC_KEY="$JWT_PUBLIC_KEY") ;;
   esac
@@ -158,6 +184,7 @@ cat >&2 <<EOF
 Slotbook is up (${SERVICES[*]}). API docs: $GATEWAY_URL/docs
   admin: $ADMIN_EMAIL (password: ADMIN_PASSWORD, default change-me-admin-password)
   logs:  .run/<service>.log    stop: scripts/down.sh
+  $MAIL_NOTE
 Gateway:
 EOF
 # The URL alone on stdout, so that `url=$(scripts/up.sh)` works.

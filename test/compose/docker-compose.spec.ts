@@ -40,11 +40,24 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
 }) as ComposeFile;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
-const APP_SERVICES = ['identity', 'availability', 'booking', 'webhooks', 'gateway'] as const;
-const SERVICES_WITH_DATABASE = ['identity', 'availability', 'booking', 'webhooks'] as const;
-/** The services that keep something in Redis (webhooks keeps nothing there). */
+const APP_SERVICES = [
+  'identity',
+  'availability',
+  'booking',
+  'webhooks',
+  'notifications',
+  'gateway',
+] as const;
+const SERVICES_WITH_DATABASE = [
+  'identity',
+  'availability',
+  'booking',
+  'webhooks',
+  'notifications',
+] as const;
+/** The services that keep something in Redis (webhooks and notifications keep nothing there). */
 const SERVICES_WITH_REDIS = ['identity', 'availability', 'booking', 'gateway'] as const;
-const SCALABLE_SERVICES = ['availability', 'booking', 'webhooks'] as const;
+const SCALABLE_SERVICES = ['availability', 'booking', 'webhooks', 'notifications'] as const;
 const INFRA_SERVICES = [
   'rabbitmq',
   'redis',
@@ -52,6 +65,7 @@ const INFRA_SERVICES = [
   'mongo-availability',
   'mongo-booking',
   'mongo-webhooks',
+  'mongo-notifications',
 ] as const;
 const PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   gateway: 3000,
@@ -59,6 +73,7 @@ const PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   availability: 3002,
   booking: 3003,
   webhooks: 3004,
+  notifications: 3005,
 };
 const METRICS_PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   gateway: 9300,
@@ -66,6 +81,7 @@ const METRICS_PORTS: Record<(typeof APP_SERVICES)[number], number> = {
   availability: 9302,
   booking: 9303,
   webhooks: 9304,
+  notifications: 9305,
 };
 
 function service(name: string): ComposeService {
@@ -118,12 +134,12 @@ describe('docker-compose.yml', () => {
   it('runs RabbitMQ with the management UI, Redis 7 and one MongoDB 7 per service', () => {
     expect(service('rabbitmq').image).toMatch(/^rabbitmq:3\.13-management/);
     expect(service('redis').image).toMatch(/^redis:7/);
-    for (const db of ['mongo-identity', 'mongo-availability', 'mongo-booking', 'mongo-webhooks']) {
+    for (const db of INFRA_SERVICES.filter((name) => name.startsWith('mongo-'))) {
       expect(service(db).image).toMatch(/^mongo:7/);
     }
   });
 
-  it('runs the five services, each built from the one Dockerfile with its SERVICE build argument', () => {
+  it('runs the six services, each built from the one Dockerfile with its SERVICE build argument', () => {
     for (const name of APP_SERVICES) {
       const build = service(name).build;
       expect(build).toBeDefined();
@@ -134,7 +150,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('defines no services beyond the infrastructure and the five application services', () => {
+  it('defines no services beyond the infrastructure and the six application services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [...INFRA_SERVICES, ...APP_SERVICES].sort(),
     );

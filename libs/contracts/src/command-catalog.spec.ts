@@ -10,6 +10,7 @@ import {
 import { CalendarFeedCommand } from './booking/calendar';
 import { COMMAND_CATALOG } from './command-catalog';
 import { GetUser, IDENTITY_QUEUE, IdentityCommand, LogIn } from './identity/commands';
+import { NOTIFICATIONS_QUEUE, NotificationsCommand } from './notifications/commands';
 import { RETRY_SAFE_COMMANDS } from './retry-safe-commands';
 import { ReadFeed, WEBHOOKS_QUEUE, WebhooksCommand } from './webhooks/commands';
 
@@ -19,6 +20,7 @@ const CONTEXTS = [
   { queue: BOOKING_QUEUE, patterns: Object.values(BookingCommand) },
   { queue: BOOKING_QUEUE, patterns: Object.values(CalendarFeedCommand) },
   { queue: WEBHOOKS_QUEUE, patterns: Object.values(WebhooksCommand) },
+  { queue: NOTIFICATIONS_QUEUE, patterns: Object.values(NotificationsCommand) },
 ];
 
 /** A reply as it reaches the sender: written as JSON by the handling service. */
@@ -72,6 +74,7 @@ describe('the command catalog', () => {
         WebhooksCommand.GetWebhook,
         WebhooksCommand.ListDeliveries,
         WebhooksCommand.ReadFeed,
+        NotificationsCommand.ListMail,
       ].sort(),
     );
   });

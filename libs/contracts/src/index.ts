@@ -20,3 +20,4 @@ export * from './command-catalog';
 export * from './event-catalog';
 export * from './retry-safe-commands';
 export * from './webhooks';
+export * from './notifications';

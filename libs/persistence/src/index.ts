@@ -4,3 +4,4 @@ export * from './mongo-errors';
 export * from './mongo-readiness';
 export * from './outbox';
 export * from './record-changes';
+export * from './due-buckets';

@@ -25,6 +25,27 @@ export const CommandServiceEnv = BaseEnv.extend({
     .transform((value) => value === 'true'),
 });
 
+/**
+ * The retries of an outgoing delivery (a webhook, a mail): about 30 s, 2 min, 10 min, 1 h, 3 h,
+ * then every 6 h.
+ */
+export const DEFAULT_RETRY_SCHEDULE_MS = '30000,120000,600000,3600000,10800000,21600000';
+
+/**
+ * A variable listing the waits before the 2nd, 3rd, … attempt, in ms (the last repeats), as a
+ * list of numbers; each at least 10 ms.
+ */
+export function retryScheduleMs(defaultValue = DEFAULT_RETRY_SCHEDULE_MS) {
+  return z
+    .string()
+    .regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
+    .default(defaultValue)
+    .transform((value) => value.split(',').map(Number))
+    .refine((delays) => delays.every((delay) => delay >= 10), {
+      message: 'each delay must be at least 10 ms',
+    });
+}
+
 export class ConfigError extends Error {}
 
 /**

@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './request-context';
 export * from './backoff';
 export * from './cost-counters';
+export * from './manage-token';

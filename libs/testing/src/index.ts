@@ -13,3 +13,4 @@ export * from './eventually';
 export * from './event-type-fixtures';
 export * from './webhook-receiver';
 export * from './raw-http';
+export * from './mail-catcher';

@@ -3,7 +3,10 @@ import { infra, mongoUrlFor, uniqueDatabase } from './infra';
 import { ServiceProcess, type ServiceName } from './service-process';
 
 export interface PlatformOptions {
-  /** One replica of each service by default; webhooks (SPEC §6a) only when asked for. */
+  /**
+   * One replica of each service by default; webhooks (SPEC §6a) and notifications (SPEC §6c)
+   * only when asked for.
+   */
   replicas?: Partial<Record<ServiceName, number>>;
   /** Extra environment per service (e.g. a disposable Redis for one of them). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -24,6 +27,7 @@ export class Platform {
     availability: [],
     booking: [],
     webhooks: [],
+    notifications: [],
     gateway: [],
   };
 
@@ -35,6 +39,7 @@ export class Platform {
       availability: uniqueDatabase('availability'),
       booking: uniqueDatabase('booking'),
       webhooks: uniqueDatabase('webhooks'),
+      notifications: uniqueDatabase('notifications'),
     };
     const keys = generateJwtKeys();
     const common = { AMQP_URL: infra.amqpUrl, REDIS_URL: infra.redisUrl, NODE_ENV: 'test' };
@@ -49,6 +54,7 @@ export class Platform {
       availability: { ...common, MONGO_URL: mongoUrlFor(this.databases.availability) },
       booking: { ...common, MONGO_URL: mongoUrlFor(this.databases.booking) },
       webhooks: { ...common, MONGO_URL: mongoUrlFor(this.databases.webhooks) },
+      notifications: { ...common, MONGO_URL: mongoUrlFor(this.databases.notifications) },
       // Every platform counts its own logins: suites never throttle each other.
       gateway: {
         ...common,
@@ -57,7 +63,8 @@ export class Platform {
       },
     };
     for (const name of Object.keys(envOf) as ServiceName[]) {
-      const count = options.replicas?.[name] ?? (name === 'webhooks' ? 0 : 1);
+      const optIn = name === 'webhooks' || name === 'notifications';
+      const count = options.replicas?.[name] ?? (optIn ? 0 : 1);
       for (let i = 0; i < count; i += 1) {
         this.replicas[name].push(
           new ServiceProcess(name, { ...envOf[name], ...(options.env?.[name] ?? {}) }),
@@ -76,7 +83,13 @@ export class Platform {
    * the platform to stop, and a replica left running would take the next spec's commands.
    */
   async start(): Promise<this> {
-    const order: ServiceName[] = ['identity', 'availability', 'booking', 'webhooks'];
+    const order: ServiceName[] = [
+      'identity',
+      'availability',
+      'booking',
+      'webhooks',
+      'notifications',
+    ];
     try {
       await settledAll(
         order.flatMap((name) => this.replicas[name].map((replica) => replica.start())),

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './ports';
 
-export type ServiceName = 'identity' | 'availability' | 'booking' | 'webhooks' | 'gateway';
+export type ServiceName =
+  'identity' | 'availability' | 'booking' | 'webhooks' | 'notifications' | 'gateway';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 

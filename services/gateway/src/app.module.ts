@@ -31,6 +31,7 @@ import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { IdentityRoutesModule } from './identity/identity-routes.module';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { MailRoutesModule } from './mail/mail-routes.module';
 import { WebhooksRoutesModule } from './webhooks/webhooks-routes.module';
 
 /** Every body, query and path parameter is validated by its zod schema; failures are 422. */
@@ -53,6 +54,7 @@ export class GatewayModule implements NestModule {
         BookingRoutesModule,
         CalendarRoutesModule,
         WebhooksRoutesModule,
+        MailRoutesModule,
       ],
       controllers: [HealthController],
       providers: [

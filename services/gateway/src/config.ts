@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import { BaseEnv, loadEnv } from '@slotbook/runtime';
+import { BaseEnv, DEVELOPMENT_MANAGE_TOKEN_SECRET, loadEnv } from '@slotbook/runtime';
 
 /**
  * Development and test default of CURSOR_SECRET: fixed, so that several gateways of one
  * development platform accept each other's cursors. Production must set its own.
  */
 export const DEVELOPMENT_CURSOR_SECRET = 'slotbook-development-cursor-secret-not-for-production';
-/** Development and test default of MANAGE_TOKEN_SECRET, for the same reason. */
-export const DEVELOPMENT_MANAGE_TOKEN_SECRET =
-  'slotbook-development-manage-secret-not-for-production';
 
 const SECRET = z.string().min(32, { message: 'must be at least 32 characters' }).optional();
 

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { BaseEnv, loadEnv } from '@slotbook/runtime';
+import { BaseEnv, loadEnv, retryScheduleMs } from '@slotbook/runtime';
 import { DAY_MS } from '@slotbook/scheduling';
-
-const DEFAULT_RETRY_SCHEDULE = '30000,120000,600000,3600000,10800000,21600000';
 
 const booleanFlag = z
   .enum(['true', 'false'])
@@ -26,14 +24,7 @@ export const WebhooksEnv = BaseEnv.extend({
    * The waits before the 2nd, 3rd, … attempt, in ms; the last one repeats. Each is jittered
    * by ±20 %. Tests shorten it.
    */
-  WEBHOOK_RETRY_SCHEDULE_MS: z
-    .string()
-    .regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of milliseconds' })
-    .default(DEFAULT_RETRY_SCHEDULE)
-    .transform((value) => value.split(',').map(Number))
-    .refine((delays) => delays.every((delay) => delay >= 10), {
-      message: 'each delay must be at least 10 ms',
-    }),
+  WEBHOOK_RETRY_SCHEDULE_MS: retryScheduleMs(),
   /** How long a delivery is retried before it is `failed`. */
   WEBHOOK_RETRY_WINDOW_MS: z.coerce.number().int().min(1_000).default(DAY_MS),
   /** How long a receiver has to answer one attempt. */

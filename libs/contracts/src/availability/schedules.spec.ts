@@ -81,8 +81,33 @@ describe('the event type body (SPEC §4a)', () => {
       description: '',
       bookingFields: [],
       minimumCancelNotice: 0,
+      reminders: [],
       seatsPerSlot: 1,
     });
+  });
+});
+
+describe('the event type body: reminders (SPEC §4b)', () => {
+  const reminders = (value: unknown) =>
+    CreateEventTypeBody.safeParse({ scheduleId: 's', title: 't', duration: 30, reminders: value });
+
+  it('takes up to 3 distinct multiples of 5 minutes from 5 to 10080', () => {
+    expect(reminders([5, 60, 10080]).success).toBe(true);
+    expect(reminders([]).success).toBe(true);
+  });
+
+  it.each([
+    ['four values', [5, 10, 15, 20]],
+    ['a repeated value', [60, 60]],
+    ['a value under 5', [0]],
+    ['a value over a week', [10085]],
+    ['a value off the 5-minute step', [7]],
+    ['a string', ['60']],
+    ['not a list', 60],
+  ])('refuses %s', (_, value) => {
+    const result = reminders(value);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path[0]).toBe('reminders');
   });
 });
 

@@ -233,6 +233,9 @@ export const EVENT_TYPE_DEFAULTS = {
   seatsPerSlot: 1,
 } as const;
 
+/** At most this many reminders per booking (SPEC §4b). */
+export const MAX_REMINDERS = 3;
+
 const eventTypeFields = {
   scheduleId: z.string().min(1).max(100),
   title: z.string().trim().min(1).max(200),
@@ -257,6 +260,16 @@ const eventTypeFields = {
     "minutes before the start after which the booking's guest may no longer cancel or " +
       'reschedule it (its host and ADMINs may), 0–43200',
   ),
+  reminders: z
+    .array(minutes(5, 10080))
+    .max(MAX_REMINDERS, { message: `must have at most ${MAX_REMINDERS} reminders` })
+    .refine((values) => new Set(values).size === values.length, {
+      message: 'must not repeat a value',
+    })
+    .describe(
+      "minutes before the start at which the booking's guest is emailed a reminder: at most " +
+        '3 distinct values, 5–10080, multiples of 5',
+    ),
   seatsPerSlot: z
     .number({ message: 'must be an integer number of seats' })
     .int({ message: 'must be an integer number of seats' })
@@ -286,6 +299,7 @@ export const CreateEventTypeBody = z.strictObject({
   minimumCancelNotice: eventTypeFields.minimumCancelNotice.default(
     EVENT_TYPE_DEFAULTS.minimumCancelNotice,
   ),
+  reminders: eventTypeFields.reminders.default([]),
   seatsPerSlot: eventTypeFields.seatsPerSlot.default(EVENT_TYPE_DEFAULTS.seatsPerSlot),
 });
 export type CreateEventTypeBody = z.infer<typeof CreateEventTypeBody>;
@@ -306,6 +320,7 @@ export const UpdateEventTypeBody = z
     description: eventTypeFields.description.optional(),
     bookingFields: eventTypeFields.bookingFields.optional(),
     minimumCancelNotice: eventTypeFields.minimumCancelNotice.optional(),
+    reminders: eventTypeFields.reminders.optional(),
     seatsPerSlot: eventTypeFields.seatsPerSlot.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
@@ -347,6 +362,8 @@ export const EventType = EventTypeShape.extend({
   host: EventTypeHost,
   scheduleId: z.string(),
   description: z.string(),
+  /** Minutes before the start at which the guest is emailed a reminder (SPEC §4b, §6c). */
+  reminders: z.array(z.number().int()),
   createdAt: InstantOut,
   updatedAt: InstantOut,
 });

@@ -132,6 +132,8 @@ export class EventTypeEntryDocument implements EventTypeEntry {
   @Prop({ type: Number, default: 0 })
   minimumCancelNotice!: number;
 
+  @Prop({ type: [Number], default: [] })
+  reminders!: number[];
   @Prop({ type: Number, default: 1 })
   seatsPerSlot!: number;
 

@@ -40,12 +40,14 @@ export interface EventTypeEntry extends EventTypeShape {
   description: string;
   bookingFields: BookingField[];
   minimumCancelNotice: number;
+  /** Minutes before the start at which the guest is emailed a reminder (SPEC §4b). */
+  reminders: number[];
   createdAt: Date;
   updatedAt: Date;
 }
 
 type FieldsOf4b =
-  'public' | 'description' | 'bookingFields' | 'minimumCancelNotice' | 'seatsPerSlot';
+  'public' | 'description' | 'bookingFields' | 'minimumCancelNotice' | 'reminders' | 'seatsPerSlot';
 
 /**
  * An event type as read from the host's document: one stored before SPEC §4b lacks its
@@ -59,6 +61,7 @@ export function storedEventType(
     description: EVENT_TYPE_DEFAULTS.description,
     bookingFields: [],
     minimumCancelNotice: EVENT_TYPE_DEFAULTS.minimumCancelNotice,
+    reminders: [],
     seatsPerSlot: EVENT_TYPE_DEFAULTS.seatsPerSlot,
     ...entry,
   };
@@ -218,6 +221,7 @@ export function newEventType(id: string, body: CreateEventTypeBody, now: Date): 
     description: body.description,
     bookingFields: body.bookingFields,
     minimumCancelNotice: body.minimumCancelNotice,
+    reminders: body.reminders,
     seatsPerSlot: body.seatsPerSlot,
     createdAt: now,
     updatedAt: now,

@@ -67,6 +67,7 @@ export function toEventType(host: EventTypeHost, entry: EventTypeEntry): EventTy
     hostId: host.id,
     host: { id: host.id, name: host.name },
     description: entry.description,
+    reminders: [...entry.reminders],
     createdAt: entry.createdAt.toISOString(),
     updatedAt: entry.updatedAt.toISOString(),
   };

@@ -11,7 +11,7 @@ import {
   type User,
 } from '@slotbook/contracts';
 import { CommandBus } from '@slotbook/messaging';
-import { bookingCalendarFile, calendarEntryOf, feedCalendarFile } from './booking-calendar';
+import { bookingCalendarFile, calendarEntryOf, feedCalendarFile } from '@slotbook/calendar';
 import { feedTokenHash, isFeedTokenShaped, newFeedToken } from './feed-token';
 
 /**

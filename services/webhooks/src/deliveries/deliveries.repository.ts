@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, type DeliveryStatus, type Page } from '@slotbook/contracts';
-import { isDuplicateKeyError } from '@slotbook/persistence';
+import { earliestPendingBucket, isDuplicateKeyError } from '@slotbook/persistence';
 import { dueBucketOf } from './delivery-rules';
 import { DeliveryDocument } from './delivery.schema';
 
@@ -63,14 +63,8 @@ export class DeliveriesRepository {
   }
 
   /** The earliest bucket holding a pending delivery (where a starting poller begins). */
-  async earliestPendingBucket(): Promise<number | null> {
-    const docs = await this.model
-      .find({ status: 'pending' })
-      .select({ dueBucket: 1 })
-      .lean<Array<{ dueBucket?: number }>>()
-      .exec();
-    const buckets = docs.map((doc) => doc.dueBucket).filter((b): b is number => b !== undefined);
-    return buckets.length === 0 ? null : Math.min(...buckets);
+  earliestPendingBucket(): Promise<number | null> {
+    return earliestPendingBucket(this.model);
   }
 
   /**

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayConfig } from '../config';
-import { ManageTokens } from './manage-tokens';
-
-const config = (secret: string) => ({ MANAGE_TOKEN_SECRET: secret }) as GatewayConfig;
+import { ManageTokenCodec } from './manage-token';
 
 describe('manage tokens', () => {
-  const tokens = new ManageTokens(config('a-secret-of-at-least-thirty-two-characters'));
+  const tokens = new ManageTokenCodec('a-secret-of-at-least-thirty-two-characters');
 
   it('are URL-safe, 64 characters, the same for a booking every time, and name it', () => {
     const bookingId = randomUUID();
@@ -21,7 +18,7 @@ describe('manage tokens', () => {
       const altered = `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
       expect(tokens.bookingOf(altered)).toBeNull();
     }
-    const other = new ManageTokens(config('another-secret-of-at-least-thirty-two-chars'));
+    const other = new ManageTokenCodec('another-secret-of-at-least-thirty-two-chars');
     expect(other.bookingOf(token)).toBeNull();
   });
 

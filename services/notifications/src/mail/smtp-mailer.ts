@@ -1,0 +1,74 @@
+import { Logger } from '@nestjs/common';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { MailContent } from './mail-content';
+import type { MailPerson } from './mail-plan';
+
+export interface OutgoingMail {
+  to: MailPerson;
+  messageId: string;
+  content: MailContent;
+}
+
+/**
+ * Sends over SMTP (nodemailer): one conversation per mail, each bounded by the timeout, so a
+ * slow or dead server holds one mail, never the service. A refusal rejects; the caller retries.
+ */
+export class SmtpMailer {
+  private readonly logger = new Logger(SmtpMailer.name);
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+    timeoutMs: number,
+  ) {
+    this.transport = nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      // Mail carries guests' manage links: nodemailer's own logging stays off.
+      logger: false,
+      debug: false,
+      // A server on this machine offering STARTTLS has no certificate anyone signed (a
+      // development sink, a test server): take TLS from it unverified rather than fail every
+      // send. Any other server's certificate is verified.
+      tls: { rejectUnauthorized: !isLoopback(smtpUrl) },
+    });
+    this.logger.log({ server: serverOf(smtpUrl) }, 'mail is on');
+  }
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const { content } = mail;
+    await this.transport.sendMail({
+      from: this.from,
+      to: { name: mail.to.name, address: mail.to.email },
+      subject: content.subject,
+      messageId: mail.messageId,
+      text: content.text,
+      html: content.html,
+      attachments: [
+        {
+          filename: content.calendar.method === 'CANCEL' ? 'cancel.ics' : 'booking.ics',
+          content: content.calendar.content,
+          contentType: `text/calendar; charset=utf-8; method=${content.calendar.method}`,
+        },
+      ],
+    });
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function isLoopback(smtpUrl: string): boolean {
+  const host = new URL(smtpUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The server's host and port, never its credentials. */
+function serverOf(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  return `${url.protocol}//${url.host}`;
+}

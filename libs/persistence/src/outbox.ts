@@ -18,7 +18,8 @@ export const PendingEventSchema = new MongooseSchema<PendingEvent>(
     actorId: { type: String, default: null },
     data: { type: MongooseSchema.Types.Mixed, required: true },
   },
-  { _id: false },
+  // An event is published as it was written: an empty object (`responses: {}`) stays.
+  { _id: false, minimize: false },
 );
 
 /** Marks the records this process writes, so that its relay can find its own writes. */

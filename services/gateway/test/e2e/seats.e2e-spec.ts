@@ -201,6 +201,13 @@ describe('seats: group slots (SPEC §5)', () => {
     await eventually(async () =>
       expect(seatsLeftOf(BookingEvent.BookingCancelled, second.body.id)).toBe(1),
     );
+    // A change's event is the whole booking, as the contract says: no answers is `{}`, not absent.
+    const [cancelEvent] = events.matching(
+      (event) =>
+        event.envelope.type === BookingEvent.BookingCancelled &&
+        event.envelope.data.id === second.body.id,
+    );
+    expect(cancelEvent!.envelope.data.responses).toEqual({});
     const third = await api.post('/bookings', {
       token: cy.token,
       body: { eventTypeId: yoga.id, startTime: at },

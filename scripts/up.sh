@@ -53,6 +53,15 @@ service_metrics_port() {
 ensure_jwt_keys
 export JWT_PRIVATE_KEY="${JWT_PRIVATE_KEY:-$(<"$RUN_DIR/jwt-private.pem")}"
 export JWT_PUBLIC_KEY="${JWT_PUBLIC_KEY:-$(<"$RUN_DIR/jwt-public.pem")}"
+# The gateway's secrets (SPEC §5b manage links, cursors), generated once: notifications makes the
+# mails' manage links with the same MANAGE_TOKEN_SECRET.
+run_secret() {
+  local file="$RUN_DIR/$1"
+  [[ -s "$file" ]] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))" >"$file")
+  cat "$file"
+}
+export CURSOR_SECRET="${CURSOR_SECRET:-$(run_secret cursor-secret)}"
+export MANAGE_TOKEN_SECRET="${MANAGE_TOKEN_SECRET:-$(run_secret manage-token-secret)}"
 export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@slotbook.local}"
 export ADMIN_PASSWORD="${ADMIN_PASSWORD:-change-me-admin-password}"
 

@@ -12,7 +12,8 @@
 #     there with its data in the PostgreSQL database slotbook_devdb, kept across runs, on
 #     DEVDB_POSTGRESQL_URL's server when set, else 127.0.0.1:5432 (started with pg_ctlcluster
 #     when installed);
-#   - the five services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid.
+#   - the five services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid;
+#   - the web pages (apps/web, built with Vite) served by the gateway under / (SPEC §10).
 # Running it again restarts the services it started before. Other knobs:
 #   ADMIN_EMAIL / ADMIN_PASSWORD   the seeded admin (default admin@slotbook.local / change-me-admin-password)
 #   SLOTBOOK_SERVICES              which services to start (default: all five)
@@ -92,8 +93,7 @@ fi
 
 # 3. Build.
 if [[ "${SLOTBOOK_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building (npx tsc -b tsconfig.build.json)"
-  npx tsc -b tsconfig.build.json >&2 || die "the build failed (see above)"
+  build_all || die "the build failed (see above)"
 fi
 
 # 4. Services.

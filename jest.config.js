@@ -3,7 +3,8 @@
  * - unit: pure code, beside the source (`*.spec.ts`);
  * - integration: one service or lib against the real RabbitMQ, Redis and database (`test/*.int-spec.ts`),
  *   and tools/devdb's conformance suite against the database alone;
- * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`).
+ * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`),
+ *   and the web pages driven in Debian's Chromium (`apps/web/test/e2e/*.e2e-spec.ts`).
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
@@ -36,7 +37,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/services/*/test/e2e/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/services/*/test/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/apps/*/test/e2e/**/*.e2e-spec.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/jest.slow-setup.js'],
     },
   ],

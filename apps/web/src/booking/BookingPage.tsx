@@ -145,6 +145,14 @@ export function BookingPage({ eventTypeId }: { eventTypeId: string }) {
         </div>
       ) : (
         <div className="booking-layout">
+          {taken ? (
+            <div role="alert" className="notice notice-error">
+              <p>
+                Sorry, that time was booked by someone else a moment ago. The day&apos;s free times
+                are listed again: please choose another.
+              </p>
+            </div>
+          ) : null}
           <SlotPicker
             eventTypeId={eventTypeId}
             zone={zone}
@@ -161,14 +169,6 @@ export function BookingPage({ eventTypeId }: { eventTypeId: string }) {
                 : undefined
             }
           />
-          {taken ? (
-            <div role="alert" className="notice notice-error">
-              <p>
-                Sorry, that time was booked by someone else a moment ago. The day&apos;s free times
-                are listed again: please choose another.
-              </p>
-            </div>
-          ) : null}
           {slot ? (
             <form
               className="booking-form"

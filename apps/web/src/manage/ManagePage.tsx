@@ -13,6 +13,17 @@ const STATUS_WORDS: Record<ManagedBooking['status'], string> = {
   no_show: 'Marked as no-show',
 };
 
+/** A span of minutes as a person says it: "30 days", "2 hours", "45 minutes". */
+function inWords(minutes: number): string {
+  const [count, unit] =
+    minutes % 1440 === 0
+      ? [minutes / 1440, 'day']
+      : minutes % 60 === 0
+        ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
 /** `/manage/:token`: a guest sees, cancels or reschedules one booking by its link (SPEC §10). */
 export function ManagePage({ token }: { token: string }) {
   const [booking, setBooking] = useState<ManagedBooking | null>(null);
@@ -156,7 +167,7 @@ export function ManagePage({ token }: { token: string }) {
         problem={problem}
         extra={
           problem?.status === 422 && (booking.eventType?.minimumCancelNotice ?? 0) > 0
-            ? `Changes by the guest are possible up to ${booking.eventType?.minimumCancelNotice} minutes before the start; please contact your host.`
+            ? `Guests may cancel or move this booking up to ${inWords(booking.eventType?.minimumCancelNotice ?? 0)} before its start; please contact your host.`
             : undefined
         }
       />

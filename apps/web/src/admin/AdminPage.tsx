@@ -62,7 +62,7 @@ export function AdminPage() {
           </button>
         </p>
       </header>
-      <UsersPanel onChanged={userChanged} />
+      <UsersPanel me={me.user} onChanged={userChanged} />
       <BookingsPanel />
       <AuditPanel refreshSignal={auditSignal} />
     </main>

@@ -7,8 +7,11 @@ import { Loading, ProblemNotice } from '../components/ProblemNotice';
 const ROLES = ['ADMIN', 'HOST', 'USER'] as const;
 type Role = (typeof ROLES)[number];
 
-/** Users with role and active filters; deactivate, reactivate, change role (SPEC §3, §10). */
-export function UsersPanel({ onChanged }: { onChanged: () => void }) {
+/**
+ * Users with role and active filters; deactivate, reactivate, change role (SPEC §3, §10). An
+ * ADMIN cannot lock themself out from here.
+ */
+export function UsersPanel({ me, onChanged }: { me: User; onChanged: () => void }) {
   const [role, setRole] = useState<'' | Role>('');
   const [active, setActive] = useState<'' | 'true' | 'false'>('');
   const pages = useCursorPages();
@@ -128,6 +131,7 @@ export function UsersPanel({ onChanged }: { onChanged: () => void }) {
                     <select
                       aria-label={`Role of ${user.email}`}
                       value={user.role}
+                      disabled={user.id === me.id}
                       onChange={(e) => update(user, { role: e.target.value as Role })}
                     >
                       {ROLES.map((name) => (
@@ -139,7 +143,9 @@ export function UsersPanel({ onChanged }: { onChanged: () => void }) {
                     {user.active ? 'Active' : 'Deactivated'}
                   </td>
                   <td>
-                    {user.active ? (
+                    {user.id === me.id ? (
+                      <span>(you)</span>
+                    ) : user.active ? (
                       <button
                         type="button"
                         className="danger"

@@ -36,11 +36,18 @@ export function networkProblem(): Problem {
   return problemOf(undefined, undefined);
 }
 
-/** The whole problem in words, for a notice. */
+/** "1 second", "40 seconds", "15 minutes". */
+export function waitInWords(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** The whole problem in words, for a notice; a 429 says how long to wait. */
 export function describeProblem(problem: Problem): string {
   const wait =
     problem.retryAfter !== undefined
-      ? ` Please wait ${problem.retryAfter} second${problem.retryAfter === 1 ? '' : 's'} and try again.`
+      ? ` Please wait ${waitInWords(problem.retryAfter)} and try again.`
       : '';
-  return `${problem.title}: ${problem.detail}${wait}`;
+  const detail = /[.!?]$/.test(problem.detail) ? problem.detail : `${problem.detail}.`;
+  return `${problem.title}: ${detail}${wait}`;
 }

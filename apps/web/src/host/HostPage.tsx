@@ -113,7 +113,8 @@ function BookingList({ me }: { me: User }) {
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
-  const zone = me.timezone || browserZone();
+  // The device's zone: where the person reading the list is now.
+  const zone = browserZone();
 
   useEffect(() => {
     let current = true;

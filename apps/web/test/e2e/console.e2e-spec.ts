@@ -7,13 +7,18 @@ import { addDays, berlinHost, nextBerlinSpringForward } from './fixtures';
  * The signed-in pages (SPEC §10): sign-in, the admin console (users, bookings, audit trail)
  * and a host's /app; and how the gateway serves the pages beside the API.
  */
+const LOGIN_LIMIT = 3;
+
 describe('the admin console and the host view', () => {
   let platform: Platform;
   let api: ApiClient;
   let browser: Browser;
 
   beforeAll(async () => {
-    [platform, browser] = await Promise.all([new Platform().start(), launchChromium()]);
+    [platform, browser] = await Promise.all([
+      new Platform({ env: { gateway: { LOGIN_LIMIT_PER_ACCOUNT: String(LOGIN_LIMIT) } } }).start(),
+      launchChromium(),
+    ]);
     api = new ApiClient(platform.gatewayUrl);
   });
 
@@ -128,6 +133,22 @@ describe('the admin console and the host view', () => {
     await page.getByRole('button', { name: 'Filter audit trail' }).click();
     await page.locator('.panel [role="alert"]').first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('says how long to wait once an account had too many failed logins (429)', async () => {
+    const member = await api.signUp({ email: uniqueEmail('web-locked') });
+    const page = await newPage();
+    await page.goto(`${platform.gatewayUrl}/app`);
+    for (let attempt = 0; attempt < LOGIN_LIMIT; attempt += 1) {
+      await signIn(page, member.user.email, `wrong-password-${attempt}`);
+      await page.getByRole('alert').filter({ hasText: 'Unauthorized' }).waitFor();
+    }
+    await signIn(page, member.user.email, member.password);
+    const alert = page.getByRole('alert').filter({ hasText: 'Too Many Requests' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Please wait \d+ (seconds|minutes) and try again/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshots(page, 'sign-in-429');
   });
 
   it("shows a host its bookings from a week ago on, confirms a pending one and copies a type's link", async () => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { publicApi, type EventType, type Slot } from '../api/client';
 import { networkProblem, problemOf, type Problem } from '../api/problem';
+import { Instant } from '../components/Instant';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 import { browserZone, formatInstant, monthOf } from '../time/zoned';
 import { FieldError, QuestionField, responsesOf, type Answer } from './QuestionField';
@@ -130,7 +131,9 @@ export function BookingPage({ eventTypeId }: { eventTypeId: string }) {
           ref={confirmation}
         >
           <h2>{confirmed.status === 'pending' ? 'Booking requested' : 'Booking confirmed'}</h2>
-          <p>{formatInstant(Date.parse(confirmed.startTime), zone)}</p>
+          <p>
+            <Instant iso={confirmed.startTime} zone={zone} />
+          </p>
           {confirmed.status === 'pending' ? (
             <p>The host confirms this booking; you will hear by email.</p>
           ) : null}

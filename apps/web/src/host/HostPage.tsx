@@ -4,8 +4,9 @@ import { signOut, useMe } from '../account/use-me';
 import { api, type Booking, type EventType, type User } from '../api/client';
 import { networkProblem, problemOf, type Problem } from '../api/problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { Instant } from '../components/Instant';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
-import { browserZone, formatInstant } from '../time/zoned';
+import { browserZone } from '../time/zoned';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -186,7 +187,9 @@ function BookingList({ me }: { me: User }) {
                 data-status={booking.status}
               >
                 <p>
-                  <strong>{formatInstant(Date.parse(booking.startTime), zone)}</strong>{' '}
+                  <strong>
+                    <Instant iso={booking.startTime} zone={zone} />
+                  </strong>{' '}
                   <span className={`status status-${booking.status}`}>{booking.status}</span>
                 </p>
                 <p>{hosting ? `Booked by ${who}` : 'You booked this'}</p>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { publicApi, type ManagedBooking, type Slot } from '../api/client';
 import { networkProblem, problemOf, type Problem } from '../api/problem';
 import { SlotPicker } from '../booking/SlotPicker';
+import { Instant } from '../components/Instant';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 import { browserZone, dateIn, formatInstant, monthOf } from '../time/zoned';
 
@@ -133,7 +134,9 @@ export function ManagePage({ token }: { token: string }) {
       </header>
       <dl className="booking-facts">
         <dt>When</dt>
-        <dd data-testid="booking-start">{formatInstant(Date.parse(booking.startTime), zone)}</dd>
+        <dd data-testid="booking-start">
+          <Instant iso={booking.startTime} zone={zone} />
+        </dd>
         <dt>Status</dt>
         <dd data-testid="booking-status" data-status={booking.status}>
           {STATUS_WORDS[booking.status]}

@@ -3,8 +3,9 @@ import { api, type Slot } from '../api/client';
 import { problemOf, networkProblem, type Problem } from '../api/problem';
 import { monthSpan, type Month } from '../time/zoned';
 
+const HOUR_MS = 60 * 60 * 1000;
 /** SPEC §4a: an event type's slots come in windows of up to 32 days. */
-const WINDOW_MS = 32 * 24 * 60 * 60 * 1000;
+const WINDOW_MS = 32 * 24 * HOUR_MS;
 
 interface Window {
   start: number;
@@ -21,10 +22,25 @@ export interface MonthSlots {
 }
 
 /**
- * One request per month shown: the month's span in the chosen zone, widened on both sides to 32
- * days, so that choosing another zone mostly re-reads the window already loaded instead of
- * asking again.
+ * The window to ask for a month: the month of every zone from UTC−10 to UTC+14 (from Hawaii to
+ * Kiritimati, summer times included) when the shown zone's month lies in it, so that choosing
+ * another zone re-reads the window already loaded; else the shown zone's month, widened to 32
+ * days around it.
  */
+function windowFor(month: Month, span: { start: number; end: number }) {
+  const widen = (start: number, end: number) => {
+    const pad = Math.max(0, Math.floor((WINDOW_MS - (end - start)) / 2));
+    return { start: start - pad, end: end + pad };
+  };
+  const everyZone = widen(
+    Date.UTC(month.year, month.month - 1, 1) - 14 * HOUR_MS,
+    Date.UTC(month.year, month.month, 1) + 10 * HOUR_MS,
+  );
+  if (everyZone.start <= span.start && everyZone.end >= span.end) return everyZone;
+  return widen(span.start, span.end);
+}
+
+/** One request per month shown (SPEC §10), in a window that serves most zones at once. */
 export function useMonthSlots(eventTypeId: string, month: Month, zone: string): MonthSlots {
   const windows = useRef<Window[]>([]);
   const [generation, setGeneration] = useState(0);
@@ -47,8 +63,7 @@ export function useMonthSlots(eventTypeId: string, month: Month, zone: string): 
       return;
     }
     setState({ slots: null, problem: null });
-    const pad = Math.max(0, Math.floor((WINDOW_MS - (span.end - span.start)) / 2));
-    const window = { start: span.start - pad, end: span.end + pad };
+    const window = windowFor(month, span);
     api
       .GET('/api/v1/event-types/{id}/slots', {
         params: {

@@ -89,6 +89,9 @@ describe('the booking page', () => {
     // Another zone re-lists the same window's times without asking again.
     await page.getByLabel('Time zone').selectOption('Europe/Berlin');
     expect((await timesOf(page, springForward))[0]).toBe('09:00');
+    // Tokyo (UTC+9) that date: the end of Berlin's day before, then Berlin's 09:00 at 16:00.
+    await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+    expect((await timesOf(page, springForward)).slice(0, 3)).toEqual(['00:00', '00:30', '16:00']);
     await page.getByLabel('Time zone').selectOption('America/New_York');
     expect((await timesOf(page, springForward))[0]).toBe('03:00');
     expect(slotRequests).toHaveLength(monthsShown);

@@ -11,9 +11,7 @@ export interface Me {
 
 /** The signed-in user (GET /users/me), following sign-in and sign-out. */
 export function useMe(): Me {
-  const tokens = useSyncExternalStore(session.subscribe, () =>
-    sessionStorage.getItem('slotbook.session'),
-  );
+  const tokens = useSyncExternalStore(session.subscribe, session.snapshot);
   const [user, setUser] = useState<User | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 

@@ -19,6 +19,14 @@ function read(): TokenPair | null {
 
 export const session = {
   tokens: read,
+  /** The stored pair as a string: a stable snapshot for React's useSyncExternalStore. */
+  snapshot(): string | null {
+    try {
+      return sessionStorage.getItem(KEY);
+    } catch {
+      return null;
+    }
+  },
   save(tokens: TokenPair): void {
     sessionStorage.setItem(KEY, JSON.stringify(tokens));
     listeners.forEach((listener) => listener());

@@ -44,8 +44,9 @@ export function ManagePage({ token }: { token: string }) {
       .then(({ data, error, response }) => {
         if (data) {
           setBooking(data);
-          if (data.guest?.timeZone)
-            setZone((zone) => (zone ? (data.guest?.timeZone ?? zone) : zone));
+          // The zone the guest booked in, until they choose another.
+          const guestZone = data.guest?.timeZone;
+          if (guestZone) setZone(guestZone);
         } else setLoadProblem(problemOf(error, response));
       })
       .catch(() => setLoadProblem(networkProblem()));

@@ -74,6 +74,11 @@ const PG_DATABASE = process.env.BENCH_PG_DATABASE;
 const SLOT_MINUTES = 5;
 const SLOTS_PER_RANGE = (31 * 24 * 60) / SLOT_MINUTES;
 const EVENT_TYPE_BOOKINGS = Number(process.env.BENCH_EVENT_TYPE_BOOKINGS ?? 1_000);
+/** Seats of the group event type whose creates are measured apiece (SPEC §11). */
+const SEATS = 10;
+
+/** How a measured create books: a member on a range slot (with a key or not), a guest, a seat. */
+type CreateKind = 'member' | 'keyed' | 'guest' | 'seated';
 
 interface Guest {
   id: string;
@@ -88,6 +93,9 @@ class Bench {
   guests: Guest[] = [];
   /** A 5-minute event type on a round-the-clock schedule, and the 31 days its bookings fill. */
   eventType = { id: '', from: new Date(0), to: new Date(0) };
+  /** A public 5-minute event type guests book, and a group one of SEATS seats, with their next slot. */
+  guestType = { id: '', from: new Date(0), next: 0 };
+  seatedType = { id: '', from: new Date(0), next: 0 };
   /** PostgreSQL's idle rate (per second), from the last idle measurement. */
   private idlePg: ReturnType<typeof pgPerUnit> = null;
   /** The next (host, slot) pair nobody booked yet: request n books slot n / HOSTS of host n % HOSTS. */
@@ -106,6 +114,13 @@ class Bench {
     );
     this.guests = await inBatches(USERS, 8, () => this.newGuest());
     await this.setUpEventType();
+    const from = new Date(Math.ceil((Date.now() + DAY_MS) / DAY_MS) * DAY_MS);
+    const [guestHost, seatedHost] = await Promise.all([
+      hostWithEventTypes(this.api, [{ duration: SLOT_MINUTES, public: true }]),
+      hostWithEventTypes(this.api, [{ duration: SLOT_MINUTES, seatsPerSlot: SEATS }]),
+    ]);
+    this.guestType = { id: guestHost.eventTypes[0]!.id, from, next: 0 };
+    this.seatedType = { id: seatedHost.eventTypes[0]!.id, from, next: 0 };
   }
 
   /** The event type's host gets EVENT_TYPE_BOOKINGS bookings spread over the window. */
@@ -161,7 +176,22 @@ class Bench {
     return { host, startTime: slotAt(host, slot), guest: this.guests[n % this.guests.length]! };
   }
 
-  private nextBooking(): { token: string; body: string } {
+  private nextBooking(kind: CreateKind): { token?: string; body: string } {
+    const minutes = (n: number) => n * SLOT_MINUTES * 60_000;
+    if (kind === 'guest') {
+      const n = this.guestType.next++;
+      const startTime = new Date(this.guestType.from.getTime() + minutes(n)).toISOString();
+      const guest = { name: 'Bench Guest', email: `guest-${n}-${randomUUID()}@bench.test` };
+      return { body: JSON.stringify({ eventTypeId: this.guestType.id, startTime, guest }) };
+    }
+    if (kind === 'seated') {
+      // SEATS members in turn fill each slot, one seat each.
+      const n = this.seatedType.next++;
+      const slot = Math.floor(n / SEATS);
+      const startTime = new Date(this.seatedType.from.getTime() + minutes(slot)).toISOString();
+      const body = JSON.stringify({ eventTypeId: this.seatedType.id, startTime });
+      return { token: this.guests[n % SEATS]!.token, body };
+    }
     const { host, startTime, guest } = this.nextSlot();
     return { token: guest.token, body: JSON.stringify({ hostId: host.hostId, startTime }) };
   }
@@ -260,7 +290,8 @@ class Bench {
   }
 
   /** Books on distinct slots with autocannon: `amount` requests, or for `seconds`. */
-  async create(options: { amount?: number; seconds?: number; keyed?: boolean }) {
+  async create(options: { amount?: number; seconds?: number; kind?: CreateKind }) {
+    const kind = options.kind ?? 'member';
     const before = sampleCpu(this.classify);
     const countersBefore = await sampleCounters(this.platform);
     const pgBefore = samplePg(PG_DATABASE);
@@ -274,13 +305,13 @@ class Bench {
           method: 'POST',
           path: '/api/v1/bookings',
           setupRequest: (request) => {
-            const { token, body } = this.nextBooking();
+            const { token, body } = this.nextBooking(kind);
             return {
               ...request,
               headers: {
                 'content-type': 'application/json',
-                authorization: `Bearer ${token}`,
-                ...(options.keyed ? { 'idempotency-key': randomUUID() } : {}),
+                ...(token ? { authorization: `Bearer ${token}` } : {}),
+                ...(kind === 'keyed' ? { 'idempotency-key': randomUUID() } : {}),
               },
               body,
             };
@@ -460,7 +491,9 @@ class Bench {
       tenConcurrentLists: await this.concurrentLists(regular.token),
       idle: await this.idle(),
       create: await this.create({ seconds: SECONDS }),
-      keyedCreate: await this.create({ seconds: KEYED_SECONDS, keyed: true }),
+      keyedCreate: await this.create({ seconds: KEYED_SECONDS, kind: 'keyed' }),
+      guestCreate: await this.create({ seconds: KEYED_SECONDS, kind: 'guest' }),
+      seatedCreate: await this.create({ seconds: KEYED_SECONDS, kind: 'seated' }),
       hotSlot: await this.hotSlot(),
     };
     console.log(JSON.stringify(result, null, 2));
@@ -513,7 +546,7 @@ async function samplePgSettled(idlePerSecond: ReturnType<typeof pgPerUnit>): Pro
 function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
   const services = ['gateway', 'identity', 'availability', 'booking', 'webhooks'];
   return phases
-    .map(({ phase, create, keyedCreate, hotSlot, idle }) => {
+    .map(({ phase, create, keyedCreate, guestCreate, seatedCreate, hotSlot, idle }) => {
       const cpu = create.cpuMsPerBooking;
       const nodeCpu = services.reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
       const idleMax = Object.entries(idle.cpuMsPerSecond)
@@ -522,7 +555,16 @@ function headlines(phases: Array<Awaited<ReturnType<Bench['phase']>>>): string {
       return [
         `${phase}: ${create.bookingsPerSecond} creates/s, p50 ${create.latencyMs.p50} ms, p99 ${create.latencyMs.p99} ms (${create.non2xx} not 2xx; ${create.made} made in all)`,
         `  per create: ${create.countsPerBooking.mongo!.total} db commands, ${create.countsPerBooking.redis!.total} Redis, ${create.countsPerBooking.broker!.total} publishes, ${create.pgPerBooking?.transactions ?? '?'} pg transactions, ${cpu.total} ms CPU (Node services ${round(nodeCpu)})`,
-        `  keyed creates: ${keyedCreate.bookingsPerSecond}/s, p99 ${keyedCreate.latencyMs.p99} ms; per create: ${keyedCreate.countsPerBooking.mongo!.total} db commands, ${keyedCreate.countsPerBooking.redis!.total} Redis, ${keyedCreate.countsPerBooking.broker!.total} publishes, ${keyedCreate.cpuMsPerBooking.total} ms CPU`,
+        ...(
+          [
+            ['keyed', keyedCreate],
+            ['guest', guestCreate],
+            ['seated', seatedCreate],
+          ] as const
+        ).map(
+          ([kind, run]) =>
+            `  ${kind} creates: ${run.bookingsPerSecond}/s, p99 ${run.latencyMs.p99} ms (${run.non2xx} not 2xx); per create: ${run.countsPerBooking.mongo!.total} db commands, ${run.countsPerBooking.redis!.total} Redis, ${run.countsPerBooking.broker!.total} publishes, ${run.cpuMsPerBooking.total} ms CPU`,
+        ),
         `  hot slot: 1 winner of 200 (x${hotSlot.rounds}), 409 p99 ${hotSlot.conflictLatencyMs.p99} ms; idle: ${idle.countsPerSecond.mongo!.total} db commands/s, busiest own process ${idleMax?.[0]} ${idleMax?.[1]} ms/s`,
       ].join('\n');
     })
@@ -570,6 +612,7 @@ async function main(): Promise<void> {
         ...nodeArgs,
         LOGIN_LIMIT_PER_ADDRESS: '1000000',
         AUTH_LIMIT_PER_ADDRESS: '1000000',
+        GUEST_BOOKING_LIMIT_PER_ADDRESS: '1000000',
       },
     },
   });

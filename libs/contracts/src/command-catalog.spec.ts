@@ -55,6 +55,7 @@ describe('the command catalog', () => {
         AvailabilityCommand.GetBookableEventType,
         BookingCommand.ListBookings,
         BookingCommand.GetBooking,
+        BookingCommand.ListAttendees,
         BookingCommand.ListHeldSlots,
         BookingCommand.ListBusyTime,
         BookingCommand.AnnounceHostTerms,

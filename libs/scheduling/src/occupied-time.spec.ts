@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { intervalsOverlap, mergedRuns, occupiedBy, withoutOverlaps } from './occupied-time';
+import {
+  intervalsOverlap,
+  mergedRuns,
+  occupiedBy,
+  seatedFreeSlots,
+  withoutOverlaps,
+} from './occupied-time';
 import { type Interval } from './slot-grid';
 import { MINUTE_MS } from './time-units';
 
@@ -78,5 +84,33 @@ describe('occupied time', () => {
         expect(withoutOverlaps(slots, buffers, busy)).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('free slots of a group event type (seats)', () => {
+  const M = MINUTE_MS;
+  const hourly = [0, 60, 120, 180].map((start) => ({ start: start * M, end: (start + 60) * M }));
+  const noBuffers = { bufferBefore: 0, bufferAfter: 0 };
+
+  it('lists a slot with its own group while seats are left, with the seats left', () => {
+    const groups = [
+      { start: 0, occupied: { start: 0, end: 60 * M }, seats: 2 },
+      { start: 60 * M, occupied: { start: 60 * M, end: 120 * M }, seats: 3 },
+    ];
+    expect(seatedFreeSlots(hourly, noBuffers, [], groups, 3)).toEqual([
+      { start: 0, end: 60 * M, seatsLeft: 1 },
+      { start: 120 * M, end: 180 * M, seatsLeft: 3 },
+      { start: 180 * M, end: 240 * M, seatsLeft: 3 },
+    ]);
+  });
+
+  it('refuses slots overlapping other busy time, or its own groups at other starts', () => {
+    const groups = [{ start: 90 * M, occupied: { start: 90 * M, end: 150 * M }, seats: 1 }];
+    const busy = [{ start: 200 * M, end: 210 * M }];
+    const buffered = { bufferBefore: 0, bufferAfter: 45 };
+    expect(seatedFreeSlots(hourly, buffered, busy, groups, 4).map((s) => s.start / M)).toEqual([]);
+    expect(seatedFreeSlots(hourly, noBuffers, busy, groups, 4).map((s) => s.start / M)).toEqual([
+      0,
+    ]);
   });
 });

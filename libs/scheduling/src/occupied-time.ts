@@ -71,3 +71,41 @@ export function mergedRuns(busy: Interval[]): Interval[] {
   }
   return runs;
 }
+
+/** A group slot (seats) of an event type: its start, the host time it occupies, seats held. */
+export interface GroupSlot {
+  start: number;
+  occupied: Interval;
+  seats: number;
+}
+
+/** A free slot of a group event type, with the seats it has left. */
+export interface SeatedFreeSlot extends Interval {
+  seatsLeft: number;
+}
+
+/**
+ * The slots of a group event type with `seatsPerSlot` seats that can still be booked (SPEC §5,
+ * seats): its own group slot at the same start shares its time and takes its seats; any other
+ * occupied time (`busy`, and `groups` at other starts: its own ones included) refuses a slot
+ * it overlaps. `groups` are this event type's; other event types' group slots belong in `busy`.
+ */
+export function seatedFreeSlots(
+  slots: Interval[],
+  buffers: Buffers,
+  busy: Interval[],
+  groups: GroupSlot[],
+  seatsPerSlot: number,
+): SeatedFreeSlot[] {
+  const seatsAt = new Map(groups.map((group) => [group.start, group.seats]));
+  const free: SeatedFreeSlot[] = [];
+  for (const slot of withoutOverlaps(slots, buffers, busy)) {
+    const wanted = occupiedBy(slot, buffers);
+    const clashes = groups.some(
+      (group) => group.start !== slot.start && intervalsOverlap(group.occupied, wanted),
+    );
+    const seatsLeft = seatsPerSlot - (seatsAt.get(slot.start) ?? 0);
+    if (!clashes && seatsLeft > 0) free.push({ ...slot, seatsLeft });
+  }
+  return free;
+}

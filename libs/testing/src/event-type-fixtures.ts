@@ -19,6 +19,7 @@ export interface EventTypeOptions {
   public?: boolean;
   bookingFields?: unknown[];
   minimumCancelNotice?: number;
+  seatsPerSlot?: number;
 }
 
 export interface ScheduledHost {

@@ -147,6 +147,7 @@ describe('schedules and event types over the bus', () => {
         minimumNotice: 120,
         bookingHorizonDays: 30,
         requiresConfirmation: true,
+        seatsPerSlot: 1,
         timeZone: 'Europe/Berlin',
         weekly: [{ day: 'MON', start: '09:00', end: '17:00' }],
         overrides: [{ date: '2030-01-07', intervals: [] }],
@@ -190,6 +191,7 @@ describe('schedules and event types over the bus', () => {
           public: true,
           bookingFields,
           minimumCancelNotice: 1440,
+          seatsPerSlot: 1,
         },
       ]);
       expect(terms.schedules).toEqual([

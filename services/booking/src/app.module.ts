@@ -23,6 +23,7 @@ import { CreateBookingHandler } from './bookings/create-booking.handler';
 import { HeldTimeMigration } from './bookings/held-time.migration';
 import { HeldTimeDocument, HeldTimeSchema } from './bookings/held-time.schema';
 import { RescheduleBookingHandler } from './bookings/reschedule-booking.handler';
+import { SeatHold } from './bookings/seat-hold';
 import { SlotHold } from './bookings/slot-hold';
 import { SlotLock } from './bookings/slot-lock';
 import { AnnouncedVersions } from './bookings/announced-versions';
@@ -78,6 +79,7 @@ export class BookingModule {
         BookingsService,
         CreateBookingHandler,
         RescheduleBookingHandler,
+        SeatHold,
         SlotHold,
         AnnouncedVersions,
         SlotTermsClient,

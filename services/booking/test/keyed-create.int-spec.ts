@@ -19,6 +19,7 @@ import {
   keyedId,
 } from '../src/bookings/create-booking.handler';
 import { HeldTimeDocument, HeldTimeSchema } from '../src/bookings/held-time.schema';
+import { SeatHold } from '../src/bookings/seat-hold';
 import { SlotHold } from '../src/bookings/slot-hold';
 import { SlotLock } from '../src/bookings/slot-lock';
 import type { SlotTermsClient } from '../src/bookings/slot-terms.client';
@@ -46,7 +47,12 @@ describe('keyed creates', () => {
     await Promise.all([held.init(), bookingModel.init()]);
     bookings = new BookingsRepository(bookingModel);
     redis = new Redis(infra.redisUrl);
-    hold = new SlotHold(held, new SlotLock(redis, { enabled: true, ttlMs: 5_000 }), bookings);
+    hold = new SlotHold(
+      held,
+      new SlotLock(redis, { enabled: true, ttlMs: 5_000 }),
+      bookings,
+      new SeatHold(held, bookings),
+    );
     const terms = async ({ hostId }: { hostId?: string }, startTime: Date): Promise<SlotTerms> => ({
       hostId: hostId!,
       endTime: new Date(startTime.getTime() + 30 * MINUTE_MS),
@@ -56,6 +62,7 @@ describe('keyed creates', () => {
       buffers: NO_BUFFERS,
       public: false,
       bookingFields: [],
+      seatsPerSlot: 1,
     });
     const client = { expected: terms, confirmed: terms } as unknown as SlotTermsClient;
     const relay = { kick: () => undefined } as unknown as OutboxRelay;
@@ -138,6 +145,7 @@ describe('keyed creates', () => {
       held,
       new SlotLock(redis, { enabled: false, ttlMs: 1 }),
       bookings,
+      new SeatHold(held, bookings),
     );
     await leftover.around(
       {

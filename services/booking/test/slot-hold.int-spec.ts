@@ -10,6 +10,7 @@ import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { HeldTimeMigration } from '../src/bookings/held-time.migration';
 import { HeldTimeDocument, HeldTimeSchema } from '../src/bookings/held-time.schema';
+import { SeatHold } from '../src/bookings/seat-hold';
 import { HOLD_GRACE_MS, SlotHold } from '../src/bookings/slot-hold';
 import { SlotLock } from '../src/bookings/slot-lock';
 
@@ -39,7 +40,12 @@ describe('held time in the database', () => {
     bookings = new BookingsRepository(bookingModel);
     // The lock off: every race here is decided by the index alone.
     redis = new Redis(infra.redisUrl, { lazyConnect: true });
-    slots = new SlotHold(held, new SlotLock(redis, { enabled: false, ttlMs: 1_000 }), bookings);
+    slots = new SlotHold(
+      held,
+      new SlotLock(redis, { enabled: false, ttlMs: 1_000 }),
+      bookings,
+      new SeatHold(held, bookings),
+    );
   });
 
   afterAll(async () => {
@@ -84,6 +90,7 @@ describe('held time in the database', () => {
         buffers: NO_BUFFERS,
         public: false,
         bookingFields: [],
+        seatsPerSlot: 1,
       },
       new Date(),
     );

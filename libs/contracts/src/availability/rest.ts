@@ -114,7 +114,12 @@ export const EventTypeSlotsQuery = z
   .superRefine(windowRule(MAX_EVENT_TYPE_WINDOW_DAYS));
 export type EventTypeSlotsQuery = z.infer<typeof EventTypeSlotsQuery>;
 
-export const Slot = z.object({ startTime: InstantOut, endTime: InstantOut });
+export const Slot = z.object({
+  startTime: InstantOut,
+  endTime: InstantOut,
+  /** Of a group event type (`seatsPerSlot` > 1): the seats the slot has left. */
+  seatsLeft: z.number().int().min(1).optional(),
+});
 export type Slot = z.infer<typeof Slot>;
 export const SlotList = z.object({ data: z.array(Slot) });
 export type SlotList = z.infer<typeof SlotList>;

@@ -81,6 +81,7 @@ describe('the event type body (SPEC §4a)', () => {
       description: '',
       bookingFields: [],
       minimumCancelNotice: 0,
+      seatsPerSlot: 1,
     });
   });
 });

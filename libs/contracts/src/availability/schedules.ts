@@ -230,6 +230,7 @@ export const EVENT_TYPE_DEFAULTS = {
   public: false,
   description: '',
   minimumCancelNotice: 0,
+  seatsPerSlot: 1,
 } as const;
 
 const eventTypeFields = {
@@ -256,6 +257,12 @@ const eventTypeFields = {
     "minutes before the start after which the booking's guest may no longer cancel or " +
       'reschedule it (its host and ADMINs may), 0–43200',
   ),
+  seatsPerSlot: z
+    .number({ message: 'must be an integer number of seats' })
+    .int({ message: 'must be an integer number of seats' })
+    .min(1, { message: 'must be at least 1' })
+    .max(1000, { message: 'must be at most 1000' })
+    .describe('bookings one slot holds (one seat each), 1–1000; more than 1 makes a group slot'),
 };
 
 /** `POST /event-types`; `slotInterval` defaults to `duration`. */
@@ -279,6 +286,7 @@ export const CreateEventTypeBody = z.strictObject({
   minimumCancelNotice: eventTypeFields.minimumCancelNotice.default(
     EVENT_TYPE_DEFAULTS.minimumCancelNotice,
   ),
+  seatsPerSlot: eventTypeFields.seatsPerSlot.default(EVENT_TYPE_DEFAULTS.seatsPerSlot),
 });
 export type CreateEventTypeBody = z.infer<typeof CreateEventTypeBody>;
 
@@ -298,6 +306,7 @@ export const UpdateEventTypeBody = z
     description: eventTypeFields.description.optional(),
     bookingFields: eventTypeFields.bookingFields.optional(),
     minimumCancelNotice: eventTypeFields.minimumCancelNotice.optional(),
+    seatsPerSlot: eventTypeFields.seatsPerSlot.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
     message: 'at least one field must be given',
@@ -313,6 +322,8 @@ export const EventTypeShape = z.object({
   minimumNotice: z.number().int(),
   bookingHorizonDays: z.number().int(),
   requiresConfirmation: z.boolean(),
+  /** More than 1: a group slot, held by up to this many bookings (SPEC §5, seats). */
+  seatsPerSlot: z.number().int(),
 });
 export type EventTypeShape = z.infer<typeof EventTypeShape>;
 

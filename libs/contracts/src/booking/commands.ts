@@ -3,6 +3,7 @@ import { Actor, BookingActor } from '../common/actor';
 import { defineCommand } from '../common/command';
 import { Instant, InstantOut } from '../common/timestamp';
 import {
+  AttendeeList,
   Booking,
   BookingPage,
   BookingWithEventType,
@@ -26,6 +27,8 @@ export const BookingCommand = {
   CompleteBooking: 'booking.complete-booking',
   RescheduleBooking: 'booking.reschedule-booking',
   MarkNoShow: 'booking.mark-no-show',
+  /** The bookings holding the seats of one group slot, in booking order (its host, ADMIN). */
+  ListAttendees: 'booking.list-attendees',
   /** Slots of a host held by a pending or confirmed booking (or being booked right now). */
   ListHeldSlots: 'booking.list-held-slots',
   /** The host time that active bookings occupy, compactly, for listings of free slots. */
@@ -67,6 +70,13 @@ export type CancelBookingCommand = z.infer<typeof CancelBookingCommand>;
 export const RescheduleBookingCommand = ChangeBookingCommand.extend({ startTime: Instant });
 export type RescheduleBookingCommand = z.infer<typeof RescheduleBookingCommand>;
 
+export const ListAttendeesCommand = z.object({
+  actor: Actor,
+  eventTypeId: z.string().min(1),
+  startTime: Instant,
+});
+export type ListAttendeesCommand = z.infer<typeof ListAttendeesCommand>;
+
 export const ListHeldSlotsCommand = z.object({
   hostId: z.string().min(1),
   /** Held slots whose start lies in [from, to). */
@@ -87,6 +97,8 @@ export const HeldSlot = z.object({
   occupiedFrom: InstantOut,
   occupiedUntil: InstantOut,
   eventTypeId: z.string().nullable(),
+  /** Of a group slot (seats): how many of its seats are taken or being taken. */
+  seats: z.number().int().optional(),
 });
 export type HeldSlot = z.infer<typeof HeldSlot>;
 export const HeldSlots = z.object({ data: z.array(HeldSlot) });
@@ -102,7 +114,21 @@ export type ListBusyTimeCommand = ListHeldSlotsCommand;
  * It is read from the bookings written, so one being made this very moment is missing; a range
  * change, which must see those too, asks ListHeldSlots instead.
  */
-export const BusyTime = z.object({ busy: z.array(z.number().int()) });
+/** A group slot (seats) of an event type: where it starts, the host time it occupies, seats held. */
+export const SeatedSlot = z.object({
+  eventTypeId: z.string(),
+  start: z.number().int(),
+  from: z.number().int(),
+  until: z.number().int(),
+  seats: z.number().int(),
+});
+export type SeatedSlot = z.infer<typeof SeatedSlot>;
+
+/** `seated`: the group slots, apart from `busy` (a slot with seats left may still be booked). */
+export const BusyTime = z.object({
+  busy: z.array(z.number().int()),
+  seated: z.array(SeatedSlot).optional(),
+});
 export type BusyTime = z.infer<typeof BusyTime>;
 
 export const AnnounceHostTermsCommand = z.object({
@@ -178,6 +204,14 @@ export const RescheduleBooking = defineCommand({
   retrySafe: true,
 });
 
+export const ListAttendees = defineCommand({
+  queue: BOOKING_QUEUE,
+  pattern: BookingCommand.ListAttendees,
+  input: ListAttendeesCommand,
+  output: AttendeeList,
+  retrySafe: true,
+});
+
 export const MarkNoShow = defineCommand({
   queue: BOOKING_QUEUE,
   pattern: BookingCommand.MarkNoShow,
@@ -221,6 +255,7 @@ export const BOOKING_COMMANDS = [
   CompleteBooking,
   RescheduleBooking,
   MarkNoShow,
+  ListAttendees,
   ListHeldSlots,
   ListBusyTime,
   AnnounceHostTerms,

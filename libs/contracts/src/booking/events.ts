@@ -14,11 +14,18 @@ export const BookingEvent = {
   BookingNoShow: 'booking.no-show',
 } as const;
 
+/** Of a group slot's booking (seats): how many of the slot's seats are left after the change. */
+const Seats = {
+  seatsLeft: z.number().int().min(0).optional(),
+};
+
 export const BookingCreated = defineEvent({
   exchange: BOOKING_EXCHANGE,
   type: BookingEvent.BookingCreated,
-  summary: 'A slot was booked (pending or confirmed).',
-  data: Booking,
+  summary:
+    'A slot was booked (pending or confirmed). Of a group slot, `data.seatsLeft` says how many ' +
+    'seats it has left.',
+  data: Booking.extend(Seats),
 });
 export const BookingConfirmed = defineEvent({
   exchange: BOOKING_EXCHANGE,
@@ -30,7 +37,7 @@ export const BookingCancelled = defineEvent({
   exchange: BOOKING_EXCHANGE,
   type: BookingEvent.BookingCancelled,
   summary: 'A booking was cancelled; its slot is free again. `data.reason` says why, if given.',
-  data: Booking.extend({ reason: z.string().nullable() }),
+  data: Booking.extend({ reason: z.string().nullable(), ...Seats }),
 });
 export const BookingCompleted = defineEvent({
   exchange: BOOKING_EXCHANGE,
@@ -49,7 +56,11 @@ export const BookingRescheduled = defineEvent({
     'A booking moved to another slot; `data.previousStartTime` is where it was. It takes the ' +
     'status the new slot gives (`pending` when its range requires confirmation, else ' +
     '`confirmed`); `data.previousStatus` is the status it had.',
-  data: Booking.extend({ previousStartTime: InstantOut, previousStatus: BookingStatus }),
+  data: Booking.extend({
+    previousStartTime: InstantOut,
+    previousStatus: BookingStatus,
+    ...Seats,
+  }),
 });
 
 export const BookingNoShow = defineEvent({

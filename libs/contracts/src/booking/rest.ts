@@ -124,6 +124,15 @@ export type Booking = z.infer<typeof Booking>;
 
 export const BookingPage = pageOf(Booking);
 
+/** `GET /event-types/:id/slots/:startTime/attendees`: who holds the seats of a group slot. */
+export const AttendeeList = z.object({ data: z.array(Booking) });
+export type AttendeeList = z.infer<typeof AttendeeList>;
+
+export const AttendeesParam = z.strictObject({
+  id: z.string().min(1).max(100),
+  startTime: Instant,
+});
+
 /** An event type as a guest's manage page names it (SPEC §5b). */
 export const BookedEventType = z.object({
   id: z.string(),

@@ -132,6 +132,9 @@ export class EventTypeEntryDocument implements EventTypeEntry {
   @Prop({ type: Number, default: 0 })
   minimumCancelNotice!: number;
 
+  @Prop({ type: Number, default: 1 })
+  seatsPerSlot!: number;
+
   @Prop({ type: Date, required: true })
   createdAt!: Date;
 

@@ -54,6 +54,7 @@ const eventType = (id = 'e1', scheduleId = 's1', fields: Partial<EventTypeEntry>
       description: '',
       bookingFields: [],
       minimumCancelNotice: 0,
+      seatsPerSlot: 1,
     },
     NOW,
   ),

@@ -44,7 +44,8 @@ export interface EventTypeEntry extends EventTypeShape {
   updatedAt: Date;
 }
 
-type FieldsOf4b = 'public' | 'description' | 'bookingFields' | 'minimumCancelNotice';
+type FieldsOf4b =
+  'public' | 'description' | 'bookingFields' | 'minimumCancelNotice' | 'seatsPerSlot';
 
 /**
  * An event type as read from the host's document: one stored before SPEC §4b lacks its
@@ -58,6 +59,7 @@ export function storedEventType(
     description: EVENT_TYPE_DEFAULTS.description,
     bookingFields: [],
     minimumCancelNotice: EVENT_TYPE_DEFAULTS.minimumCancelNotice,
+    seatsPerSlot: EVENT_TYPE_DEFAULTS.seatsPerSlot,
     ...entry,
   };
 }
@@ -216,6 +218,7 @@ export function newEventType(id: string, body: CreateEventTypeBody, now: Date): 
     description: body.description,
     bookingFields: body.bookingFields,
     minimumCancelNotice: body.minimumCancelNotice,
+    seatsPerSlot: body.seatsPerSlot,
     createdAt: now,
     updatedAt: now,
   };

@@ -54,6 +54,7 @@ export function toTermsEventType(entry: EventTypeEntry): TermsEventType {
     minimumNotice: entry.minimumNotice,
     bookingHorizonDays: entry.bookingHorizonDays,
     requiresConfirmation: entry.requiresConfirmation,
+    seatsPerSlot: entry.seatsPerSlot,
     public: entry.public,
     bookingFields: bookingFieldsOf(entry),
     minimumCancelNotice: entry.minimumCancelNotice,
@@ -86,6 +87,7 @@ export function toBookableEventType(
     minimumNotice: eventType.minimumNotice,
     bookingHorizonDays: eventType.bookingHorizonDays,
     requiresConfirmation: eventType.requiresConfirmation,
+    seatsPerSlot: eventType.seatsPerSlot,
     timeZone: schedule.timeZone,
     ...hoursOf(schedule),
   };

@@ -4,6 +4,7 @@ import {
   AVAILABILITY_EXCHANGE,
   AvailabilityEvent,
   DomainError,
+  ErrorCode,
   type Actor,
   type BookableEventType,
   type CreateEventTypeCommand,
@@ -26,6 +27,7 @@ import {
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import { isBookable } from '../host-accounts/host-account-rules';
+import { HeldSlotsClient } from '../ranges/held-slots.client';
 import { HostDirectory } from '../ranges/host-directory.client';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 import { HostWriteQueue } from '../ranges/host-write-queue';
@@ -72,6 +74,7 @@ export class SchedulesService {
     private readonly changes: RecordChanges,
     private readonly writeQueue: HostWriteQueue,
     private readonly hosts: HostDirectory,
+    private readonly heldSlots: HeldSlotsClient,
   ) {}
 
   async createSchedule({ actor, body }: CreateScheduleCommand): Promise<Schedule> {
@@ -174,8 +177,19 @@ export class SchedulesService {
     changes,
   }: UpdateEventTypeCommand): Promise<EventType> {
     const hostId = await this.writableHostOf(actor, eventTypeId, 'event type');
+    const seats = changes.seatsPerSlot;
+    const overfull =
+      seats === undefined
+        ? undefined
+        : await this.heldSlots.firstOverfull(hostId, eventTypeId, seats);
     return this.write(hostId, (stored, now, host) => {
       const before = eventTypeIn(stored.eventTypes, eventTypeId);
+      if (overfull && seats! < before.seatsPerSlot) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `the slot at ${overfull.toISOString()} already holds more than ${seats} seats`,
+        );
+      }
       const entry = patchedEventType(before, changes, stored.schedules, now);
       const record = toEventType(host, entry);
       return {

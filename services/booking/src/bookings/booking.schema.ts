@@ -75,6 +75,10 @@ export class BookingDocument extends OutboxRecord {
   @Prop({ type: Number, default: 0 })
   bufferAfter!: number;
 
+  /** Holds a seat of a group slot (SPEC §5, seats) rather than the slot; absent: false. */
+  @Prop({ type: Boolean })
+  seated?: boolean;
+
   /**
    * Of a create made with an `Idempotency-Key`: what it asked (a hash), so that the key sent
    * again with another request is refused. Such a booking's id is the key's (create-booking.handler.ts).

@@ -3,6 +3,7 @@ import {
   BookingEvent,
   DomainError,
   ErrorCode,
+  guestBooking,
   responseFlaws,
   type BookingActor,
   type BookingField,
@@ -34,6 +35,15 @@ export interface SlotTerms {
   public: boolean;
   /** The questions its booking answers (none for a range slot). */
   bookingFields: BookingField[];
+  /** More than 1: a group slot, each booking holding one seat (SPEC §5, seats). */
+  seatsPerSlot: number;
+}
+
+/** A seat of a group slot: how many the slot has, and whose it is (one per person). */
+export interface Seat {
+  capacity: number;
+  /** The member's id, or `guest:<email>`: one seat of a slot per person. */
+  person: string;
 }
 
 /** The host time a booking holds: where, when, and for which booking. */
@@ -44,6 +54,8 @@ export interface Hold {
   endTime: Date;
   occupied: Interval;
   eventTypeId: string | null;
+  /** Of a group slot's booking. */
+  seat?: Seat;
 }
 
 /** How many of the last commands a booking remembers (see BookingDocument.commands). */
@@ -59,7 +71,9 @@ export function occupiedTime(booking: Timed): Interval {
 }
 
 export function holdOf(
-  booking: Timed & Pick<BookingFields, '_id' | 'hostId' | 'eventTypeId'>,
+  booking: Timed &
+    Pick<BookingFields, '_id' | 'hostId' | 'eventTypeId' | 'userId' | 'guest' | 'seated'>,
+  seatsPerSlot = 0,
 ): Hold {
   return {
     bookingId: booking._id,
@@ -68,7 +82,13 @@ export function holdOf(
     endTime: booking.endTime,
     occupied: occupiedTime(booking),
     eventTypeId: booking.eventTypeId ?? null,
+    ...(booking.seated ? { seat: { capacity: seatsPerSlot, person: personOf(booking) } } : {}),
   };
+}
+
+/** Whose a booking is: one seat of a group slot per member, or per guest email. */
+export function personOf(booking: Pick<BookingFields, 'userId' | 'guest'>): string {
+  return booking.userId ?? guestBooking(booking.guest!.email).id;
 }
 
 export interface NewBooking {
@@ -92,6 +112,7 @@ export function newBooking(
   { id, actor, guest, responses, startTime, notes, commandId, requestHash }: NewBooking,
   slot: SlotTerms,
   now: Date,
+  seatsHeld = 0,
 ): BookingDocument {
   if (actor.role === 'GUEST' && !slot.public) {
     throw new DomainError(
@@ -120,14 +141,26 @@ export function newBooking(
     rangeId: slot.rangeId,
     eventTypeId: slot.eventTypeId,
     ...slot.buffers,
+    ...(slot.seatsPerSlot > 1 ? { seated: true } : {}),
     commands: [commandId],
     createdAt: now,
     updatedAt: now,
   };
   const booking = toBooking(fields);
-  const created = newEvent(BOOKING_EXCHANGE, BookingEvent.BookingCreated, booking, actor.id, now);
+  const created = newEvent(
+    BOOKING_EXCHANGE,
+    BookingEvent.BookingCreated,
+    { ...booking, ...seatsLeft(slot, seatsHeld) },
+    actor.id,
+    now,
+  );
   const keyed = requestHash === undefined ? {} : { requestHash, reply: booking };
   return { ...fields, ...keyed, ...initialOutbox([created]) };
+}
+
+/** An event's `seatsLeft`, of a group slot's booking only. */
+export function seatsLeft(slot: Pick<SlotTerms, 'seatsPerSlot'>, seatsHeld: number) {
+  return slot.seatsPerSlot > 1 ? { seatsLeft: Math.max(0, slot.seatsPerSlot - seatsHeld) } : {};
 }
 
 /** The booking moved to `startTime` on `slot`: it takes the status the new slot gives. */
@@ -144,6 +177,7 @@ export function movedTo(
     status: statusOnSlot(slot.requiresConfirmation),
     rangeId: slot.rangeId,
     ...slot.buffers,
+    ...(current.seated || slot.seatsPerSlot > 1 ? { seated: slot.seatsPerSlot > 1 } : {}),
     commands: remembering(current, commandId),
     sequence: sequenceAfter(current, 'reschedule'),
   };

@@ -7,6 +7,7 @@ import {
   CreateBooking,
   GetBooking,
   GetBookingWithEventType,
+  ListAttendees,
   ListBookings,
   ListBusyTime,
   ListHeldSlots,
@@ -51,6 +52,11 @@ export class BookingsHandlers {
       await new Promise((resolve) => setTimeout(resolve, this.config.TEST_STALL_AFTER_WRITE_MS));
     }
     return answer;
+  }
+
+  @Handles(ListAttendees)
+  attendees(command: CommandOf<typeof ListAttendees>) {
+    return this.bookings.attendees(command);
   }
 
   @Handles(ListBookings)

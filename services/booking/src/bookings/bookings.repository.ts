@@ -16,7 +16,7 @@ import {
   mergeKeyset,
   toPage,
 } from '@slotbook/persistence';
-import { listScopes } from './booking-rules';
+import { hostMonth, listScopes } from './booking-rules';
 import { toBooking } from './booking.mapper';
 import { BookingDocument } from './booking.schema';
 
@@ -54,13 +54,21 @@ export type BookingChanges = Partial<
     | 'cancellationReason'
     | 'commands'
     | 'sequence'
+    | 'seated'
   >
 >;
 
 /** What a month's listing needs of a booking. */
 export type BookingTimes = Pick<
   BookingDocument,
-  '_id' | 'status' | 'startTime' | 'endTime' | 'bufferBefore' | 'bufferAfter'
+  | '_id'
+  | 'status'
+  | 'startTime'
+  | 'endTime'
+  | 'bufferBefore'
+  | 'bufferAfter'
+  | 'eventTypeId'
+  | 'seated'
 >;
 
 @Injectable()
@@ -106,9 +114,29 @@ export class BookingsRepository {
   }
 
   /** A host's bookings of one month (`hostMonth`), any status, with their times. */
+  /** The bookings of an event type's slot (its group's seats), in booking order. */
+  atSlot(hostId: string, eventTypeId: string, startTime: Date): Promise<BookingDocument[]> {
+    return this.model
+      .find({ hostMonth: hostMonth(hostId, startTime), eventTypeId, startTime })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<BookingDocument[]>()
+      .exec();
+  }
+
   inMonth(hostMonth: string): Promise<BookingTimes[]> {
     return this.model
-      .find({ hostMonth }, { status: 1, startTime: 1, endTime: 1, bufferBefore: 1, bufferAfter: 1 })
+      .find(
+        { hostMonth },
+        {
+          status: 1,
+          startTime: 1,
+          endTime: 1,
+          bufferBefore: 1,
+          bufferAfter: 1,
+          eventTypeId: 1,
+          seated: 1,
+        },
+      )
       .lean<BookingTimes[]>()
       .exec();
   }

@@ -17,6 +17,9 @@ import {
   type ListBusyTimeCommand,
   type ListHeldSlotsCommand,
   type Page,
+  type SeatedSlot,
+  type AttendeeList,
+  type ListAttendeesCommand,
 } from '@slotbook/contracts';
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
@@ -39,6 +42,7 @@ import { madeBy, occupiedTime, remembering } from './booking';
 import { toBooking } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, type BookingChanges } from './bookings.repository';
+import { isGroup } from './seat-hold';
 import { HOLD_GRACE_MS, SlotHold } from './slot-hold';
 import { SlotTermsClient } from './slot-terms.client';
 
@@ -144,16 +148,34 @@ export class BookingsService {
 
   async cancel(command: CancelBookingCommand): Promise<Booking> {
     const reason = command.reason ?? null;
+    const eventExtras: Record<string, unknown> = { reason };
+    let before: BookingDocument | null = null;
     const cancelled = await this.transition(command, 'cancel', BookingEvent.BookingCancelled, {
-      precondition: (current) => this.assertCancelNotice(command.actor, current),
+      precondition: async (current) => {
+        before = current;
+        await this.assertCancelNotice(command.actor, current);
+        if (current.seated) eventExtras.seatsLeft = await this.seatsLeftWithout(current);
+      },
       changes: { cancellationReason: reason },
-      eventExtras: { reason },
+      eventExtras,
     });
+    // A run again of a cancel that is done finds no precondition to ask: read what it let go.
+    const released = before ?? (await this.bookings.findById(cancelled.id));
     await Promise.all([
-      this.hold.letGo(cancelled.id),
+      released && this.hold.release(released),
       this.hold.unlock({ hostId: cancelled.hostId, startTime: new Date(cancelled.startTime) }),
     ]);
     return cancelled;
+  }
+
+  /** The seats a group slot will have left once `booking` lets go of its seat. */
+  private async seatsLeftWithout(booking: BookingDocument): Promise<number> {
+    const [eventTypes, held] = await Promise.all([
+      this.terms.eventTypesOf(booking.hostId),
+      this.hold.seatsHeld(booking),
+    ]);
+    const seats = eventTypes.get(booking.eventTypeId ?? '')?.seatsPerSlot ?? 1;
+    return Math.max(0, seats - Math.max(0, held - 1));
   }
 
   /**
@@ -171,6 +193,8 @@ export class BookingsService {
         ]);
         const byId = new Map(bookings.map((booking) => [booking._id, booking]));
         return heads.filter((head) => {
+          // A group slot holds its time while any seat is held or being taken.
+          if (isGroup(head.bookingId)) return (head.seats ?? 0) > 0;
           const booking = byId.get(head.bookingId);
           if (booking) {
             return (
@@ -192,24 +216,53 @@ export class BookingsService {
           occupiedFrom: head.occupiedFrom.toISOString(),
           occupiedUntil: head.occupiedUntil.toISOString(),
           eventTypeId: head.eventTypeId ?? null,
+          ...(isGroup(head.bookingId) ? { seats: head.seats ?? 0 } : {}),
         })),
     };
   }
 
-  /** The occupied time of active bookings starting in `[from, to)`: one lookup per month. */
+  /**
+   * The occupied time of active bookings starting in `[from, to)`, one lookup per month; the
+   * bookings holding seats of group slots as one entry per slot, with its seats held.
+   */
   async busyTime({ hostId, from, to }: ListBusyTimeCommand): Promise<BusyTime> {
     const months = await Promise.all(
       hostMonthsTouched(hostId, from, to).map((month) => this.bookings.inMonth(month)),
     );
-    const busy = months
+    const active = months
       .flat()
       .filter((b) => keepsTime(b.status) && b.startTime >= from && b.startTime < to)
-      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .flatMap((booking) => {
-        const { start, end } = occupiedTime(booking);
-        return [start, end];
-      });
-    return { busy };
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const busy: number[] = [];
+    const groups = new Map<string, SeatedSlot>();
+    for (const booking of active) {
+      const { start, end } = occupiedTime(booking);
+      if (!booking.seated) {
+        busy.push(start, end);
+        continue;
+      }
+      const key = `${booking.eventTypeId}|${booking.startTime.getTime()}`;
+      const group = groups.get(key);
+      if (group) group.seats += 1;
+      else {
+        groups.set(key, {
+          eventTypeId: booking.eventTypeId!,
+          start: booking.startTime.getTime(),
+          from: start,
+          until: end,
+          seats: 1,
+        });
+      }
+    }
+    return groups.size === 0 ? { busy } : { busy, seated: [...groups.values()] };
+  }
+
+  /** Who holds the seats of a group slot, in booking order: its host and ADMINs only. */
+  async attendees({ actor, eventTypeId, startTime }: ListAttendeesCommand): Promise<AttendeeList> {
+    const hostId = await this.terms.hostOf(eventTypeId);
+    if (actor.role !== 'ADMIN' && actor.id !== hostId) throw DomainError.notFound('event type');
+    const bookings = await this.bookings.atSlot(hostId, eventTypeId, startTime);
+    return { data: bookings.filter((booking) => keepsTime(booking.status)).map(toBooking) };
   }
 
   async visible(actor: BookingActor, bookingId: string): Promise<BookingDocument> {

@@ -219,9 +219,9 @@ export class CreateBookingHandler {
     try {
       const booked = await this.hold.aroundConfirmed(
         expected,
-        (terms) => holdOf(newBooking(wanted, terms, now)),
+        (terms) => holdOf(newBooking(wanted, terms, now), terms.seatsPerSlot),
         () => this.terms.confirmed(slot, startTime),
-        (terms) => this.insert(newBooking(wanted, terms, now)),
+        (terms, seatsHeld) => this.insert(newBooking(wanted, terms, now, seatsHeld)),
         { repeated },
       );
       return booked!;
@@ -248,16 +248,20 @@ export class CreateBookingHandler {
     const holdsThisSlot =
       holdsSlot(earlier.status) && earlier.startTime.getTime() === booking.startTime.getTime();
     if (!holdsThisSlot) await this.hold.unlock(booking);
-    throw new Answered(answerOf(earlier));
+    throw new Answered(answerOf(earlier), holdsThisSlot);
   }
 }
 
 /**
  * An earlier run's booking answers this run, thrown through SlotHold so that the time this
- * run inserted goes back (time that booking holds was found, not inserted, so it stays).
+ * run inserted goes back (time that booking holds was found, not inserted, so it stays). A
+ * seat is the booking's whichever run took it: kept when that booking holds this slot.
  */
 class Answered extends DomainError {
-  constructor(readonly booking: Booking) {
+  constructor(
+    readonly booking: Booking,
+    readonly keepsSeat: boolean,
+  ) {
     super(ErrorCode.Conflict, 'answered by an earlier run');
   }
 }

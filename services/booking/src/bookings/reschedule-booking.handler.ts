@@ -10,7 +10,7 @@ import {
 import { newEvent } from '@slotbook/messaging';
 import { LOST_RACE, RecordChanges } from '@slotbook/persistence';
 import { hasStarted } from './booking-rules';
-import { holdOf, madeBy, movedTo, type SlotTerms } from './booking';
+import { holdOf, madeBy, movedTo, seatsLeft, type SlotTerms } from './booking';
 import { toBooking } from './booking.mapper';
 import { BookingsRepository } from './bookings.repository';
 import { BookingsService } from './bookings.service';
@@ -65,7 +65,7 @@ export class RescheduleBookingHandler {
         { path: 'startTime', message: 'is the current start' },
       ]);
     }
-    const write = (slot: SlotTerms) =>
+    const write = (slot: SlotTerms, seatsHeld: number) =>
       this.bookings.change(
         current,
         movedTo(current, startTime, slot, commandId),
@@ -77,6 +77,7 @@ export class RescheduleBookingHandler {
               ...record,
               previousStartTime: current.startTime.toISOString(),
               previousStatus: current.status,
+              ...seatsLeft(slot, seatsHeld),
             },
             actor.id,
           ),
@@ -88,19 +89,20 @@ export class RescheduleBookingHandler {
     const options = { moving: true };
     const moved = await this.hold.aroundConfirmed(
       await this.terms.expected(slot, startTime, options),
-      (terms) => holdOf({ ...current, ...movedTo(current, startTime, terms, commandId) }),
+      (terms) =>
+        holdOf(
+          { ...current, ...movedTo(current, startTime, terms, commandId) },
+          terms.seatsPerSlot,
+        ),
       () => this.terms.confirmed(slot, startTime, options),
       write,
     );
     // The booking changed since it was read: decide again.
     if (!moved) return LOST_RACE;
-    await Promise.all([
-      this.hold.letGo(
-        bookingId,
-        this.hold.documentsOf(holdOf(moved)).map((doc) => doc._id),
-      ),
-      this.hold.unlock(current),
-    ]);
+    // A single booking keeps what its new time shares with its old; a seat holds its new time
+    // as its group's, so nothing of its own stays.
+    const kept = moved.seated ? [] : this.hold.documentsOf(holdOf(moved)).map((doc) => doc._id);
+    await Promise.all([this.hold.release(current, kept), this.hold.unlock(current)]);
     return toBooking(moved);
   }
 }

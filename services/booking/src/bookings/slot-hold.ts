@@ -2,11 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
+import { insertUnordered } from '@slotbook/persistence';
 import { keepsTime, slotKey } from './booking-rules';
 import { holdOf, type Hold, type SlotTerms } from './booking';
+import type { BookingDocument } from './booking.schema';
 import { BookingsRepository } from './bookings.repository';
 import { HeldTimeDocument } from './held-time.schema';
 import { holdDocuments } from './hold-documents';
+import { NoSeatsLeft, SeatHold, isGroup, type SeatedHold } from './seat-hold';
 import { SlotLock, type SlotLockResult } from './slot-lock';
 
 export const SLOT_TAKEN = 'the slot is already booked';
@@ -45,6 +48,7 @@ export class SlotHold {
     @InjectModel(HeldTimeDocument.name) readonly model: Model<HeldTimeDocument>,
     @Inject(SlotLock) private readonly lock: SlotLock,
     private readonly bookings: BookingsRepository,
+    private readonly seats: SeatHold,
   ) {}
 
   /**
@@ -54,12 +58,19 @@ export class SlotHold {
    * given back (time the booking held already, such as a move's overlap with itself, stays) and
    * the lock released. A booking written keeps the lock until it runs out: racers for the slot
    * are refused without a database command, and {@link unlock} clears it when the slot is let go.
+   * A seat of a group slot is held by SeatHold instead, without the lock (its seats are booked
+   * side by side); `write` is given the seats then held (0 for a single booking).
    */
   async around<T>(
     hold: Hold,
-    write: () => Promise<T | null>,
+    write: (seatsHeld: number) => Promise<T | null>,
     { repeated = false } = {},
   ): Promise<T | null> {
+    if (hold.seat && hold.eventTypeId !== null) {
+      return this.seats.around(hold as SeatedHold, HOLD_GRACE_MS, write, (others) =>
+        this.clear(others),
+      );
+    }
     const lock = repeated
       ? NOT_LOCKED
       : await this.lock.acquire(slotKey(hold.hostId, hold.startTime), hold.bookingId);
@@ -69,7 +80,7 @@ export class SlotHold {
     try {
       const taken = await this.take(hold);
       try {
-        written = await write();
+        written = await write(0);
       } catch (error) {
         // Only a typed refusal says nothing was written; after any other failure the booking
         // may hold the time, and a leftover is reclaimed by whoever needs it.
@@ -99,25 +110,50 @@ export class SlotHold {
     expected: SlotTerms,
     holdFor: (terms: SlotTerms) => Hold,
     confirm: () => Promise<SlotTerms>,
-    write: (terms: SlotTerms) => Promise<T | null>,
+    write: (terms: SlotTerms, seatsHeld: number) => Promise<T | null>,
     options: { repeated?: boolean } = {},
   ): Promise<T | null> {
     let terms = expected;
     for (let attempt = 0; attempt < 2; attempt += 1) {
       let moved = false;
-      const written = await this.around(
-        holdFor(terms),
-        async () => {
-          const confirmed = await confirm();
-          moved = !occupiesSameTime(confirmed, terms);
-          terms = confirmed;
-          return moved ? null : write(confirmed);
-        },
-        options,
-      );
+      let written: T | null;
+      try {
+        written = await this.around(
+          holdFor(terms),
+          async (seatsHeld) => {
+            const confirmed = await confirm();
+            moved = !occupiesSameTime(confirmed, terms);
+            terms = confirmed;
+            return moved ? null : write(confirmed, seatsHeld);
+          },
+          options,
+        );
+      } catch (error) {
+        // Full by the copy's seats: the host may have added seats since.
+        if (!(error instanceof NoSeatsLeft) || attempt > 0) throw error;
+        const confirmed = await confirm();
+        if (confirmed.seatsPerSlot === terms.seatsPerSlot) throw error;
+        terms = confirmed;
+        continue;
+      }
       if (!moved) return written;
     }
     throw new DomainError(ErrorCode.Unavailable, "the host's availability is changing; retry");
+  }
+
+  /**
+   * Lets go of what a booking holds (its seat, when it holds one of a group slot); `kept`: of
+   * a single booking, the documents of its hold that stay (a move's new time).
+   */
+  async release(booking: BookingDocument, kept: string[] = []): Promise<void> {
+    const hold = holdOf(booking);
+    if (hold.seat && hold.eventTypeId !== null) await this.seats.leave(hold as SeatedHold);
+    else await this.letGo(booking._id, kept);
+  }
+
+  /** The seats held of the group slot a seated booking is on. */
+  seatsHeld(booking: BookingDocument): Promise<number> {
+    return this.seats.seatsHeld({ eventTypeId: booking.eventTypeId, startTime: booking.startTime });
   }
 
   /** Lets go of what `bookingId` holds, except `kept`; a failure leaves it for a reclaim. */
@@ -165,11 +201,7 @@ export class SlotHold {
       await this.giveBack(inserted);
       throw new DomainError(ErrorCode.Unavailable, 'the slot is changing; retry');
     }
-    const groups = groupByBooking(others);
-    const reclaimed =
-      attempt === 0 &&
-      groups.every((group) => group.heldAt.getTime() <= Date.now() - HOLD_GRACE_MS) &&
-      (await Promise.all(groups.map((group) => this.reclaim(group)))).every(Boolean);
+    const reclaimed = attempt === 0 && (await this.clear(others));
     if (!reclaimed) {
       await this.giveBack(inserted);
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
@@ -202,17 +234,27 @@ export class SlotHold {
 
   /** Ids of the documents the `_id` index refused; any other failure is thrown. */
   private async insert(docs: HeldTimeDocument[]): Promise<string[]> {
-    try {
-      await this.model.collection.insertMany(docs as never[], { ordered: false });
-      return [];
-    } catch (error) {
-      const writeErrors = [(error as { writeErrors?: unknown }).writeErrors ?? []].flat() as Array<{
-        index?: number;
-        code?: number;
-      }>;
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-      return writeErrors.map((e) => docs[e.index ?? -1]?._id).filter((id) => id !== undefined);
-    }
+    const refused = await insertUnordered(this.model, docs);
+    return refused.map((index) => docs[index]!._id);
+  }
+
+  /**
+   * Frees the time of `holders` (documents in a writer's way) when each is a leftover: held
+   * longer than the grace by a booking (or group slot) that does not need it. False otherwise.
+   */
+  private async clear(
+    holders: Array<Pick<HeldTimeDocument, '_id' | 'bookingId' | 'heldAt'>>,
+  ): Promise<boolean> {
+    const groups = groupByBooking(holders);
+    if (groups.some((group) => group.heldAt.getTime() > Date.now() - HOLD_GRACE_MS)) return false;
+    const cleared = await Promise.all(
+      groups.map((group) =>
+        isGroup(group.bookingId)
+          ? this.seats.clearGroup(group.bookingId, HOLD_GRACE_MS)
+          : this.reclaim(group),
+      ),
+    );
+    return cleared.every(Boolean);
   }
 
   /**
@@ -234,6 +276,13 @@ export class SlotHold {
       await this.letGo(bookingId);
       return true;
     }
+    // A booking holding a seat holds its time as a group slot: documents of its own are left
+    // over, once a move back to a single slot that may be under way is fenced off.
+    if (booking.seated) {
+      if (!(await this.bookings.bump(booking))) return false;
+      await this.letGo(bookingId);
+      return true;
+    }
     const current = this.documentsOf(holdOf(booking)).map((doc) => doc._id);
     if (keys.every((key) => current.includes(key))) return false;
     if (!(await this.bookings.bump(booking))) return false;
@@ -252,14 +301,16 @@ export class SlotHold {
   }
 }
 
-export type HeldHead = Required<HeldTimeDocument>;
+/** A head: of a single booking's hold, or of a group slot's (then with its seats held). */
+export type HeldHead = Required<HeldTimeDocument> & { seats?: number };
 
 function occupiesSameTime(a: SlotTerms, b: SlotTerms): boolean {
   return (
     a.hostId === b.hostId &&
     a.endTime.getTime() === b.endTime.getTime() &&
     a.buffers.bufferBefore === b.buffers.bufferBefore &&
-    a.buffers.bufferAfter === b.buffers.bufferAfter
+    a.buffers.bufferAfter === b.buffers.bufferAfter &&
+    a.seatsPerSlot === b.seatsPerSlot
   );
 }
 

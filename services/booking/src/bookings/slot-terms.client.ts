@@ -84,6 +84,11 @@ export class SlotTermsClient {
     }
   }
 
+  /** The host of an event type (404 for one that does not exist). */
+  async hostOf(eventTypeId: string): Promise<string> {
+    return this.hostOfEventType.get(eventTypeId) ?? (await this.fetch({ eventTypeId })).hostId;
+  }
+
   /**
    * The host's event types by its current terms (a guest's cancel notice, a manage page, a
    * calendar file), by id; a deleted one is absent.

@@ -55,6 +55,7 @@ describe("a slot of the host's ranges", () => {
       buffers: { bufferBefore: 0, bufferAfter: 0 },
       public: false,
       bookingFields: [],
+      seatsPerSlot: 1,
     });
     expect(rangeSlotTerms(terms, at(100), NOW)).toMatchObject({
       endTime: at(160),
@@ -108,6 +109,7 @@ describe('a slot of an event type', () => {
     public: false,
     bookingFields: [],
     minimumCancelNotice: 0,
+    seatsPerSlot: 1,
   };
   const terms = (fields: Partial<typeof shape> = {}) =>
     termsOf({
@@ -139,6 +141,7 @@ describe('a slot of an event type', () => {
       requiresConfirmation: false,
       public: false,
       bookingFields: [],
+      seatsPerSlot: 1,
       rangeId: null,
       eventTypeId: 'e1',
       buffers: { bufferBefore: 5, bufferAfter: 10 },

@@ -35,6 +35,7 @@ export function rangeSlotTerms(terms: HostTerms, start: Date, now: Date): SlotTe
     buffers: NO_BUFFERS,
     public: false,
     bookingFields: [],
+    seatsPerSlot: 1,
   };
 }
 
@@ -78,5 +79,7 @@ export function eventTypeSlotTerms(
     buffers: { bufferBefore: eventType.bufferBefore, bufferAfter: eventType.bufferAfter },
     public: eventType.public,
     bookingFields: eventType.bookingFields,
+    // A copy announced before seats existed has none: one.
+    seatsPerSlot: eventType.seatsPerSlot ?? 1,
   };
 }

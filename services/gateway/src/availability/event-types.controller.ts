@@ -22,6 +22,8 @@ import {
 import {
   CreateEventType,
   DeleteEventType,
+  ListAttendees,
+  type AttendeeList,
   GetEventType,
   ListEventTypes,
   UpdateEventType,
@@ -33,6 +35,7 @@ import { CommandBus } from '@slotbook/messaging';
 import type { Response } from 'express';
 import { CurrentActor, GuestsWelcome, MaybeActor, Roles } from '../auth/auth.decorators';
 import { TOKEN_OPTIONAL } from '../docs/security';
+import { AttendeeListDto, AttendeesParamDto } from '../booking/booking.dtos';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { EventTypeSlotsQueryDto, HostIdParamDto, SlotListDto } from './availability.dtos';
 import { FreeSlotsFinder } from './free-slots.finder';
@@ -46,8 +49,8 @@ import {
 
 const RULES =
   'duration and slotInterval 5–1440, bufferBefore and bufferAfter 0–240, minimumNotice and ' +
-  'minimumCancelNotice 0–43200 (minutes, multiples of 5), bookingHorizonDays 1–365 ' +
-  '(integers); description at most 2000 characters; bookingFields at most 20 questions ' +
+  'minimumCancelNotice 0–43200 (minutes, multiples of 5), bookingHorizonDays 1–365, ' +
+  'seatsPerSlot 1–1000 (integers); description at most 2000 characters; bookingFields at most 20 questions ' +
   '{slug, label, type, required, options?}: slug ^[a-z][a-z0-9_]{0,39}$ and unique, label ' +
   '1–200 characters, type one of text, textarea, email, phone, number, url, select, ' +
   'multiselect, checkbox, options (1–50 distinct strings of 1–200 characters) for select and ' +
@@ -100,6 +103,32 @@ export class EventTypesController {
     response.type('application/json').send(body);
   }
 
+  @Get('event-types/:id/slots/:startTime/attendees')
+  @Roles('HOST', 'ADMIN')
+  @ApiOperation({ summary: 'Who holds the seats of a slot (its host, or ADMIN)' })
+  @ApiProblemResponses({
+    401: true,
+    403: 'a USER',
+    404: 'no such event type, or not yours',
+    422: 'a malformed id or startTime',
+  })
+  @ApiOkResponse({
+    type: AttendeeListDto,
+    description:
+      'The pending, confirmed and no-show bookings of the slot starting at startTime, in ' +
+      'booking order: one per seat taken of a group event type (seatsPerSlot > 1).',
+  })
+  attendees(
+    @CurrentActor() actor: Actor,
+    @Param() params: AttendeesParamDto,
+  ): Promise<AttendeeList> {
+    return this.bus.send(ListAttendees, {
+      actor,
+      eventTypeId: params.id,
+      startTime: params.startTime,
+    });
+  }
+
   @Post('event-types')
   @Roles('HOST', 'ADMIN')
   @ApiOperation({ summary: 'Create an event type on a schedule (its owner, or ADMIN)' })
@@ -118,7 +147,7 @@ export class EventTypesController {
       "The event type belongs to its schedule's host: the owner of scheduleId or an ADMIN may " +
       'create it (404 for anyone else). Defaults: slotInterval = duration, buffers 0, ' +
       'minimumNotice 0, bookingHorizonDays 60, requiresConfirmation false, public false, ' +
-      'description "", bookingFields [], minimumCancelNotice 0; a question\'s required ' +
+      'description "", bookingFields [], minimumCancelNotice 0, seatsPerSlot 1; a question\'s required ' +
       `defaults to false. 422 naming each field when: ${RULES}`,
   })
   create(@CurrentActor() actor: Actor, @Body() body: CreateEventTypeDto): Promise<EventType> {

@@ -14,8 +14,10 @@ import {
   freeSlots,
   heldStartsAround,
   scheduleIntervals,
+  seatedFreeSlots,
   slotsToJson,
   withoutOverlaps,
+  type GroupSlot,
   type Interval,
   type SlotGrid,
 } from '@slotbook/scheduling';
@@ -36,14 +38,14 @@ export class FreeSlotsFinder {
   /** `GET /hosts/:hostId/slots` as the bytes of a `SlotList`'s JSON (see `slotsToJson`). */
   async findJson(hostId: string, from: Date, to: Date): Promise<Buffer> {
     const window = { start: from.getTime(), end: to.getTime() };
-    const [ranges, busy] = await Promise.all([
+    const [ranges, occupied] = await Promise.all([
       this.bus.send(ListBookableRanges, { hostId, from, to }),
-      this.busy(hostId, window),
+      this.occupied(hostId, window),
     ]);
     const slots = freeSlots({
       grids: gridsOf(ranges),
       window,
-      busy,
+      busy: [...occupied.busy, ...occupied.groups.map((group) => group.occupied)],
       notBefore: Date.now(),
     });
     return asJson(slots);
@@ -62,24 +64,42 @@ export class FreeSlotsFinder {
   ): Promise<Buffer> {
     const window = { start: from.getTime(), end: to.getTime() };
     const knownHost = this.hostOfEventType.get(eventTypeId);
-    const [eventType, knownBusy] = await Promise.all([
+    const [eventType, knownOccupied] = await Promise.all([
       this.bus.send(GetBookableEventType, { actor, eventTypeId }),
-      knownHost === undefined ? null : this.busy(knownHost, window),
+      knownHost === undefined ? null : this.occupied(knownHost, window),
     ]);
     this.hostOfEventType.set(eventTypeId, eventType.hostId);
-    const busy = knownBusy ?? (await this.busy(eventType.hostId, window));
+    const { busy, groups } = knownOccupied ?? (await this.occupied(eventType.hostId, window));
     const now = Date.now();
     const slots = eventTypeSlots(scheduleIntervals(eventType, window), eventType, window, {
       notBefore: now + eventType.minimumNotice * MINUTE_MS,
       notAfter: now + eventType.bookingHorizonDays * DAY_MS,
     });
-    return asJson(withoutOverlaps(slots, eventType, busy));
+    const own = groups.filter((group) => group.eventTypeId === eventTypeId);
+    const others = groups.filter((group) => group.eventTypeId !== eventTypeId);
+    const taken = [...busy, ...others.map((group) => group.occupied)];
+    if (eventType.seatsPerSlot <= 1) {
+      return asJson(withoutOverlaps(slots, eventType, [...taken, ...own.map((g) => g.occupied)]));
+    }
+    const seated = seatedFreeSlots(slots, eventType, taken, own, eventType.seatsPerSlot);
+    return Buffer.from(
+      JSON.stringify({
+        data: seated.map((slot) => ({
+          startTime: new Date(slot.start).toISOString(),
+          endTime: new Date(slot.end).toISOString(),
+          seatsLeft: slot.seatsLeft,
+        })),
+      }),
+    );
   }
 
-  /** The host time occupied by bookings that can reach a slot starting in `window`. */
-  private async busy(hostId: string, window: Interval): Promise<Interval[]> {
+  /**
+   * The host time occupied by bookings that can reach a slot starting in `window`: of single
+   * bookings, and of group slots (seats) apart.
+   */
+  private async occupied(hostId: string, window: Interval): Promise<Occupied> {
     const starts = heldStartsAround(window);
-    const { busy } = await this.bus.send(ListBusyTime, {
+    const { busy, seated = [] } = await this.bus.send(ListBusyTime, {
       hostId,
       from: new Date(starts.start),
       to: new Date(starts.end),
@@ -88,8 +108,19 @@ export class FreeSlotsFinder {
     for (let i = 0; i < intervals.length; i += 1) {
       intervals[i] = { start: busy[2 * i], end: busy[2 * i + 1] };
     }
-    return intervals;
+    const groups = seated.map((group) => ({
+      eventTypeId: group.eventTypeId,
+      start: group.start,
+      occupied: { start: group.from, end: group.until },
+      seats: group.seats,
+    }));
+    return { busy: intervals, groups };
   }
+}
+
+interface Occupied {
+  busy: Interval[];
+  groups: Array<GroupSlot & { eventTypeId: string }>;
 }
 
 function gridsOf(ranges: BookableRanges): SlotGrid[] {

@@ -2,6 +2,8 @@ import type { ApiHeaderOptions } from '@nestjs/swagger';
 import { createZodDto } from '../docs/zod-dto';
 import { z } from 'zod';
 import {
+  AttendeeList,
+  AttendeesParam,
   Booking,
   BookingIdParam,
   BookingPage,
@@ -26,6 +28,8 @@ export class CreatedBookingDto extends createZodDto(
   }),
 ) {}
 export class BookingPageDto extends createZodDto(BookingPage) {}
+export class AttendeeListDto extends createZodDto(AttendeeList) {}
+export class AttendeesParamDto extends createZodDto(AttendeesParam) {}
 export class ListBookingsQueryDto extends createZodDto(
   ListBookingsQuery.extend({ limit: PageLimitParam, cursor: PageCursorParam }).superRefine(
     windowInOrder,

@@ -180,7 +180,12 @@ export function BookingPage({ eventTypeId }: { eventTypeId: string }) {
               aria-labelledby="form-heading"
             >
               <h2 id="form-heading">Your details</h2>
-              <p className="chosen">{formatInstant(Date.parse(slot.startTime), zone)}</p>
+              <p className="chosen">
+                {formatInstant(Date.parse(slot.startTime), zone)}
+                {slot.seatsLeft !== undefined
+                  ? ` · ${slot.seatsLeft} seat${slot.seatsLeft === 1 ? '' : 's'} left`
+                  : null}
+              </p>
               <div className="field">
                 <label htmlFor="guest-name">Name</label>
                 <input

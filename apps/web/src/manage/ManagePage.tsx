@@ -89,7 +89,8 @@ export function ManagePage({ token }: { token: string }) {
       });
       if (data) {
         setBooking({ ...booking, ...data });
-        setNotice('Your booking is cancelled.');
+        // The status above now reads "Cancelled"; the notice says what follows, not the word again.
+        setNotice('Done: your host is told, and the time is free for others.');
       } else setProblem(problemOf(error, response));
     } catch {
       setProblem(networkProblem());

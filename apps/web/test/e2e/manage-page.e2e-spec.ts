@@ -87,6 +87,8 @@ describe('the manage page', () => {
     await page.getByLabel('Reason for cancelling (optional)').fill('Plans changed');
     await page.getByRole('button', { name: 'Cancel booking' }).click();
     await page.getByText('Cancelled', { exact: true }).waitFor();
+    // One element says it, so a lookup by the word alone is not ambiguous.
+    expect(await page.getByText('Cancelled').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Cancel booking' }).count()).toBe(0);
     const cancelled = await api.get(`/manage/${booking.token}`);
     expect(cancelled.body).toMatchObject({

@@ -200,7 +200,7 @@ export function ManagePage({ token }: { token: string }) {
             </button>
           </section>
           <section aria-labelledby="reschedule-heading">
-            <h2 id="reschedule-heading">Reschedule</h2>
+            <h2 id="reschedule-heading">Change the time</h2>
             {!rescheduling ? (
               <button type="button" onClick={() => setRescheduling(true)} disabled={busy}>
                 Reschedule

@@ -13,10 +13,12 @@ ENV CI=true
 COPY . .
 RUN npm ci --no-audit --no-fund
 RUN npx tsc -b tsconfig.build.json
+# The web pages (SPEC §10), served by the gateway from apps/web/dist.
+RUN npm run build --workspace @slotbook/web
 # Keep only what runs: production dependencies and each package's package.json + dist/.
 RUN npm prune --omit=dev --no-audit --no-fund \
   && mkdir -p /out \
-  && for pkg in libs/* services/*; do \
+  && for pkg in libs/* services/* apps/*; do \
        mkdir -p "/out/$pkg" && cp "$pkg/package.json" "/out/$pkg/" \
        && if [ -d "$pkg/dist" ]; then cp -R "$pkg/dist" "/out/$pkg/dist"; fi; \
      done \
@@ -34,6 +36,7 @@ WORKDIR /app
 COPY --from=build /out/package.json ./package.json
 COPY --from=build /out/node_modules ./node_modules
 COPY --from=build /out/libs ./libs
+COPY --from=build /out/apps ./apps
 COPY --from=build /out/services/${SERVICE} ./services/${SERVICE}
 RUN test -f "services/${SERVICE}/dist/main.js" || { echo "unknown SERVICE '${SERVICE}'" >&2; exit 1; }
 USER node

@@ -3,7 +3,8 @@
  * - unit: pure code, beside the source (`*.spec.ts`);
  * - integration: one service or lib against the real RabbitMQ, Redis and database (`test/*.int-spec.ts`),
  *   and tools/devdb's conformance suite against the database alone;
- * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`).
+ * - e2e: HTTP through the gateway with all four services running (`test/e2e/*.e2e-spec.ts`),
+ *   and the web pages driven in Debian's Chromium (`apps/web/test/e2e/*.e2e-spec.ts`).
  */
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
@@ -22,7 +23,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services}/*/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{libs,services,apps}/*/src/**/*.spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
+      ],
     },
     {
       ...shared,
@@ -36,7 +40,10 @@ module.exports = {
     {
       ...shared,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/services/*/test/e2e/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/services/*/test/e2e/**/*.e2e-spec.ts',
+        '<rootDir>/apps/*/test/e2e/**/*.e2e-spec.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/jest.slow-setup.js'],
     },
   ],

@@ -15,7 +15,9 @@
 #     installed); devdb is stopped and its database dropped at exit.
 # Without jest arguments it runs everything: tools/devdb's Go tests (go vet, go test; when Go is
 # installed), then the unit specs, then the integration and e2e specs one file at a time.
-# SLOTBOOK_SKIP_BUILD=1 skips the `tsc -b` step (specs that start services use their dist/).
+# SLOTBOOK_SKIP_BUILD=1 skips the build (`tsc -b`, then apps/web; specs that start services use
+# their dist/, the browser specs apps/web/dist). The browser specs drive /usr/bin/chromium: when
+# it is missing, Debian's chromium package is installed with apt-get.
 # Exits non-zero when any step failed (jest's exit code, or 1 for the Go tests).
 set -euo pipefail
 
@@ -86,8 +88,12 @@ export AMQP_URL REDIS_URL MONGO_URL
 log "tests use AMQP_URL=${AMQP_URL/\/\/*@/\/\/***@} REDIS_URL=$REDIS_URL MONGO_URL=${MONGO_URL/\/\/*@/\/\/***@}"
 
 if [[ "${SLOTBOOK_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building (npx tsc -b tsconfig.build.json)"
-  npx tsc -b tsconfig.build.json
+  build_all
+fi
+
+# The browser specs run in the e2e project; any run that may include them needs chromium.
+if (($# == 0)) || [[ " $* " == *" e2e "* || " $* " == *"apps/"* ]]; then
+  ensure_chromium
 fi
 
 code=0

@@ -13,6 +13,7 @@
 #     DEVDB_POSTGRESQL_URL's server when set, else 127.0.0.1:5432 (started with pg_ctlcluster
 #     when installed);
 #   - the six services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid;
+#   - the web pages (apps/web, built with Vite) served by the gateway under / (SPEC §10);
 #   - mail: SMTP_URL when set; else a local SMTP sink (scripts/mail-sink.js) on 127.0.0.1:1025
 #     (MAIL_SINK_PORT) that writes every mail to .run/mail/*.eml instead of sending it.
 # Running it again restarts the services it started before. Other knobs:
@@ -106,8 +107,7 @@ fi
 
 # 3. Build.
 if [[ "${SLOTBOOK_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building (npx tsc -b tsconfig.build.json)"
-  npx tsc -b tsconfig.build.json >&2 || die "the build failed (see above)"
+  build_all || die "the build failed (see above)"
 fi
 
 # 4. Mail: the SMTP server given, or a sink that keeps every mail as a file (SPEC §6c).

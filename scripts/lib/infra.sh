@@ -296,3 +296,24 @@ docker_available() {
   command -v docker >/dev/null 2>&1 && timeout 15 docker info >/dev/null 2>&1 &&
     docker compose version >/dev/null 2>&1
 }
+
+# build_all: compiles the libs and services (tsc -b), then the web app, which generates its API
+# types from the gateway it was just compiled with (apps/web/scripts/build.mjs).
+build_all() {
+  log "building (npx tsc -b tsconfig.build.json, then apps/web)"
+  npx tsc -b tsconfig.build.json >&2 || return 1
+  npm run --silent build --workspace @slotbook/web >&2 || return 1
+}
+
+# ensure_chromium: the browser specs (apps/web/test/e2e) drive Debian's chromium at
+# /usr/bin/chromium (never a browser download); installed with apt-get when absent.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  command -v apt-get >/dev/null 2>&1 ||
+    die "the browser specs need /usr/bin/chromium (Debian's chromium package); apt-get is not available to install it"
+  log "installing Debian's chromium for the browser specs (apt-get install -y chromium)"
+  local sudo=""
+  if ((EUID != 0)); then sudo="sudo"; fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium; } >&2 ||
+    die "apt-get install chromium failed; the browser specs need /usr/bin/chromium"
+}

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { BaseEnv, DEVELOPMENT_MANAGE_TOKEN_SECRET, loadEnv } from '@slotbook/runtime';
 
@@ -53,6 +54,11 @@ export const GatewayEnv = BaseEnv.extend({
   /** Unknown manage tokens allowed per client address and window, before every manage call is 429. */
   MANAGE_MISS_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   MANAGE_MISS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** The built web app (apps/web/dist) served under `/`; without an index.html, no pages. */
+  WEB_ROOT: z
+    .string()
+    .min(1)
+    .default(join(__dirname, '..', '..', '..', 'apps', 'web', 'dist')),
 })
   .superRefine((env, context) => {
     for (const name of ['CURSOR_SECRET', 'MANAGE_TOKEN_SECRET'] as const) {

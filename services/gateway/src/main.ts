@@ -5,10 +5,11 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
-import { mountOpenApi } from './docs/openapi';
+import { API_PREFIX, API_PREFIX_EXCLUDES, mountOpenApi } from './docs/openapi';
 import { answerClientErrorsAsProblems } from './http/client-errors';
 import { limitHeaderCount, refuseOversizedHeaders } from './http/header-limits';
 import { assignRequestId } from './http/request-id.middleware';
+import { serveWebApp } from './web/serve-web-app';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
@@ -23,9 +24,11 @@ async function main(): Promise<void> {
   app.use(assignRequestId);
   // The docs page runs Swagger UI's inline scripts; everything else is JSON and gets the strict policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }));
+  // The web pages (SPEC §10) come before the API's helmet: they carry a policy of their own.
+  serveWebApp(app, config.WEB_ROOT);
   app.use(helmet());
   app.use(refuseOversizedHeaders);
-  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: API_PREFIX_EXCLUDES });
   app.enableShutdownHooks();
   mountOpenApi(app);
   limitHeaderCount(app.getHttpServer());

@@ -4,6 +4,8 @@ import { Instant, InstantOut } from '../common/timestamp';
 /** Ranges and `/slots` windows span at most this many days (SPEC §4). */
 export const MAX_WINDOW_DAYS = 31;
 export const MAX_WINDOW_MS = MAX_WINDOW_DAYS * 24 * 60 * 60 * 1000;
+/** An event type's slots: 32 days, so that a calendar month in any zone fits (SPEC §4a). */
+export const MAX_EVENT_TYPE_WINDOW_DAYS = 32;
 export const SLOT_MINUTES_MIN = 5;
 export const SLOT_MINUTES_MAX = 1440;
 
@@ -66,20 +68,23 @@ export type AvailabilityRange = z.infer<typeof AvailabilityRange>;
 export const AvailabilityRangeList = z.object({ data: z.array(AvailabilityRange) });
 export type AvailabilityRangeList = z.infer<typeof AvailabilityRangeList>;
 
-/** `to` after `from`, at most 31 days later; checked only once both parsed as instants. */
-function windowRule(
-  window: { from?: Date; to?: Date },
-  context: z.RefinementCtx<{ from?: Date; to?: Date }>,
-): void {
-  if (!(window.from instanceof Date) || !(window.to instanceof Date)) return;
-  const span = window.to.getTime() - window.from.getTime();
-  if (span <= 0) context.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  else if (span > MAX_WINDOW_MS)
-    context.addIssue({
-      code: 'custom',
-      path: ['to'],
-      message: `must be at most ${MAX_WINDOW_DAYS} days after from`,
-    });
+/** `to` after `from`, at most `days` later; checked only once both parsed as instants. */
+function windowRule(days: number) {
+  return (
+    window: { from?: Date; to?: Date },
+    context: z.RefinementCtx<{ from?: Date; to?: Date }>,
+  ): void => {
+    if (!(window.from instanceof Date) || !(window.to instanceof Date)) return;
+    const span = window.to.getTime() - window.from.getTime();
+    if (span <= 0)
+      context.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+    else if (span > days * 24 * 60 * 60 * 1000)
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must be at most ${days} days after from`,
+      });
+  };
 }
 
 /**
@@ -88,7 +93,7 @@ function windowRule(
  */
 export const RangesQuery = z
   .strictObject({ from: Instant.optional(), to: Instant.optional() })
-  .superRefine(windowRule);
+  .superRefine(windowRule(MAX_WINDOW_DAYS));
 export type RangesQuery = z.infer<typeof RangesQuery>;
 
 /** `GET /hosts/:hostId/slots?from&to`: the free slots whose start lies in `[from, to)`. */
@@ -97,8 +102,17 @@ export const SlotsQuery = z
     from: Instant.describe('required; slots starting at or after it'),
     to: Instant.describe('required; slots starting before it; at most 31 days after from'),
   })
-  .superRefine(windowRule);
+  .superRefine(windowRule(MAX_WINDOW_DAYS));
 export type SlotsQuery = z.infer<typeof SlotsQuery>;
+
+/** `GET /event-types/:id/slots?from&to`: as SlotsQuery, with windows of up to 32 days. */
+export const EventTypeSlotsQuery = z
+  .strictObject({
+    from: Instant.describe('required; slots starting at or after it'),
+    to: Instant.describe('required; slots starting before it; at most 32 days after from'),
+  })
+  .superRefine(windowRule(MAX_EVENT_TYPE_WINDOW_DAYS));
+export type EventTypeSlotsQuery = z.infer<typeof EventTypeSlotsQuery>;
 
 export const Slot = z.object({
   startTime: InstantOut,

@@ -3,6 +3,7 @@ import {
   AvailabilityRange,
   AvailabilityRangeList,
   CreateRangeBody,
+  EventTypeSlotsQuery,
   HostIdParam,
   RangeIdParam,
   RangesQuery,
@@ -17,6 +18,7 @@ export class AvailabilityRangeDto extends createZodDto(AvailabilityRange) {}
 export class AvailabilityRangeListDto extends createZodDto(AvailabilityRangeList) {}
 export class RangesQueryDto extends createZodDto(RangesQuery) {}
 export class SlotsQueryDto extends createZodDto(SlotsQuery) {}
+export class EventTypeSlotsQueryDto extends createZodDto(EventTypeSlotsQuery) {}
 export class SlotListDto extends createZodDto(SlotList) {}
 export class HostIdParamDto extends createZodDto(HostIdParam) {}
 export class RangeIdParamDto extends createZodDto(RangeIdParam) {}

@@ -37,7 +37,7 @@ import { CurrentActor, GuestsWelcome, MaybeActor, Roles } from '../auth/auth.dec
 import { TOKEN_OPTIONAL } from '../docs/security';
 import { AttendeeListDto, AttendeesParamDto } from '../booking/booking.dtos';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
-import { HostIdParamDto, SlotListDto, SlotsQueryDto } from './availability.dtos';
+import { EventTypeSlotsQueryDto, HostIdParamDto, SlotListDto } from './availability.dtos';
 import { FreeSlotsFinder } from './free-slots.finder';
 import {
   CreateEventTypeDto,
@@ -77,12 +77,13 @@ export class EventTypesController {
   @ApiProblemResponses({
     401: 'an invalid token; or, without a token, an event type that is not public or none',
     404: 'no such event type, or its host cannot be booked',
-    422: 'from or to missing or malformed, or a window inverted or over 31 days',
+    422: 'from or to missing or malformed, or a window inverted or over 32 days',
   })
   @ApiOkResponse({
     type: SlotListDto,
     description:
-      'Free slots whose start lies in [from, to) (both required, at most 31 days apart), ' +
+      'Free slots whose start lies in [from, to) (both required, at most 32 days apart, so ' +
+      'that a calendar month in any time zone fits in one request), ' +
       "ascending: the schedule's hours date by date in its time zone, cut every slotInterval " +
       'minutes into slots of duration minutes that end within the same hours, starting at ' +
       'least minimumNotice minutes from now and less than bookingHorizonDays days from now, ' +
@@ -94,7 +95,7 @@ export class EventTypesController {
   async freeSlots(
     @MaybeActor() actor: Actor | undefined,
     @Param() params: EventTypeIdParamDto,
-    @Query() query: SlotsQueryDto,
+    @Query() query: EventTypeSlotsQueryDto,
     @Res() response: Response,
   ): Promise<void> {
     // A SlotList, serialised by hand: a month of 5-minute slots is ~9,000 objects.

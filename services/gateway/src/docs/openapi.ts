@@ -9,6 +9,10 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
  */
 const OPENAPI_VERSION = '3.1.0';
 
+/** Every route of the API sits under this prefix, apart from the health probes. */
+export const API_PREFIX = 'api/v1';
+export const API_PREFIX_EXCLUDES = ['health/live', 'health/ready'];
+
 /** The document: every route of the gateway, from the zod schemas that validate it. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

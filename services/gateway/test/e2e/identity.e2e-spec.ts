@@ -619,11 +619,15 @@ describe('identity through the gateway', () => {
       expect(given.status).toBe(200);
       expect(given.headers.get('x-request-id')).toBe('docs-request-1');
       expect((await api.get('/docs')).headers.get('x-request-id')).toMatch(UUID);
-      for (const path of ['/.env', '/', '/api/v2/users']) {
+      for (const path of ['/.env', '/no-such-page', '/api/v2/users']) {
         const response = await api.get(`${platform.gatewayUrl}${path}`);
         expectProblem(response, 404);
         expect(response.headers.get('x-request-id')).toMatch(UUID);
       }
+      // `/` is the web app's home page (SPEC §10).
+      const home = await api.get(`${platform.gatewayUrl}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('x-request-id')).toMatch(UUID);
     });
 
     it('returns X-Request-Id on what Node refuses before any route runs', async () => {

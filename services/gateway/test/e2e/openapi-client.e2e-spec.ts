@@ -1,6 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, Platform, futureStart } from '@slotbook/testing';
@@ -93,6 +100,17 @@ describe('the OpenAPI document, as a generated client sees it', () => {
       })),
     );
   }
+
+  it('is the document that write-openapi prints without a server, from which the web app is typed', async () => {
+    const written = join(scratch, 'written.json');
+    const run = await runTool(
+      join(REPO_ROOT, 'services', 'gateway', 'dist', 'docs', 'write-openapi.js'),
+      [written],
+      scratch,
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(readFileSync(written, 'utf8'))).toEqual(document);
+  });
 
   it('is OpenAPI 3.1, whose schema dialect is the JSON Schema that zod writes', () => {
     expect(document.openapi).toBe('3.1.0');

@@ -431,6 +431,8 @@ describe('schedules and event types through the gateway', () => {
         description: '',
         bookingFields: [],
         minimumCancelNotice: 0,
+        seatsPerSlot: 1,
+        reminders: [],
         host: { id: host.user.id, name: host.user.name },
         createdAt: expect.stringMatching(/Z$/),
         updatedAt: response.body.createdAt,

@@ -2,9 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, GetEventType, GetUsers, type User } from '@slotbook/contracts';
 import { RANGE_BOOKING_TITLE } from '@slotbook/calendar';
 import { CommandBus } from '@slotbook/messaging';
+import { LRUCache } from 'lru-cache';
 import type { BookingFacts, MailedBooking, MailPerson } from './mail-plan';
 
 const UTC = 'UTC';
+
+/**
+ * How long a name, address and zone read for one mail serves the next: a burst of bookings of
+ * one host asks identity once, not once per booking (SPEC §11). A profile changed meanwhile
+ * shows in mail at most this much later. An event type is read for each event: its reminders
+ * are in force for every booking changed after the PATCH answered.
+ */
+export const USERS_TTL_MS = 30_000;
+
+type EventTypeFacts = { title: string; reminders: number[] } | null;
 
 /**
  * What a booking's mails say beyond its event, asked where it is kept: names, addresses and
@@ -14,6 +25,8 @@ const UTC = 'UTC';
  */
 @Injectable()
 export class BookingFactsSource {
+  private readonly users = new LRUCache<string, User>({ max: 10_000, ttl: USERS_TTL_MS });
+
   constructor(private readonly bus: CommandBus) {}
 
   async of(booking: MailedBooking): Promise<BookingFacts> {
@@ -39,23 +52,33 @@ export class BookingFactsSource {
     };
   }
 
+  /** The host and the member, from what was read lately, asking identity for the rest at once. */
   private async usersOf(booking: MailedBooking): Promise<Map<string, User>> {
     const userIds = [booking.hostId, ...(booking.userId ? [booking.userId] : [])];
-    const { data } = await this.bus.send(GetUsers, { userIds });
-    return new Map(data.map((user) => [user.id, user]));
+    const missing = userIds.filter((id) => !this.users.has(id));
+    if (missing.length > 0) {
+      const { data } = await this.bus.send(GetUsers, { userIds: missing });
+      for (const user of data) this.users.set(user.id, user);
+    }
+    return new Map(
+      userIds.flatMap((id) => {
+        const user = this.users.get(id);
+        return user ? [[id, user] as const] : [];
+      }),
+    );
   }
 
   /** The event type, or null for a range's slot or an event type deleted since. */
-  private async eventTypeOf(
-    booking: MailedBooking,
-  ): Promise<{ title: string; reminders: number[] } | null> {
-    if (booking.eventTypeId === null) return null;
+  private async eventTypeOf(booking: MailedBooking): Promise<EventTypeFacts> {
+    const { eventTypeId, hostId } = booking;
+    if (eventTypeId === null) return null;
     try {
       // Any signed-in actor may read an event type; the host is the natural one.
-      return await this.bus.send(GetEventType, {
-        actor: { id: booking.hostId, role: 'HOST' },
-        eventTypeId: booking.eventTypeId,
+      const { title, reminders } = await this.bus.send(GetEventType, {
+        actor: { id: hostId, role: 'HOST' },
+        eventTypeId,
       });
+      return { title, reminders };
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.NotFound) return null;
       throw error;

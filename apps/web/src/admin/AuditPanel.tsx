@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
-import { api, type AuditEntry } from '../api/client';
-import { networkProblem, problemOf, type Problem } from '../api/problem';
+import { useState } from 'react';
+import { api } from '../api/client';
 import { Pager, useCursorPages } from '../components/Pager';
+import { given, useListPage } from '../components/use-list-page';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 import { dayBoundary } from './day-boundary';
 
@@ -30,42 +30,31 @@ export function AuditPanel({ refreshSignal }: { refreshSignal: number }) {
   const [draft, setDraft] = useState<Filters>(TODAY);
   const [filters, setFilters] = useState<Filters>(TODAY);
   const pages = useCursorPages();
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    setProblem(null);
-    api
-      .GET('/api/v1/admin/audit', {
+  const {
+    items: entries,
+    nextCursor,
+    problem,
+  } = useListPage(
+    () =>
+      api.GET('/api/v1/admin/audit', {
         params: {
           query: {
             limit: '100',
-            ...(pages.cursor ? { cursor: pages.cursor } : {}),
-            ...(filters.actorId ? { actorId: filters.actorId } : {}),
-            ...(filters.action ? { action: filters.action } : {}),
-            ...(filters.entityId ? { entityId: filters.entityId } : {}),
-            ...(filters.from ? { from: dayBoundary(filters.from, 0) } : {}),
-            ...(filters.to ? { to: dayBoundary(filters.to, 1) } : {}),
+            ...given({
+              cursor: pages.cursor,
+              actorId: filters.actorId,
+              action: filters.action,
+              entityId: filters.entityId,
+              from: filters.from && dayBoundary(filters.from, 0),
+              to: filters.to && dayBoundary(filters.to, 1),
+            }),
           },
         },
-      })
-      .then(({ data, error, response }) => {
-        if (!current) return;
-        if (data) {
-          setEntries(data.data);
-          setNextCursor(data.nextCursor);
-        } else {
-          setEntries([]);
-          setProblem(problemOf(error, response));
-        }
-      })
-      .catch(() => current && setProblem(networkProblem()));
-    return () => {
-      current = false;
-    };
-  }, [filters, pages.cursor, refreshSignal]);
+      }),
+    [filters, pages.cursor, refreshSignal],
+    // Refreshed in place after a user change: the trail stays on screen meanwhile.
+    { keepWhileLoading: true },
+  );
 
   const field = (key: keyof Filters, label: string, type = 'text') => (
     <div className="field">

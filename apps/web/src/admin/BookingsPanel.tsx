@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
-import { api, type Booking } from '../api/client';
-import { networkProblem, problemOf, type Problem } from '../api/problem';
+import { useState } from 'react';
+import { api } from '../api/client';
 import { Pager, useCursorPages } from '../components/Pager';
+import { given, useListPage } from '../components/use-list-page';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 import { dayBoundary } from './day-boundary';
 
@@ -22,43 +22,29 @@ export function BookingsPanel() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const pages = useCursorPages();
-  const [bookings, setBookings] = useState<Booking[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    setBookings(null);
-    setProblem(null);
-    api
-      .GET('/api/v1/bookings', {
+  const {
+    items: bookings,
+    nextCursor,
+    problem,
+  } = useListPage(
+    () =>
+      api.GET('/api/v1/bookings', {
         params: {
           query: {
             limit: '20',
-            ...(pages.cursor ? { cursor: pages.cursor } : {}),
-            ...(filters.status ? { status: filters.status } : {}),
-            ...(filters.hostId ? { hostId: filters.hostId } : {}),
-            ...(filters.userId ? { userId: filters.userId } : {}),
-            ...(filters.from ? { from: dayBoundary(filters.from, 0) } : {}),
-            ...(filters.to ? { to: dayBoundary(filters.to, 1) } : {}),
+            ...given({
+              cursor: pages.cursor,
+              status: filters.status,
+              hostId: filters.hostId,
+              userId: filters.userId,
+              from: filters.from && dayBoundary(filters.from, 0),
+              to: filters.to && dayBoundary(filters.to, 1),
+            }),
           },
         },
-      })
-      .then(({ data, error, response }) => {
-        if (!current) return;
-        if (data) {
-          setBookings(data.data);
-          setNextCursor(data.nextCursor);
-        } else {
-          setBookings([]);
-          setProblem(problemOf(error, response));
-        }
-      })
-      .catch(() => current && setProblem(networkProblem()));
-    return () => {
-      current = false;
-    };
-  }, [filters, pages.cursor]);
+      }),
+    [filters, pages.cursor],
+  );
 
   const text = (key: 'hostId' | 'userId' | 'from' | 'to', label: string, type = 'text') => (
     <div className="field">

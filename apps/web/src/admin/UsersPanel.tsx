@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, type User } from '../api/client';
 import { networkProblem, problemOf, type Problem } from '../api/problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { given, useListPage } from '../components/use-list-page';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 
 const ROLES = ['ADMIN', 'HOST', 'USER'] as const;
@@ -15,41 +16,19 @@ export function UsersPanel({ me, onChanged }: { me: User; onChanged: () => void 
   const [role, setRole] = useState<'' | Role>('');
   const [active, setActive] = useState<'' | 'true' | 'false'>('');
   const pages = useCursorPages();
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const {
+    items: users,
+    setItems: setUsers,
+    nextCursor,
+    problem,
+  } = useListPage(
+    () =>
+      api.GET('/api/v1/admin/users', {
+        params: { query: { limit: '20', ...given({ cursor: pages.cursor, role, active }) } },
+      }),
+    [role, active, pages.cursor],
+  );
   const [rowProblem, setRowProblem] = useState<{ id: string; problem: Problem } | null>(null);
-
-  useEffect(() => {
-    let current = true;
-    setUsers(null);
-    setProblem(null);
-    api
-      .GET('/api/v1/admin/users', {
-        params: {
-          query: {
-            limit: '20',
-            ...(pages.cursor ? { cursor: pages.cursor } : {}),
-            ...(role ? { role } : {}),
-            ...(active ? { active } : {}),
-          },
-        },
-      })
-      .then(({ data, error, response }) => {
-        if (!current) return;
-        if (data) {
-          setUsers(data.data);
-          setNextCursor(data.nextCursor);
-        } else {
-          setUsers([]);
-          setProblem(problemOf(error, response));
-        }
-      })
-      .catch(() => current && setProblem(networkProblem()));
-    return () => {
-      current = false;
-    };
-  }, [role, active, pages.cursor]);
 
   const update = async (user: User, change: { role?: Role; active?: boolean }) => {
     setRowProblem(null);

@@ -4,6 +4,7 @@ import { signOut, useMe } from '../account/use-me';
 import { api, type Booking, type EventType, type User } from '../api/client';
 import { networkProblem, problemOf, type Problem } from '../api/problem';
 import { Pager, useCursorPages } from '../components/Pager';
+import { given, useListPage } from '../components/use-list-page';
 import { Instant } from '../components/Instant';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
 import { browserZone } from '../time/zoned';
@@ -110,35 +111,21 @@ function EventTypeLinks({ me }: { me: User }) {
 function BookingList({ me }: { me: User }) {
   const [from] = useState(() => new Date(Date.now() - WEEK_MS).toISOString());
   const pages = useCursorPages();
-  const [bookings, setBookings] = useState<Booking[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const {
+    items: bookings,
+    setItems: setBookings,
+    nextCursor,
+    problem,
+  } = useListPage(
+    () =>
+      api.GET('/api/v1/bookings', {
+        params: { query: { from, limit: '20', ...given({ cursor: pages.cursor }) } },
+      }),
+    [from, pages.cursor],
+  );
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   // The device's zone: where the person reading the list is now.
   const zone = browserZone();
-
-  useEffect(() => {
-    let current = true;
-    setBookings(null);
-    api
-      .GET('/api/v1/bookings', {
-        params: { query: { from, limit: '20', ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
-      })
-      .then(({ data, error, response }) => {
-        if (!current) return;
-        if (data) {
-          setBookings(data.data);
-          setNextCursor(data.nextCursor);
-        } else {
-          setBookings([]);
-          setProblem(problemOf(error, response));
-        }
-      })
-      .catch(() => current && setProblem(networkProblem()));
-    return () => {
-      current = false;
-    };
-  }, [from, pages.cursor]);
 
   const act = async (booking: Booking, action: Action) => {
     setActionProblem(null);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -23,6 +24,17 @@ export interface EventSubscriberOptions {
   queue: string;
   bindings: EventBinding[];
   prefetch: number;
+  /**
+   * `shared` (the default): a durable queue of this name, each event handled by one replica.
+   * `replica`: a queue of this replica's own, named after `queue`, that lives as long as its
+   * connection: every replica hears every event, but only while it is connected.
+   */
+  scope?: 'shared' | 'replica';
+  /**
+   * Runs each time the subscription is (re)established, before its first event: a copy kept
+   * from a replica's events forgets what it may have missed while disconnected.
+   */
+  onSubscribed?: () => void;
 }
 
 /** Thrown by a handler for an event that no redelivery can help: it is dead-lettered at once. */
@@ -50,14 +62,14 @@ export class EventSubscriber {
     });
     this.channel = this.connection.createChannel({
       setup: async (channel: ConfirmChannel) => {
-        await assertDeadLetterQueue(channel, options.queue);
-        await channel.assertQueue(options.queue, workQueueOptions(options.queue, 'events'));
+        const queue = await this.assertQueue(channel);
         for (const binding of options.bindings) {
           await channel.assertExchange(binding.exchange, 'topic', EVENT_EXCHANGE_OPTIONS);
-          await channel.bindQueue(options.queue, binding.exchange, binding.pattern);
+          await channel.bindQueue(queue, binding.exchange, binding.pattern);
         }
         await channel.prefetch(options.prefetch);
-        await channel.consume(options.queue, (message) => {
+        options.onSubscribed?.();
+        await channel.consume(queue, (message) => {
           if (message) void this.onMessage(channel, message);
         });
       },
@@ -65,6 +77,18 @@ export class EventSubscriber {
     this.channel.on('error', (err: unknown) =>
       this.logger.warn({ err, queue: options.queue }, 'event subscriber channel failed'),
     );
+  }
+
+  private async assertQueue(channel: ConfirmChannel): Promise<string> {
+    const { queue } = this.options;
+    if (this.options.scope === 'replica') {
+      const own = `${queue}.${randomUUID()}`;
+      await channel.assertQueue(own, { exclusive: true, autoDelete: true, durable: false });
+      return own;
+    }
+    await assertDeadLetterQueue(channel, queue);
+    await channel.assertQueue(queue, workQueueOptions(queue, 'events'));
+    return queue;
   }
 
   async waitForConnect(): Promise<void> {
@@ -112,8 +136,9 @@ export class EventSubscriber {
           { err: error, eventId: envelope.id },
           'event handler failed; redelivering',
         );
-        // Requeued deliveries are counted by the quorum queue and dead-lettered past the limit.
-        channel.nack(message, false, true);
+        // Requeued deliveries are counted by the quorum queue and dead-lettered past the limit;
+        // a replica's own queue has no limit, and drops the event.
+        channel.nack(message, false, this.options.scope !== 'replica');
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'could not settle an event on a closed channel');

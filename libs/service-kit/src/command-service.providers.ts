@@ -17,7 +17,7 @@ import {
   type WithOutbox,
 } from '@slotbook/persistence';
 import type { z } from 'zod';
-import { EVENT_EXCHANGES } from '@slotbook/contracts';
+import { bindingsOf } from '@slotbook/contracts';
 import {
   CommandServiceEnv,
   READINESS_CHECKS,
@@ -70,17 +70,12 @@ export interface CommandServiceSettings {
   };
   /** Without it, the service publishes nothing (no publisher, outbox or relay). */
   events?: EventSettings;
-  /** Durable subscriptions to other services' events, connected before the service is up. */
+  /** Subscriptions to other services' events, connected before the service is up. */
   subscribers?: SubscriberDeclaration[];
   /** Started in order after the models are initialised, stopped in reverse order. */
   steps?: ServiceStep[];
   /** Run once at start and then at their interval, until shutdown. */
   timers?: ServiceTimer[];
-}
-
-/** Bindings of a subscription to every event of every exchange (an audit, a feed). */
-export function everyEvent(): Array<{ exchange: string; pattern: string }> {
-  return EVENT_EXCHANGES.map((exchange) => ({ exchange, pattern: '#' }));
 }
 
 /** What a service's environment (`CommandServiceEnv`) says about its commands and its bus. */
@@ -137,9 +132,11 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
             new EventSubscriber(
               {
                 amqpUrl,
-                queue: subscriber.queue,
+                queue: subscriber.subscription.queue,
+                scope: subscriber.subscription.scope,
+                bindings: bindingsOf(subscriber.subscription),
                 prefetch: subscriber.prefetch,
-                bindings: subscriber.bindings,
+                onSubscribed: () => subscriber.subscribed?.(consumers[index]),
               },
               (...event) => subscriber.handle(consumers[index], ...event),
             ),

@@ -17,20 +17,20 @@ import {
   EventPublisher,
   EventSubscriber,
   OutboxRelay,
-  type EventBinding,
 } from '@slotbook/messaging';
+import type { SubscriptionDefinition } from '@slotbook/contracts';
 import type { CommandServiceSettings } from './command-service.providers';
 import { REDIS, SERVICE_SETTINGS, SUBSCRIBERS } from './tokens';
 
 type EventHandler = ConstructorParameters<typeof EventSubscriber>[1];
 
-/** A durable subscription, handled by a provider of the service. */
+/** A subscription defined in the contracts, handled by a provider of the service. */
 export interface SubscriberDeclaration {
-  queue: string;
+  subscription: SubscriptionDefinition;
   prefetch: number;
-  bindings: EventBinding[];
   use: Type<unknown>;
   handle(consumer: unknown, ...event: Parameters<EventHandler>): ReturnType<EventHandler>;
+  subscribed?(consumer: unknown): void;
 }
 
 /** A part of the service with something to do at start (after the models) or at shutdown. */
@@ -49,14 +49,17 @@ export interface ServiceTimer {
 
 export function subscriber<T>(
   use: Type<T>,
-  declaration: Omit<SubscriberDeclaration, 'use' | 'handle'> & {
+  declaration: Omit<SubscriberDeclaration, 'use' | 'handle' | 'subscribed'> & {
     handle(consumer: T, ...event: Parameters<EventHandler>): ReturnType<EventHandler>;
+    subscribed?(consumer: T): void;
   },
 ): SubscriberDeclaration {
+  const { subscribed } = declaration;
   return {
     ...declaration,
     use,
     handle: (consumer, ...event) => declaration.handle(consumer as T, ...event),
+    subscribed: subscribed && ((consumer) => subscribed(consumer as T)),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AVAILABILITY_EXCHANGE, IDENTITY_EXCHANGE } from '@slotbook/contracts';
+import { AVAILABILITY_EXCHANGE, HostAccountsSubscription } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
@@ -14,7 +14,7 @@ import {
   subscriber,
 } from '@slotbook/service-kit';
 import { AVAILABILITY_CONFIG, type AvailabilityConfig } from './config';
-import { HOST_ACCOUNTS_QUEUE, HostAccountsService } from './host-accounts/host-accounts.service';
+import { HostAccountsService } from './host-accounts/host-accounts.service';
 import { HostTermsHandlers } from './host-terms/host-terms.handlers';
 import { HostTermsService } from './host-terms/host-terms.service';
 import { TermsAnnouncer } from './host-terms/terms-announcer';
@@ -64,9 +64,8 @@ export class AvailabilityModule {
           },
           subscribers: [
             subscriber(HostAccountsService, {
-              queue: HOST_ACCOUNTS_QUEUE,
+              subscription: HostAccountsSubscription,
               prefetch: 16,
-              bindings: [{ exchange: IDENTITY_EXCHANGE, pattern: 'user.*' }],
               handle: (accounts, event) => accounts.apply(event),
             }),
           ],

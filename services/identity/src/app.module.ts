@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { IDENTITY_EXCHANGE } from '@slotbook/contracts';
+import { AuditSubscription, IDENTITY_EXCHANGE } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
@@ -9,7 +9,6 @@ import {
 } from '@slotbook/runtime';
 import {
   commandServiceProviders,
-  everyEvent,
   commandSettingsOf,
   outboxSettingsOf,
   step,
@@ -39,8 +38,6 @@ import { UserDocument, UserSchema } from './users/user.schema';
 import { UsersHandlers } from './users/users.handlers';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
-
-export const AUDIT_QUEUE = 'identity.audit';
 
 @Module({})
 export class IdentityModule {
@@ -76,9 +73,8 @@ export class IdentityModule {
           },
           subscribers: [
             subscriber(AuditService, {
-              queue: AUDIT_QUEUE,
+              subscription: AuditSubscription,
               prefetch: 2 * AUDIT_BATCH.maxItems,
-              bindings: everyEvent(),
               handle: (audit, event) => audit.recordEvent(event),
             }),
           ],

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { BOOKING_EXCHANGE } from '@slotbook/contracts';
+import { MailFactsSubscription, MailedEventsSubscription } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
@@ -10,9 +10,8 @@ import {
 import { commandServiceProviders, step, subscriber } from '@slotbook/service-kit';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './config';
 import { BookingFactsSource } from './mail/booking-facts';
-import { BookingMailIntake, NOTIFICATIONS_EVENTS_QUEUE } from './mail/booking-mail-intake';
+import { BookingMailIntake } from './mail/booking-mail-intake';
 import { MailDispatcher } from './mail/mail-dispatcher';
-import { MAILED_EVENTS } from './mail/mail-plan';
 import { MailHandlers } from './mail/mail.handlers';
 import { MailRepository } from './mail/mail.repository';
 import { MailDocument, MailSchema } from './mail/mail.schema';
@@ -42,13 +41,15 @@ export class NotificationsModule {
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
           subscribers: [
             subscriber(BookingMailIntake, {
-              queue: NOTIFICATIONS_EVENTS_QUEUE,
+              subscription: MailedEventsSubscription,
               prefetch: config.PREFETCH_COUNT,
-              bindings: MAILED_EVENTS.map((type) => ({
-                exchange: BOOKING_EXCHANGE,
-                pattern: type,
-              })),
               handle: (intake, event) => intake.take(event),
+            }),
+            subscriber(BookingFactsSource, {
+              subscription: MailFactsSubscription,
+              prefetch: config.PREFETCH_COUNT,
+              handle: async (facts, event) => facts.hear(event),
+              subscribed: (facts) => facts.forget(),
             }),
           ],
           steps: [

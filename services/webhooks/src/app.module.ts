@@ -1,18 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { WebhooksFeedSubscription } from '@slotbook/contracts';
 import {
   HealthController,
   MetricsModule,
   countedMongoOptions,
   loggerModule,
 } from '@slotbook/runtime';
-import {
-  commandServiceProviders,
-  everyEvent,
-  step,
-  subscriber,
-  timer,
-} from '@slotbook/service-kit';
+import { commandServiceProviders, step, subscriber, timer } from '@slotbook/service-kit';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from './config';
 import { DeliveriesHandlers } from './deliveries/deliveries.handlers';
 import { DeliveriesRepository } from './deliveries/deliveries.repository';
@@ -20,11 +15,7 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryDispatcher } from './deliveries/delivery-dispatcher';
 import { DeliveryDocument, DeliverySchema } from './deliveries/delivery.schema';
 import { WebhookSender } from './endpoints/webhook-sender';
-import {
-  EventIntakeService,
-  INTAKE_BATCH,
-  WEBHOOKS_EVENTS_QUEUE,
-} from './feed/event-intake.service';
+import { EventIntakeService, INTAKE_BATCH } from './feed/event-intake.service';
 import {
   FeedCounterDocument,
   FeedCounterSchema,
@@ -69,12 +60,10 @@ export class WebhooksModule {
           commandMaxAttempts: config.COMMAND_MAX_ATTEMPTS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
           subscribers: [
-            // Every event of every exchange, `#` rather than a list of types: events added later
-            // (schedules, event types) are recorded without a change here.
+            // Every event of the catalog: one added to it is bound without a change here.
             subscriber(EventIntakeService, {
-              queue: WEBHOOKS_EVENTS_QUEUE,
+              subscription: WebhooksFeedSubscription,
               prefetch: 2 * INTAKE_BATCH.maxItems,
-              bindings: everyEvent(),
               handle: (intake, event, delivery) => intake.take(event, delivery),
             }),
           ],

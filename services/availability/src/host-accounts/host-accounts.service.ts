@@ -4,9 +4,6 @@ import { UnusableEvent } from '@slotbook/messaging';
 import { RecordChanges } from '@slotbook/persistence';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 
-/** The durable queue availability learns of accounts from (replicas compete on it). */
-export const HOST_ACCOUNTS_QUEUE = 'availability.host-accounts';
-
 /**
  * How long an account change waits for booking to take its announcement (a booking restart)
  * before its event goes back to the queue, where every return counts towards dead-lettering.

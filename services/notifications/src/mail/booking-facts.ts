@@ -1,40 +1,56 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, GetEventType, GetUsers, type User } from '@slotbook/contracts';
+import {
+  AvailabilityEvent,
+  DomainError,
+  ErrorCode,
+  EventType,
+  GetEventType,
+  GetUsers,
+  IdentityEvent,
+  UserEventRecord,
+  type AnyEventEnvelope,
+  type User,
+} from '@slotbook/contracts';
 import { RANGE_BOOKING_TITLE } from '@slotbook/calendar';
-import { CommandBus } from '@slotbook/messaging';
-import { LRUCache } from 'lru-cache';
+import { CommandBus, UnusableEvent } from '@slotbook/messaging';
 import type { BookingFacts, MailedBooking, MailPerson } from './mail-plan';
+import { ReplicaCopy, type Versioned } from './replica-copy';
 
 const UTC = 'UTC';
 
-/**
- * How long a name, address and zone read for one mail serves the next: a burst of bookings of
- * one host asks identity once, not once per booking (SPEC §11). A profile changed meanwhile
- * shows in mail at most this much later. An event type is read for each event: its reminders
- * are in force for every booking changed after the PATCH answered.
- */
-export const USERS_TTL_MS = 30_000;
-
-type EventTypeFacts = { title: string; reminders: number[] } | null;
+/** What a booking's mails take from its event type. */
+type EventTypeFacts = Pick<EventType, 'title' | 'reminders'>;
 
 /**
- * What a booking's mails say beyond its event, asked where it is kept: names, addresses and
- * zones from identity (one GetUsers for the host and the member), the title and reminders from
- * availability. Behind the event, never on the request path. A failure throws, and the event
- * is delivered again.
+ * What a booking's mails say beyond its event: the names, addresses and zones of its host and
+ * member (identity's), the title and reminders of its event type (availability's). Both come
+ * from this replica's copies, kept by identity's and availability's events (MailFactsSubscription):
+ * a change is in force here as soon as its event arrives, milliseconds after it was answered,
+ * and a burst of bookings asks nobody. What is missing is asked for, behind the event, never
+ * on the request path; a failure throws, and the event is delivered again.
  */
 @Injectable()
 export class BookingFactsSource {
-  private readonly users = new LRUCache<string, User>({ max: 10_000, ttl: USERS_TTL_MS });
+  private readonly users = new ReplicaCopy<User>();
+  private readonly eventTypes = new ReplicaCopy<EventTypeFacts>();
 
   constructor(private readonly bus: CommandBus) {}
 
   async of(booking: MailedBooking): Promise<BookingFacts> {
-    const [users, eventType] = await whileUnavailable(() =>
-      Promise.all([this.usersOf(booking), this.eventTypeOf(booking)]),
+    const { hostId, userId, eventTypeId } = booking;
+    const [users, eventTypes] = await whileUnavailable(() =>
+      Promise.all([
+        this.users.get(userId === null ? [hostId] : [hostId, userId], (missing) =>
+          this.readUsers(missing),
+        ),
+        this.eventTypes.get(eventTypeId === null ? [] : [eventTypeId], ([id]) =>
+          this.readEventType(id, hostId),
+        ),
+      ]),
     );
-    const host = users.get(booking.hostId);
-    const member = booking.userId === null ? undefined : users.get(booking.userId);
+    const host = users.get(hostId);
+    const member = userId === null ? null : users.get(userId);
+    const eventType = eventTypeId === null ? null : eventTypes.get(eventTypeId);
     const guest: MailPerson | null = booking.guest
       ? {
           name: booking.guest.name,
@@ -52,38 +68,59 @@ export class BookingFactsSource {
     };
   }
 
-  /** The host and the member, from what was read lately, asking identity for the rest at once. */
-  private async usersOf(booking: MailedBooking): Promise<Map<string, User>> {
-    const userIds = [booking.hostId, ...(booking.userId ? [booking.userId] : [])];
-    const missing = userIds.filter((id) => !this.users.has(id));
-    if (missing.length > 0) {
-      const { data } = await this.bus.send(GetUsers, { userIds: missing });
-      for (const user of data) this.users.set(user.id, user);
+  /** An account's or an event type's event (MailFactsSubscription). */
+  hear(event: AnyEventEnvelope): void {
+    if (Object.values<string>(IdentityEvent).includes(event.type)) {
+      const user = UserEventRecord.safeParse(event.data);
+      if (!user.success) throw new UnusableEvent(`${event.type} ${event.id} is not an account`);
+      const { version, ...value } = user.data;
+      this.users.learn({ id: value.id, value, version });
+      return;
     }
-    return new Map(
-      userIds.flatMap((id) => {
-        const user = this.users.get(id);
-        return user ? [[id, user] as const] : [];
-      }),
+    const eventType = EventType.safeParse(event.data);
+    if (!eventType.success) {
+      throw new UnusableEvent(`${event.type} ${event.id} is not an event type`);
+    }
+    this.eventTypes.learn(
+      event.type === AvailabilityEvent.EventTypeDeleted
+        ? { id: eventType.data.id, value: null, version: Infinity }
+        : eventTypeFacts(eventType.data),
     );
   }
 
-  /** The event type, or null for a range's slot or an event type deleted since. */
-  private async eventTypeOf(booking: MailedBooking): Promise<EventTypeFacts> {
-    const { eventTypeId, hostId } = booking;
-    if (eventTypeId === null) return null;
+  private async readUsers(userIds: string[]): Promise<Array<Versioned<User>>> {
+    const { data } = await this.bus.send(GetUsers, { userIds });
+    // A read has no version: any event of the account replaces it.
+    return data.map((user) => ({ id: user.id, value: user, version: 0 }));
+  }
+
+  private async readEventType(
+    eventTypeId: string,
+    hostId: string,
+  ): Promise<Array<Versioned<EventTypeFacts>>> {
     try {
-      // Any signed-in actor may read an event type; the host is the natural one.
-      const { title, reminders } = await this.bus.send(GetEventType, {
+      // Any signed-in actor may read an event type; its host is the natural one.
+      const eventType = await this.bus.send(GetEventType, {
         actor: { id: hostId, role: 'HOST' },
         eventTypeId,
       });
-      return { title, reminders };
+      return [eventTypeFacts(eventType)];
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.NotFound) return null;
+      if (error instanceof DomainError && error.code === ErrorCode.NotFound) return [];
       throw error;
     }
   }
+
+  /** The subscription was (re)established: changes may have been missed meanwhile. */
+  forget(): void {
+    this.users.forget();
+    this.eventTypes.forget();
+  }
+}
+
+function eventTypeFacts(eventType: EventType): Versioned<EventTypeFacts> {
+  const { id, title, reminders, updatedAt } = eventType;
+  return { id, value: { title, reminders }, version: Date.parse(updatedAt) };
 }
 
 /**

@@ -23,9 +23,6 @@ import {
 import { MailRepository } from './mail.repository';
 import type { MailDocument } from './mail.schema';
 
-/** The queue of booking events the notifications service mails about. */
-export const NOTIFICATIONS_EVENTS_QUEUE = 'notifications.booking-events';
-
 const DATA_OF = {
   [BookingEvent.BookingCreated]: BookingCreated.data,
   [BookingEvent.BookingRescheduled]: BookingRescheduled.data,

@@ -48,7 +48,7 @@ export class MailDispatcher {
       return sent.map((): void => undefined);
     });
     this.mailer = config.SMTP_URL
-      ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS)
+      ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS, CONCURRENCY)
       : null;
     if (!this.mailer) this.logger.warn('SMTP_URL is not set: mail is off, nothing is sent');
   }

@@ -3,6 +3,9 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailContent } from './mail-content';
 import type { MailPerson } from './mail-plan';
 
+/** Mails per connection before it is closed and opened afresh. */
+const MAX_MESSAGES = 100;
+
 export interface OutgoingMail {
   to: MailPerson;
   messageId: string;
@@ -10,8 +13,10 @@ export interface OutgoingMail {
 }
 
 /**
- * Sends over SMTP (nodemailer): one conversation per mail, each bounded by the timeout, so a
- * slow or dead server holds one mail, never the service. A refusal rejects; the caller retries.
+ * Sends over SMTP (nodemailer) on a pool of connections, each kept for up to MAX_MESSAGES
+ * mails: a burst of mail costs no connection, greeting and handshake per mail. Every step is
+ * bounded by the timeout, so a slow or dead server holds the mails in flight, never the
+ * service. A refusal rejects; the caller retries.
  */
 export class SmtpMailer {
   private readonly logger = new Logger(SmtpMailer.name);
@@ -21,9 +26,14 @@ export class SmtpMailer {
     smtpUrl: string,
     private readonly from: string,
     timeoutMs: number,
+    /** As many as are sent at once. */
+    connections: number,
   ) {
     this.transport = nodemailer.createTransport({
       url: smtpUrl,
+      pool: true,
+      maxConnections: connections,
+      maxMessages: MAX_MESSAGES,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,

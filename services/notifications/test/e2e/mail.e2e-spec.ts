@@ -203,6 +203,40 @@ describe('mail', () => {
     expect(mail.raw).not.toContain('/manage/');
   });
 
+  it('mails what a profile and an event type say once their change is answered, on either replica', async () => {
+    const member = await api.signUp({ email: uniqueEmail('zone') });
+    const made = await api.post('/event-types', {
+      token: host.token,
+      body: { title: 'Before', duration: 30, scheduleId: host.scheduleId, bookingHorizonDays: 365 },
+    });
+    expect(made.status).toBe(201);
+    const book = async (): Promise<CaughtMail> => {
+      const before = catcher.to(member.user.email).length;
+      const created = await api.post('/bookings', {
+        token: member.accessToken,
+        body: { eventTypeId: made.body.id, startTime: futureStart().toISOString() },
+      });
+      expect(created.status).toBe(201);
+      const mails = await mailsTo(member.user.email, before + 1);
+      return mails[mails.length - 1];
+    };
+    // Both replicas take events in turn: a few bookings leave the profile and the event type
+    // in each one's copy.
+    for (let i = 0; i < 4; i += 1) {
+      expect((await book()).parsed.subject).toContain('Before');
+    }
+    const patched = await Promise.all([
+      api.patch('/users/me', { token: member.accessToken, body: { timezone: 'America/Lima' } }),
+      api.patch(`/event-types/${made.body.id}`, { token: host.token, body: { title: 'After' } }),
+    ]);
+    expect(patched.map((answer) => answer.status)).toEqual([200, 200]);
+    for (let i = 0; i < 4; i += 1) {
+      const mail = await book();
+      expect(mail.parsed.subject).toContain('After');
+      expect(mail.parsed.text).toContain('America/Lima');
+    }
+  });
+
   it('mails each change once: requested, confirmed, moved, cancelled (METHOD:CANCEL)', async () => {
     const guest = { name: 'Gil Guest', email: uniqueEmail('gil'), timeZone: 'Europe/Berlin' };
     const first = futureStart().toISOString();

@@ -7,9 +7,6 @@ import { LocalSubscriptions } from '../subscriptions/local-subscriptions';
 import { FeedRepository } from './feed.repository';
 import { FeedService } from './feed.service';
 
-/** The queue the service takes every domain event from (all three exchanges, every type). */
-export const WEBHOOKS_EVENTS_QUEUE = 'webhooks.events';
-
 /**
  * How events are gathered: those arriving together are recorded in one write, and an event
  * waits at most this long for others. The queue's prefetch is larger than a batch.

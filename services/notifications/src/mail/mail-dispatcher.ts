@@ -35,7 +35,10 @@ export class MailDispatcher {
   private lastScan = 0;
   private scanning?: Promise<void>;
   private stopped = false;
-  /** Sends settle together: one write for the mails of a burst, not one each. */
+  /**
+   * Sends settle together: one write for the mails of a burst, not one each. A replica killed
+   * in the wait leaves those mails claimed, sent again after their lease (same Message-ID).
+   */
   private readonly sentRecords: BatchCollector<{ _id: string; attempts: number; at: Date }>;
 
   constructor(
@@ -43,7 +46,7 @@ export class MailDispatcher {
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {
     this.tokens = new ManageTokenCodec(config.MANAGE_TOKEN_SECRET);
-    this.sentRecords = new BatchCollector({ maxItems: 100, maxWaitMs: 20 }, async (sent) => {
+    this.sentRecords = new BatchCollector({ maxItems: 500, maxWaitMs: 200 }, async (sent) => {
       await this.mails.settleSent(sent);
       return sent.map((): void => undefined);
     });

@@ -7,7 +7,6 @@ export * from './event-subscriber';
 export * from './outbox-relay';
 export * from './topology';
 export * from './pending-event';
-export * from './service-bootstrap';
 export * from './broker-probe';
 export * from './reconnect-backoff';
 export * from './batch-collector';

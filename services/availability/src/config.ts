@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
+import { rangeChangeTimingFlaws } from './ranges/range-change.timing';
 
 export const AvailabilityEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3002),
@@ -7,12 +8,13 @@ export const AvailabilityEnv = CommandServiceEnv.extend({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9302),
   /**
    * How long a range stays marked as changing while a PATCH/DELETE asks booking for the slots
-   * it holds. Longer than RPC_TIMEOUT_MS plus two writes; a crash leaves only this lease.
+   * it holds (see range-change.timing.ts); a crash leaves only this lease.
    */
   CHANGE_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
-}).refine((env) => env.CHANGE_LEASE_MS > env.RPC_TIMEOUT_MS + 2_000, {
-  message: 'must exceed RPC_TIMEOUT_MS by more than 2000 ms',
-  path: ['CHANGE_LEASE_MS'],
+}).superRefine((env, context) => {
+  for (const { variable, message } of rangeChangeTimingFlaws(env)) {
+    context.addIssue({ code: 'custom', path: [variable], message });
+  }
 });
 export type AvailabilityConfig = z.infer<typeof AvailabilityEnv>;
 

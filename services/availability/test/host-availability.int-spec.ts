@@ -23,7 +23,8 @@ import {
   RecordHostSchema,
 } from '../src/ranges/host-availability.schema';
 import { HostWriteQueue } from '../src/ranges/host-write-queue';
-import { BOOKING_LEASE_GRACE_MS, type HeldSlotSpan } from '../src/ranges/range-rules';
+import { BOOKING_LEASE_GRACE_MS } from '../src/ranges/range-change.timing';
+import type { HeldSlotSpan } from '../src/ranges/range-rules';
 import { RangesService } from '../src/ranges/ranges.service';
 
 /**

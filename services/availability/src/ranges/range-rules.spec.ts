@@ -10,7 +10,6 @@ import {
   keepsEverySlot,
   overlaps,
   patched,
-  BOOKING_LEASE_GRACE_MS,
   rangesInWindow,
   resolveWindow,
   spanProblems,
@@ -19,6 +18,7 @@ import {
   type RangeEntry,
   type RangeSpan,
 } from './range-rules';
+import { BOOKING_LEASE_GRACE_MS } from './range-change.timing';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 const DAY = 86_400_000;

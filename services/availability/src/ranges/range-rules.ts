@@ -7,6 +7,7 @@ import {
   type UpdateRangeBody,
 } from '@slotbook/contracts';
 import { isSlotOf, isWholeSlotOf, slotCount, type SlotGrid } from '@slotbook/scheduling';
+import { BOOKING_LEASE_GRACE_MS } from './range-change.timing';
 
 /**
  * The rules of a host's availability (SPEC §4) as pure functions: no Nest, no I/O, `now`
@@ -178,13 +179,6 @@ export function withLease(range: RangeEntry, changeId: string, until: Date): Ran
 export function withoutLease(range: RangeEntry): RangeEntry {
   return { ...range, changingUntil: null, changeId: null };
 }
-
-/**
- * How much longer than its lease a range under change stays closed to new bookings: a change
- * checks its remaining lease before it commits, and that commit, or another replica's clock,
- * may run a little late.
- */
-export const BOOKING_LEASE_GRACE_MS = 5_000;
 
 /** Until when booking keeps the range's slots closed (null: open). */
 export function closedUntil(range: RangeEntry): Date | null {

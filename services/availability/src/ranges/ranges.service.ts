@@ -24,6 +24,12 @@ import { HeldSlotsClient } from './held-slots.client';
 import { HostDirectory } from './host-directory.client';
 import { HostAvailabilityRepository } from './host-availability.repository';
 import { HostWriteQueue } from './host-write-queue';
+import {
+  LEASE_MARGIN_MS,
+  ORPHAN_CHECKS,
+  ORPHAN_RECHECK_MS,
+  WRITE_WAIT_MS,
+} from './range-change.timing';
 import { toBookableRange, toRange } from './range.mapper';
 import {
   assertNoOverlap,
@@ -41,19 +47,6 @@ import {
   type RangeEntry,
   type RangeSpan,
 } from './range-rules';
-
-/**
- * How long one write keeps deciding again while writers on other replicas change the host: a
- * time budget rather than a fixed number of attempts, because every change of any of a host's
- * ranges meets on its one document, and a writer can lose many races in a row to the queues of
- * other replicas.
- */
-const WRITE_WAIT_MS = 3_000;
-/** A change must still hold this much of its lease when it applies its result. */
-const LEASE_MARGIN_MS = 2_000;
-/** How often, and how far apart, booking is asked before a change is refused for a booking. */
-const ORPHAN_CHECKS = 3;
-const ORPHAN_RECHECK_MS = 150;
 
 const RANGE_BEING_CHANGED = 'the range is being changed by another request; retry';
 const HOST_BUSY = "the host's availability is being changed by another request; retry";

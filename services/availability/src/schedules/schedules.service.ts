@@ -50,9 +50,8 @@ import {
   type HostSchedules,
 } from './schedule-rules';
 import { toBookableEventType, toEventType, toSchedule } from './schedule.mapper';
+import { WRITE_WAIT_MS } from '../ranges/range-change.timing';
 
-/** As for ranges: a host's one document is where all of its writers meet (see RangesService). */
-const WRITE_WAIT_MS = 3_000;
 const HOST_BUSY = "the host's schedules are being changed by another request; retry";
 
 /** What a write decided: the lists it replaces, its events, its answer. */

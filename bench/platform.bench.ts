@@ -525,7 +525,11 @@ async function untilQuiet(classify: Classifier, maxMs = 300_000): Promise<number
       .filter(([kind]) => !shared.has(kind))
       .reduce((sum, [, value]) => sum + value, 0);
     if (busy < QUIET_CORES) return round((Date.now() - started - 500) / 1000);
-    if (Date.now() - started > maxMs) throw new Error(`still ${busy} of a core busy`);
+    if (Date.now() - started > maxMs) {
+      const own = Object.entries(spent).filter(([kind]) => !shared.has(kind));
+      const named = own.map(([kind, value]) => `${kind} ${round(value)}`).join(', ');
+      throw new Error(`still ${round(busy)} of a core busy (${named})`);
+    }
   }
 }
 

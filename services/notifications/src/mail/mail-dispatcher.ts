@@ -28,6 +28,8 @@ export class MailDispatcher {
   private readonly tokens: ManageTokenCodec;
   private readonly waiting: MailDocument[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Records of mails sent, waiting for their burst's write (they hold no send slot). */
+  private readonly recording = new Set<Promise<void>>();
   /** The first minute the next scan looks at. */
   private scanFrom = dueBucketOf(new Date());
   private scanTimer?: NodeJS.Timeout;
@@ -72,9 +74,9 @@ export class MailDispatcher {
     clearTimeout(this.scanTimer);
     const deadline = Date.now() + timeoutMs;
     await this.scanning;
-    while (this.inFlight.size > 0 && Date.now() < deadline) {
+    while (this.inFlight.size + this.recording.size > 0 && Date.now() < deadline) {
       await Promise.race([
-        Promise.all(this.inFlight),
+        Promise.all([...this.inFlight, ...this.recording]),
         new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()))),
       ]);
     }
@@ -133,7 +135,7 @@ export class MailDispatcher {
         await this.retryLater(mail, error);
         return;
       }
-      await this.sentRecords.add({ _id: mail._id, attempts: mail.attempts, at: new Date() });
+      this.recordSent(mail);
       mailSendsTotal.inc({ outcome: 'sent' });
     } catch (error) {
       // The record stays claimed: its lease ends and a scan sends it again (same Message-ID).
@@ -142,6 +144,18 @@ export class MailDispatcher {
         'could not settle a mail; left to its lease',
       );
     }
+  }
+
+  /** A sent mail's record, written with its burst's; the send's slot is free meanwhile. */
+  private recordSent(mail: MailDocument): void {
+    const recorded: Promise<void> = this.sentRecords
+      .add({ _id: mail._id, attempts: mail.attempts, at: new Date() })
+      .catch((error: unknown) =>
+        // The record stays claimed: its lease ends and a scan sends it again (same Message-ID).
+        this.logger.warn({ err: error, mailId: mail._id }, 'could not record a sent mail'),
+      )
+      .finally(() => this.recording.delete(recorded));
+    this.recording.add(recorded);
   }
 
   private async retryLater(mail: MailDocument, error: unknown): Promise<void> {

@@ -13,8 +13,3 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   ...AVAILABILITY_EVENTS,
   ...BOOKING_EVENTS,
 ];
-
-/** The exchanges those events are published to, each once. */
-export const EVENT_EXCHANGES: readonly string[] = [
-  ...new Set(EVENT_CATALOG.map((event) => event.exchange)),
-];

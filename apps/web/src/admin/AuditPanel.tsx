@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { Pager, useCursorPages } from '../components/Pager';
 import { given, useListPage } from '../components/use-list-page';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
-import { dayBoundary } from './day-boundary';
+import { daysWindow } from './day-boundary';
 
 interface Filters {
   actorId: string;
@@ -45,8 +45,7 @@ export function AuditPanel({ refreshSignal }: { refreshSignal: number }) {
               actorId: filters.actorId,
               action: filters.action,
               entityId: filters.entityId,
-              from: filters.from && dayBoundary(filters.from, 0),
-              to: filters.to && dayBoundary(filters.to, 1),
+              ...daysWindow(filters),
             }),
           },
         },

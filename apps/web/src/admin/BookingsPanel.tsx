@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import { Pager, useCursorPages } from '../components/Pager';
 import { given, useListPage } from '../components/use-list-page';
 import { Loading, ProblemNotice } from '../components/ProblemNotice';
-import { dayBoundary } from './day-boundary';
+import { daysWindow } from './day-boundary';
 
 const STATUSES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const;
 
@@ -37,8 +37,7 @@ export function BookingsPanel() {
               status: filters.status,
               hostId: filters.hostId,
               userId: filters.userId,
-              from: filters.from && dayBoundary(filters.from, 0),
-              to: filters.to && dayBoundary(filters.to, 1),
+              ...daysWindow(filters),
             }),
           },
         },

@@ -6,18 +6,21 @@ import type { EventDefinition } from './event';
  * replica. `replica`: a queue of each replica's own, named after `queue`, that lives as long
  * as its connection, so every replica hears every event while it is connected.
  */
-export interface SubscriptionDefinition {
+export interface SubscriptionDefinition<
+  E extends readonly EventDefinition[] = readonly EventDefinition[],
+> {
   readonly queue: string;
   readonly scope: 'shared' | 'replica';
-  readonly events: readonly EventDefinition[];
+  readonly events: E;
 }
 
-export function defineSubscription(definition: {
+/** The events keep their types: a subscriber can tell from the definition which it takes. */
+export function defineSubscription<const E extends readonly EventDefinition[]>(definition: {
   queue: string;
   scope?: 'shared' | 'replica';
-  events: readonly EventDefinition[];
-}): SubscriptionDefinition {
-  return Object.freeze({ scope: 'shared', ...definition });
+  events: E;
+}): SubscriptionDefinition<E> {
+  return Object.freeze({ scope: 'shared' as const, ...definition });
 }
 
 /** The queue's bindings: each event's type, the routing key, on its context's exchange. */

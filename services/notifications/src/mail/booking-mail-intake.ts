@@ -1,34 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  BookingCancelled,
-  BookingConfirmed,
-  BookingCreated,
-  BookingEvent,
-  BookingRescheduled,
-  type AnyEventEnvelope,
-} from '@slotbook/contracts';
+import { BookingEvent, type AnyEventEnvelope } from '@slotbook/contracts';
 import { BatchCollector, UnusableEvent } from '@slotbook/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { BookingFactsSource } from './booking-facts';
 import { MailDispatcher } from './mail-dispatcher';
 import {
   dueBucketOf,
-  isMailedEvent,
+  mailedEventOf,
   mailsOf,
   messageIdOf,
   type MailedBooking,
-  type MailedEventType,
   type PlannedMail,
 } from './mail-plan';
 import { MailRepository } from './mail.repository';
 import type { MailDocument } from './mail.schema';
-
-const DATA_OF = {
-  [BookingEvent.BookingCreated]: BookingCreated.data,
-  [BookingEvent.BookingRescheduled]: BookingRescheduled.data,
-  [BookingEvent.BookingConfirmed]: BookingConfirmed.data,
-  [BookingEvent.BookingCancelled]: BookingCancelled.data,
-} satisfies Record<MailedEventType, unknown>;
 
 /**
  * Turns a booking event into mail records, then hands them to the dispatcher. The records are
@@ -58,9 +43,10 @@ export class BookingMailIntake {
   }
 
   async take(event: AnyEventEnvelope): Promise<void> {
-    if (!this.dispatcher.mailOn || !isMailedEvent(event.type)) return;
+    const mailed = mailedEventOf(event.type);
+    if (!this.dispatcher.mailOn || !mailed) return;
     // booking's transition events carry no `responses` when the booking has no answers.
-    const parsed = DATA_OF[event.type].safeParse({ responses: {}, ...event.data });
+    const parsed = mailed.data.safeParse({ responses: {}, ...event.data });
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
       throw new UnusableEvent(`${event.type} ${event.id} is not a booking (${fields})`);
@@ -72,7 +58,7 @@ export class BookingMailIntake {
     }
     const now = new Date();
     const planned = mailsOf(
-      { id: event.id, type: event.type },
+      { id: event.id, type: mailed.type },
       booking,
       facts,
       now,

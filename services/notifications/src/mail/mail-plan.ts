@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BookingEvent,
+  MailedEventsSubscription,
   type Booking,
   type MailKind,
   type MailRecipientRole,
@@ -14,14 +15,9 @@ import { MINUTE_MS } from '@slotbook/scheduling';
  * made it sends.
  */
 
-/** The booking events that mail someone. */
-export const MAILED_EVENTS = [
-  BookingEvent.BookingCreated,
-  BookingEvent.BookingRescheduled,
-  BookingEvent.BookingConfirmed,
-  BookingEvent.BookingCancelled,
-] as const;
-export type MailedEventType = (typeof MAILED_EVENTS)[number];
+/** The booking events that mail someone: those notifications subscribes to. */
+export type MailedEvent = (typeof MailedEventsSubscription.events)[number];
+export type MailedEventType = MailedEvent['type'];
 
 /** Someone a mail is for, or names: a host, a member or a guest. */
 export interface MailPerson {
@@ -93,8 +89,9 @@ const PLANS_REMINDERS: ReadonlySet<MailedEventType> = new Set([
   BookingEvent.BookingConfirmed,
 ]);
 
-export function isMailedEvent(type: string): type is MailedEventType {
-  return (MAILED_EVENTS as readonly string[]).includes(type);
+/** The definition of a mailed event of this type, if it is one. */
+export function mailedEventOf(type: string): MailedEvent | undefined {
+  return MailedEventsSubscription.events.find((event) => event.type === type);
 }
 
 /**

@@ -15,10 +15,11 @@ import { IDENTITY_EVENTS } from './identity/events';
  * or routing keys of their own.
  */
 
-/** Identity's audit log: every event, once each. */
+/** Identity's audit log: every event, once each, kept as published. */
 export const AuditSubscription = defineSubscription({
   queue: 'identity.audit',
   events: EVENT_CATALOG,
+  asPublished: true,
 });
 
 /** Availability learns which accounts can be booked, and their names. */
@@ -27,10 +28,11 @@ export const HostAccountsSubscription = defineSubscription({
   events: IDENTITY_EVENTS,
 });
 
-/** Webhooks' feed and deliveries: every event. */
+/** Webhooks' feed and deliveries: every event, passed on as published. */
 export const WebhooksFeedSubscription = defineSubscription({
   queue: 'webhooks.events',
   events: EVENT_CATALOG,
+  asPublished: true,
 });
 
 /** The booking events notifications mails about. */

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { AnyEventEnvelope } from '@slotbook/contracts';
 import { RequestContext } from '@slotbook/runtime';
 import { assertDeadLetterQueue } from './dead-letter';
 import { EVENT_EXCHANGE_OPTIONS, workQueueOptions } from './topology';
@@ -37,6 +36,18 @@ export interface EventSubscriberOptions {
   onSubscribed?: () => void;
 }
 
+/** An event as a handler takes it: at least an envelope's id and correlation id. */
+export interface SubscribedEnvelope {
+  id: string;
+  correlationId: string;
+}
+
+/**
+ * Reads a message's JSON as the handler takes it; undefined for an event the handler does not
+ * take (acknowledged, nothing done); throws for one that does not parse (dead-lettered).
+ */
+export type EventParser<E extends SubscribedEnvelope> = (json: unknown) => E | undefined;
+
 /** Thrown by a handler for an event that no redelivery can help: it is dead-lettered at once. */
 export class UnusableEvent extends Error {}
 
@@ -44,9 +55,9 @@ export class UnusableEvent extends Error {}
  * A durable subscription to domain events. Handlers must be idempotent (delivery is at least
  * once). A handler failure is redelivered a bounded number of times, then dead-lettered; an
  * envelope that does not parse, or that its handler calls {@link UnusableEvent}, goes to the
- * dead-letter queue at once.
+ * dead-letter queue at once. Each message is read by `parse`.
  */
-export class EventSubscriber {
+export class EventSubscriber<E extends SubscribedEnvelope = SubscribedEnvelope> {
   private readonly logger = new Logger(EventSubscriber.name);
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
@@ -54,7 +65,8 @@ export class EventSubscriber {
 
   constructor(
     private readonly options: EventSubscriberOptions,
-    private readonly handle: (event: AnyEventEnvelope, delivery: EventDelivery) => Promise<void>,
+    private readonly handle: (event: E, delivery: EventDelivery) => Promise<void>,
+    private readonly parse: EventParser<E>,
   ) {
     this.connection = amqp.connect([options.amqpUrl], {
       heartbeatIntervalInSeconds: 10,
@@ -111,12 +123,16 @@ export class EventSubscriber {
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     this.inFlight += 1;
     try {
-      let envelope: AnyEventEnvelope;
+      let envelope: E | undefined;
       try {
-        envelope = AnyEventEnvelope.parse(JSON.parse(message.content.toString()));
+        envelope = this.parse(JSON.parse(message.content.toString()));
       } catch {
         this.logger.error({ queue: this.options.queue }, 'unparseable event; dead-lettering it');
         channel.nack(message, false, false);
+        return;
+      }
+      if (!envelope) {
+        channel.ack(message);
         return;
       }
       try {

@@ -9,6 +9,7 @@ import {
   EventSubscriber,
   OutboxRelay,
   type OutboxStore,
+  type SubscribedEnvelope,
 } from '@slotbook/messaging';
 import {
   MongoOutboxStore,
@@ -17,7 +18,11 @@ import {
   type WithOutbox,
 } from '@slotbook/persistence';
 import type { z } from 'zod';
-import { bindingsOf } from '@slotbook/contracts';
+import {
+  bindingsOf,
+  subscribedEventParser,
+  type SubscriptionDefinition,
+} from '@slotbook/contracts';
 import {
   CommandServiceEnv,
   READINESS_CHECKS,
@@ -129,7 +134,7 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
       useFactory: (...consumers: unknown[]) =>
         subscribers.map(
           (subscriber, index) =>
-            new EventSubscriber(
+            new EventSubscriber<SubscribedEnvelope>(
               {
                 amqpUrl,
                 queue: subscriber.subscription.queue,
@@ -138,7 +143,8 @@ export function commandServiceProviders(settings: CommandServiceSettings): Provi
                 prefetch: subscriber.prefetch,
                 onSubscribed: () => subscriber.subscribed?.(consumers[index]),
               },
-              (...event) => subscriber.handle(consumers[index], ...event),
+              (event, delivery) => subscriber.handle(consumers[index], event as never, delivery),
+              subscribedEventParser<SubscriptionDefinition>(subscriber.subscription),
             ),
         ),
     },

@@ -15,21 +15,20 @@ import {
   CommandBus,
   CommandRunner,
   EventPublisher,
-  EventSubscriber,
   OutboxRelay,
+  type EventDelivery,
+  type EventSubscriber,
 } from '@slotbook/messaging';
-import type { SubscriptionDefinition } from '@slotbook/contracts';
+import type { SubscribedEvent, SubscriptionDefinition } from '@slotbook/contracts';
 import type { CommandServiceSettings } from './command-service.providers';
 import { REDIS, SERVICE_SETTINGS, SUBSCRIBERS } from './tokens';
-
-type EventHandler = ConstructorParameters<typeof EventSubscriber>[1];
 
 /** A subscription defined in the contracts, handled by a provider of the service. */
 export interface SubscriberDeclaration {
   subscription: SubscriptionDefinition;
   prefetch: number;
   use: Type<unknown>;
-  handle(consumer: unknown, ...event: Parameters<EventHandler>): ReturnType<EventHandler>;
+  handle(consumer: unknown, event: never, delivery: EventDelivery): Promise<void>;
   subscribed?(consumer: unknown): void;
 }
 
@@ -47,10 +46,16 @@ export interface ServiceTimer {
   run(part: unknown): Promise<void>;
 }
 
-export function subscriber<T>(
+/**
+ * A provider's subscription: `handle` is given each event as the subscription's definition
+ * types it (one of its events, parsed; or the envelope as published).
+ */
+export function subscriber<T, S extends SubscriptionDefinition>(
   use: Type<T>,
-  declaration: Omit<SubscriberDeclaration, 'use' | 'handle' | 'subscribed'> & {
-    handle(consumer: T, ...event: Parameters<EventHandler>): ReturnType<EventHandler>;
+  declaration: {
+    subscription: S;
+    prefetch: number;
+    handle(consumer: T, event: SubscribedEvent<S>, delivery: EventDelivery): Promise<void>;
     subscribed?(consumer: T): void;
   },
 ): SubscriberDeclaration {
@@ -58,7 +63,8 @@ export function subscriber<T>(
   return {
     ...declaration,
     use,
-    handle: (consumer, ...event) => declaration.handle(consumer as T, ...event),
+    handle: (consumer, event, delivery) =>
+      declaration.handle(consumer as T, event as SubscribedEvent<S>, delivery),
     subscribed: subscribed && ((consumer) => subscribed(consumer as T)),
   };
 }

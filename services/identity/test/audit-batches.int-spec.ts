@@ -1,7 +1,11 @@
 import amqplib, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import type { AnyEventEnvelope } from '@slotbook/contracts';
+import {
+  AuditSubscription,
+  subscribedEventParser,
+  type AnyEventEnvelope,
+} from '@slotbook/contracts';
 import { EventSubscriber } from '@slotbook/messaging';
 import { eventually, infra, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { AuditRepository } from '../src/audit/audit.repository';
@@ -38,7 +42,7 @@ describe('the audit trail fed by events', () => {
   let db: Connection;
   let model: Model<AuditDocument>;
   let repository: FailingAuditRepository;
-  let subscriber: EventSubscriber;
+  let subscriber: EventSubscriber<AnyEventEnvelope>;
   let broker: ChannelModel;
   let channel: ConfirmChannel;
   const inserts: number[] = [];
@@ -56,7 +60,7 @@ describe('the audit trail fed by events', () => {
     await model.init();
     repository = new FailingAuditRepository(model);
     const audit = new AuditService(repository);
-    subscriber = new EventSubscriber(
+    subscriber = new EventSubscriber<AnyEventEnvelope>(
       {
         amqpUrl: infra.amqpUrl,
         queue,
@@ -67,6 +71,7 @@ describe('the audit trail fed by events', () => {
         if (delivery.redelivered) redelivered.add(event.id);
         return audit.recordEvent(event);
       },
+      subscribedEventParser(AuditSubscription),
     );
     await subscriber.waitForConnect();
     broker = await amqplib.connect(infra.amqpUrl);

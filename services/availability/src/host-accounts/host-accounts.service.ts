@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, UserEvent, type AnyEventEnvelope } from '@slotbook/contracts';
-import { UnusableEvent } from '@slotbook/messaging';
+import {
+  DomainError,
+  ErrorCode,
+  type HostAccountsSubscription,
+  type SubscribedEvent,
+} from '@slotbook/contracts';
 import { RecordChanges } from '@slotbook/persistence';
 import { HostAvailabilityRepository } from '../ranges/host-availability.repository';
 
@@ -24,12 +28,8 @@ export class HostAccountsService {
     private readonly changes: RecordChanges,
   ) {}
 
-  async apply(envelope: AnyEventEnvelope): Promise<void> {
-    const parsed = UserEvent.safeParse(envelope);
-    if (!parsed.success) {
-      throw new UnusableEvent(`a ${envelope.type} event that does not match its schema`);
-    }
-    const { id, role, active, version, name } = parsed.data.data;
+  async apply(event: SubscribedEvent<typeof HostAccountsSubscription>): Promise<void> {
+    const { id, role, active, version, name } = event.data;
     const until = Date.now() + BOOKING_PATIENCE_MS;
     for (;;) {
       try {

@@ -6,13 +6,12 @@ import {
   EventType,
   GetEventType,
   GetUsers,
-  IdentityEvent,
-  UserEventRecord,
-  type AnyEventEnvelope,
+  type MailFactsSubscription,
+  type SubscribedEvent,
   type User,
 } from '@slotbook/contracts';
 import { RANGE_BOOKING_TITLE } from '@slotbook/calendar';
-import { CommandBus, UnusableEvent } from '@slotbook/messaging';
+import { CommandBus } from '@slotbook/messaging';
 import type { BookingFacts, MailedBooking, MailPerson } from './mail-plan';
 import { ReplicaCopy, type Versioned } from './replica-copy';
 
@@ -69,23 +68,20 @@ export class BookingFactsSource {
   }
 
   /** An account's or an event type's event (MailFactsSubscription). */
-  hear(event: AnyEventEnvelope): void {
-    if (Object.values<string>(IdentityEvent).includes(event.type)) {
-      const user = UserEventRecord.safeParse(event.data);
-      if (!user.success) throw new UnusableEvent(`${event.type} ${event.id} is not an account`);
-      const { version, ...value } = user.data;
-      this.users.learn({ id: value.id, value, version });
-      return;
+  hear(event: SubscribedEvent<typeof MailFactsSubscription>): void {
+    switch (event.type) {
+      case AvailabilityEvent.EventTypeDeleted:
+        this.eventTypes.learn({ id: event.data.id, value: null, version: Infinity });
+        return;
+      case AvailabilityEvent.EventTypeCreated:
+      case AvailabilityEvent.EventTypeUpdated:
+        this.eventTypes.learn(eventTypeFacts(event.data));
+        return;
+      default: {
+        const { version, ...value } = event.data;
+        this.users.learn({ id: value.id, value, version });
+      }
     }
-    const eventType = EventType.safeParse(event.data);
-    if (!eventType.success) {
-      throw new UnusableEvent(`${event.type} ${event.id} is not an event type`);
-    }
-    this.eventTypes.learn(
-      event.type === AvailabilityEvent.EventTypeDeleted
-        ? { id: eventType.data.id, value: null, version: Infinity }
-        : eventTypeFacts(eventType.data),
-    );
   }
 
   private async readUsers(userIds: string[]): Promise<Array<Versioned<User>>> {

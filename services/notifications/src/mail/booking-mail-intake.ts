@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BookingEvent, type AnyEventEnvelope } from '@slotbook/contracts';
-import { BatchCollector, UnusableEvent } from '@slotbook/messaging';
+import {
+  BookingEvent,
+  type MailedEventsSubscription,
+  type SubscribedEvent,
+} from '@slotbook/contracts';
+import { BatchCollector } from '@slotbook/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { BookingFactsSource } from './booking-facts';
 import { MailDispatcher } from './mail-dispatcher';
 import {
   dueBucketOf,
-  mailedEventOf,
   mailsOf,
   messageIdOf,
   type MailedBooking,
@@ -42,23 +45,16 @@ export class BookingMailIntake {
     });
   }
 
-  async take(event: AnyEventEnvelope): Promise<void> {
-    const mailed = mailedEventOf(event.type);
-    if (!this.dispatcher.mailOn || !mailed) return;
-    // booking's transition events carry no `responses` when the booking has no answers.
-    const parsed = mailed.data.safeParse({ responses: {}, ...event.data });
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new UnusableEvent(`${event.type} ${event.id} is not a booking (${fields})`);
-    }
-    const booking = parsed.data as MailedBooking;
+  async take(event: SubscribedEvent<typeof MailedEventsSubscription>): Promise<void> {
+    if (!this.dispatcher.mailOn) return;
+    const booking: MailedBooking = event.data;
     const facts = await this.facts.of(booking);
     if (event.type !== BookingEvent.BookingCreated) {
       await this.mails.dropRemindersBefore(booking.id, booking.sequence);
     }
     const now = new Date();
     const planned = mailsOf(
-      { id: event.id, type: mailed.type },
+      { id: event.id, type: event.type },
       booking,
       facts,
       now,

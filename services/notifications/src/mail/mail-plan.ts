@@ -89,11 +89,6 @@ const PLANS_REMINDERS: ReadonlySet<MailedEventType> = new Set([
   BookingEvent.BookingConfirmed,
 ]);
 
-/** The definition of a mailed event of this type, if it is one. */
-export function mailedEventOf(type: string): MailedEvent | undefined {
-  return MailedEventsSubscription.events.find((event) => event.type === type);
-}
-
 /**
  * The mails of one booking event: the guest's, the host's, and the reminders it plans. A
  * reminder whose moment has passed already (a booking made or moved inside it) is not planned:

@@ -55,6 +55,8 @@ export function bindingsOf(
   return subscription.events.map((event) => ({ exchange: event.exchange, pattern: event.type }));
 }
 
+const EventTypeOnly = AnyEventEnvelope.pick({ type: true });
+
 /**
  * Reads a message's JSON as the subscription's handler takes it. Undefined for an event of a
  * type the subscription does not take (a binding an earlier version left on a durable queue):
@@ -70,7 +72,7 @@ export function subscribedEventParser<S extends SubscriptionDefinition>(
     subscription.events.map((event) => [event.type, event.envelope]),
   );
   return (json) => {
-    const { type } = AnyEventEnvelope.pick({ type: true }).parse(json);
+    const { type } = EventTypeOnly.parse(json);
     const envelope = envelopes.get(type);
     return envelope && (envelope.parse(json) as SubscribedEvent<S>);
   };

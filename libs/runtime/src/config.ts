@@ -46,6 +46,24 @@ export function retryScheduleMs(defaultValue = DEFAULT_RETRY_SCHEDULE_MS) {
     });
 }
 
+/** An ordering between timings that does not hold: the variable that breaks it, and why. */
+export interface TimingFlaw<K extends string = string> {
+  variable: K;
+  message: string;
+}
+
+/**
+ * A refinement that refuses, at boot, an environment breaking one of a protocol's timing
+ * orderings (each protocol states its own in a `*.timing.ts` module), naming the variable.
+ */
+export function timingRules<E>(flawsOf: (env: E) => TimingFlaw[]) {
+  return (env: E, context: z.RefinementCtx): void => {
+    for (const { variable, message } of flawsOf(env)) {
+      context.addIssue({ code: 'custom', path: [variable], message });
+    }
+  };
+}
+
 export class ConfigError extends Error {}
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
+import { CommandServiceEnv, loadEnv, timingRules } from '@slotbook/runtime';
 import { rangeChangeTimingFlaws } from './ranges/range-change.timing';
 
 export const AvailabilityEnv = CommandServiceEnv.extend({
@@ -11,11 +11,7 @@ export const AvailabilityEnv = CommandServiceEnv.extend({
    * it holds (see range-change.timing.ts); a crash leaves only this lease.
    */
   CHANGE_LEASE_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
-}).superRefine((env, context) => {
-  for (const { variable, message } of rangeChangeTimingFlaws(env)) {
-    context.addIssue({ code: 'custom', path: [variable], message });
-  }
-});
+}).superRefine(timingRules(rangeChangeTimingFlaws));
 export type AvailabilityConfig = z.infer<typeof AvailabilityEnv>;
 
 export const AVAILABILITY_CONFIG = Symbol('AVAILABILITY_CONFIG');

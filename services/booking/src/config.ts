@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CommandServiceEnv, loadEnv } from '@slotbook/runtime';
+import { CommandServiceEnv, loadEnv, timingRules } from '@slotbook/runtime';
+import { slotHoldTimingFlaws } from './bookings/slot-hold.timing';
 
 export const BookingEnv = CommandServiceEnv.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3003),
@@ -15,7 +16,7 @@ export const BookingEnv = CommandServiceEnv.extend({
    * fault spec can kill the replica in between. 0 (the default) in every real deployment.
    */
   TEST_STALL_AFTER_WRITE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-});
+}).superRefine(timingRules(slotHoldTimingFlaws));
 export type BookingConfig = z.infer<typeof BookingEnv>;
 
 export const BOOKING_CONFIG = Symbol('BOOKING_CONFIG');

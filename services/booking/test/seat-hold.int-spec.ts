@@ -9,7 +9,8 @@ import { BookingDocument, BookingSchema } from '../src/bookings/booking.schema';
 import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { HeldTimeDocument, HeldTimeSchema } from '../src/bookings/held-time.schema';
 import { SeatHold, groupOf } from '../src/bookings/seat-hold';
-import { HOLD_GRACE_MS, SlotHold } from '../src/bookings/slot-hold';
+import { SlotHold } from '../src/bookings/slot-hold';
+import { HOLD_GRACE_MS } from '../src/bookings/slot-hold.timing';
 import { SlotLock } from '../src/bookings/slot-lock';
 
 const T0 = Date.parse('2031-07-07T08:00:00Z');

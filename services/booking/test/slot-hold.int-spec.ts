@@ -11,7 +11,8 @@ import { BookingsRepository } from '../src/bookings/bookings.repository';
 import { HeldTimeMigration } from '../src/bookings/held-time.migration';
 import { HeldTimeDocument, HeldTimeSchema } from '../src/bookings/held-time.schema';
 import { SeatHold } from '../src/bookings/seat-hold';
-import { HOLD_GRACE_MS, SlotHold } from '../src/bookings/slot-hold';
+import { SlotHold } from '../src/bookings/slot-hold';
+import { HOLD_GRACE_MS } from '../src/bookings/slot-hold.timing';
 import { SlotLock } from '../src/bookings/slot-lock';
 
 const T0 = Date.parse('2031-06-02T08:00:00Z');

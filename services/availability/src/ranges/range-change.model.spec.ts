@@ -1,3 +1,5 @@
+import { interleavings } from '@slotbook/testing/interleavings';
+
 /**
  * A model of the range change against a booking landing in the range (range-change.timing.ts,
  * host-terms.ts in the contracts), run through every interleaving of their steps, a lease that
@@ -96,14 +98,6 @@ function start(): World {
     accepted: false,
     heldSeen: null,
   };
-}
-
-/** Every merge of two sequences, keeping each one's order. */
-function* interleavings<T>(a: T[], b: T[]): Generator<T[]> {
-  if (a.length === 0) return yield b;
-  if (b.length === 0) return yield a;
-  for (const rest of interleavings(a.slice(1), b)) yield [a[0]!, ...rest];
-  for (const rest of interleavings(a, b.slice(1))) yield [b[0]!, ...rest];
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { TimingFlaw } from '@slotbook/runtime';
+
 /*
  * The timing of a range change (PATCH or DELETE of a range) against bookings landing in it,
  * in one place. The steps: the change takes a lease on the range (its slots close to new
@@ -38,9 +40,7 @@ export interface RangeChangeEnv {
  * hold): the lease outlasts one ask of booking and the margin its write needs, so a change
  * that asked in time can still write.
  */
-export function rangeChangeTimingFlaws(
-  env: RangeChangeEnv,
-): Array<{ variable: keyof RangeChangeEnv; message: string }> {
+export function rangeChangeTimingFlaws(env: RangeChangeEnv): TimingFlaw<keyof RangeChangeEnv>[] {
   return env.CHANGE_LEASE_MS > env.RPC_TIMEOUT_MS + LEASE_MARGIN_MS
     ? []
     : [

@@ -43,7 +43,8 @@ import { toBooking } from './booking.mapper';
 import type { BookingDocument } from './booking.schema';
 import { BookingsRepository, type BookingChanges } from './bookings.repository';
 import { isGroup } from './seat-hold';
-import { HOLD_GRACE_MS, SlotHold } from './slot-hold';
+import { SlotHold } from './slot-hold';
+import { HOLD_GRACE_MS } from './slot-hold.timing';
 import { SlotTermsClient } from './slot-terms.client';
 
 /**

@@ -11,15 +11,9 @@ import { HeldTimeDocument } from './held-time.schema';
 import { holdDocuments } from './hold-documents';
 import { NoSeatsLeft, SeatHold, isGroup, type SeatedHold } from './seat-hold';
 import { SlotLock, type SlotLockResult } from './slot-lock';
+import { HOLD_GRACE_MS } from './slot-hold.timing';
 
 export const SLOT_TAKEN = 'the slot is already booked';
-
-/**
- * Time held longer than this without its booking holding it is a leftover of a writer that
- * died (or stalled) between two writes, and whoever needs that time reclaims it; younger, it
- * may belong to a change still under way, and refuses others.
- */
-export const HOLD_GRACE_MS = 30_000;
 
 const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
 
@@ -31,7 +25,7 @@ const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
  * A writer that dies between holding time and writing its booking (or between writing a
  * booking and letting go of the time it left) leaves keys no booking holds. Nothing sweeps
  * them: the next writer that wants that time finds them in its way and reclaims them once they
- * are older than HOLD_GRACE_MS, fencing the writer that left them:
+ * are older than HOLD_GRACE_MS (slot-hold.timing.ts), fencing the writer that left them:
  * - a booking that was never written: its id is buried first (a tombstone insert; the `_id`
  *   makes a late insert of that booking fail), then its time is freed;
  * - a booking that no longer holds time (cancelled, completed): its time is freed;

@@ -20,22 +20,17 @@ import {
   type NewDelivery,
 } from './delivery-rules';
 import type { DeliveryDocument } from './delivery.schema';
+import {
+  FIRST_ANSWER_WAIT_MS,
+  MIN_PASS_GAP_MS,
+  RETRY_CLAIM_AFTER_MS,
+  SLOT_WAIT_MS,
+  deliveryLeaseMs,
+} from './delivery.timing';
 import { WakeSchedule } from './wake-schedule';
 
 /** Claims made at once while a poll pass works through a bucket. */
 const CLAIM_BATCH = 32;
-/** How soon a pass looks again for a delivery whose claim failed (the database failed us). */
-const RETRY_CLAIM_AFTER_MS = 1_000;
-/** The least pause between two poll passes asked for by kicks. */
-const MIN_PASS_GAP_MS = 50;
-/**
- * How long a new event's deliveries wait for their first answers before they are stored: the
- * answers that came in time are stored with the deliveries (one write for all), the others are
- * stored leased and written when they come.
- */
-const FIRST_ANSWER_WAIT_MS = 1_000;
-/** How long a new delivery waits for a slot of its subscription before it is stored due now. */
-const SLOT_WAIT_MS = FIRST_ANSWER_WAIT_MS / 2;
 
 /**
  * How one attempt went: the receiver's answer, why none was asked for, or that the attempt
@@ -63,7 +58,7 @@ type Attempted =
  * and a pass finds it by its due bucket and claims it by compare-and-set: a pass runs when a
  * delivery this replica stored falls due, and as a recovery scan every WEBHOOK_POLL_INTERVAL_MS
  * for what another replica left behind (nothing polls faster when idle). A claim moves the next
- * attempt to the end of a lease (the attempt's timeout and a margin), so the delivery of a
+ * attempt to the end of a lease (delivery.timing.ts), so the delivery of a
  * replica that dies mid-attempt is due again then, and competing replicas never both attempt
  * one delivery in one lease.
  */
@@ -105,7 +100,7 @@ export class DeliveryDispatcher {
   ) {}
 
   get leaseMs(): number {
-    return this.config.WEBHOOK_TIMEOUT_MS + 5_000;
+    return deliveryLeaseMs(this.config);
   }
 
   start(): void {

@@ -7,7 +7,17 @@
  * taking and writing it) is closed after a timeout by inserting a placeholder at it; the unique
  * index makes a writer that was only slow fail there, take a new position and write again, so
  * nothing ever appears below the settled position once a reader may have walked past it.
+ *
+ * The timing, in one place: FEED_HOLE_TIMEOUT_MS (the environment) is how long a position may
+ * stay empty before it is closed, and the constants below how often passes run while anything
+ * is open. None of them is what keeps the order: feed-sequence.model.spec.ts runs a writer
+ * against a pass and a reader in every order, the timeout running out anywhere, and with no
+ * timeout at all the order still holds (a slow writer only takes a second position).
  */
+
+/** How soon a pass follows a write that could not settle at once, and how far that backs off. */
+export const FIRST_PASS_DELAY_MS = 50;
+export const MAX_PASS_DELAY_MS = 1_000;
 
 /**
  * Positions are grouped in blocks so that reading a stretch of the feed is one equality with

@@ -9,7 +9,13 @@ import {
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { dayOf } from '../deliveries/delivery-rules';
 import { mayRead, requireSubscriber } from '../subscriptions/audience-rules';
-import { FEED_BLOCK_SIZE, blockOf, settleStep } from './feed-sequence';
+import {
+  FEED_BLOCK_SIZE,
+  FIRST_PASS_DELAY_MS,
+  MAX_PASS_DELAY_MS,
+  blockOf,
+  settleStep,
+} from './feed-sequence';
 import type { FeedEventDocument } from './feed-event.schema';
 import { FeedRepository } from './feed.repository';
 
@@ -17,9 +23,6 @@ import { FeedRepository } from './feed.repository';
 const MAX_BLOCKS_PER_PAGE = 20;
 /** How many positions past the settled end one settle pass looks at. */
 const MAX_SETTLE_SPAN = 200;
-/** How soon a pass follows a write that could not settle at once, and how far that backs off. */
-const FIRST_PASS_DELAY_MS = 50;
-const MAX_PASS_DELAY_MS = 1_000;
 
 /**
  * The event feed (SPEC §6a): readers page through it in the order the platform recorded the

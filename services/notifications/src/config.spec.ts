@@ -27,10 +27,14 @@ describe("the notifications service's environment", () => {
     );
   });
 
-  it('wants a lease longer than an SMTP conversation', () => {
+  it('wants a lease longer than an SMTP conversation and the write of its record', () => {
     expect(() =>
-      parseEnv(NotificationsEnv, { ...base, SMTP_TIMEOUT_MS: '5000', MAIL_LEASE_MS: '5000' }),
-    ).toThrow(/MAIL_LEASE_MS/);
+      parseEnv(NotificationsEnv, { ...base, SMTP_TIMEOUT_MS: '5000', MAIL_LEASE_MS: '5500' }),
+    ).toThrow(/MAIL_LEASE_MS.*SMTP_TIMEOUT_MS \+ 500 ms/);
+    expect(
+      parseEnv(NotificationsEnv, { ...base, SMTP_TIMEOUT_MS: '5000', MAIL_LEASE_MS: '5501' })
+        .MAIL_LEASE_MS,
+    ).toBe(5_501);
   });
 
   it('tries a refused mail again after 5 s first, then as webhooks do, up to 6 h apart', () => {

@@ -5,8 +5,10 @@ import {
   DEVELOPMENT_MANAGE_TOKEN_SECRET,
   loadEnv,
   retryScheduleMs,
+  timingRules,
 } from '@slotbook/runtime';
 import { DAY_MS } from '@slotbook/scheduling';
+import { mailLeaseTimingFlaws } from './mail/mail-lease.timing';
 
 /**
  * A refused mail is tried again soon (a server restarting, a greylist), then as webhooks are:
@@ -64,7 +66,7 @@ export const NotificationsEnv = BaseEnv.extend({
   MAIL_REMINDER_MINUTE_MS: z.coerce.number().int().min(100).max(60_000).default(60_000),
   /**
    * How long a replica holds a mail it is sending: a replica that dies holding it leaves it to
-   * the others after this. Longer than an SMTP conversation may take.
+   * the others after this. Longer than an SMTP conversation and its record (mail-lease.timing.ts).
    */
   MAIL_LEASE_MS: z.coerce.number().int().min(200).max(3_600_000).default(120_000),
 })
@@ -75,12 +77,7 @@ export const NotificationsEnv = BaseEnv.extend({
         path: ['MANAGE_TOKEN_SECRET'],
         message: "is required in production (the gateway's, at least 32 characters)",
       });
-    if (env.MAIL_LEASE_MS <= env.SMTP_TIMEOUT_MS)
-      context.addIssue({
-        code: 'custom',
-        path: ['MAIL_LEASE_MS'],
-        message: 'must be longer than SMTP_TIMEOUT_MS (a send must end before its lease)',
-      });
+    timingRules(mailLeaseTimingFlaws)(env, context);
   })
   .transform((env) => ({
     ...env,

@@ -5,14 +5,13 @@ import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { renderMail } from './mail-content';
 import { mailSendsTotal } from './mail-metrics';
 import { dueBucketOf, nextAttemptAt } from './mail-plan';
+import { MIN_SCAN_GAP_MS, SENT_RECORD_WAIT_MS, maySend } from './mail-lease.timing';
 import { MailRepository } from './mail.repository';
 import type { MailDocument } from './mail.schema';
 import { SmtpMailer } from './smtp-mailer';
 
 /** Sends in flight in one replica; more wait their turn in memory (their records are claimed). */
 const CONCURRENCY = 8;
-/** Scans triggered by a replica's own due times are at least this far apart. */
-const MIN_SCAN_GAP_MS = 1_000;
 
 /**
  * Sends mail and settles its record. New mail is handed over by the intake already claimed;
@@ -48,10 +47,13 @@ export class MailDispatcher {
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {
     this.tokens = new ManageTokenCodec(config.MANAGE_TOKEN_SECRET);
-    this.sentRecords = new BatchCollector({ maxItems: 500, maxWaitMs: 200 }, async (sent) => {
-      await this.mails.settleSent(sent);
-      return sent.map((): void => undefined);
-    });
+    this.sentRecords = new BatchCollector(
+      { maxItems: 500, maxWaitMs: SENT_RECORD_WAIT_MS },
+      async (sent) => {
+        await this.mails.settleSent(sent);
+        return sent.map((): void => undefined);
+      },
+    );
     this.mailer = config.SMTP_URL
       ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS, CONCURRENCY)
       : null;
@@ -113,8 +115,8 @@ export class MailDispatcher {
     const mailer = this.mailer;
     if (!mailer) return;
     // Waited in memory too long (a slow server, a long queue): its lease may end before the
-    // send does, and another replica may take it. It is left to whoever claims it next.
-    if (mail.dueAt && mail.dueAt.getTime() - Date.now() < this.config.SMTP_TIMEOUT_MS) return;
+    // send and its record do, and another replica may take it. Left to whoever claims it next.
+    if (mail.dueAt && !maySend(mail.dueAt.getTime(), Date.now(), this.config)) return;
     try {
       // A move, confirm or cancel recorded since this reminder was planned outranks it.
       if (

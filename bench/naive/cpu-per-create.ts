@@ -9,6 +9,9 @@
  *                                                    and the samples before (A) and after (B)
  *   cpu-per-create.ts summary FILE                   the ratio line from the runs' lines
  *
+ * Slotbook's stack is its six services, the mail sink scripts/up.sh starts (a booking's mails
+ * are part of its cost), RabbitMQ and Redis.
+ *
  * Env for `sample`: SLOTBOOK_PIDS (the services' pids from .run/*.pid, comma-separated; empty:
  * every Slotbook service on the machine), DEVDB_LISTEN (host:port of the devdb both systems
  * use), PG_DATABASE (devdb's PostgreSQL database: backends of other databases are not counted).
@@ -24,6 +27,8 @@ const STACKS: Record<string, string[]> = {
     'availability',
     'booking',
     'webhooks',
+    'notifications',
+    'mail-sink',
     'devdb',
     'postgres',
     'rabbitmq',
@@ -68,6 +73,8 @@ function classifier(): Classifier {
   const pgDatabase = process.env.PG_DATABASE ?? 'slotbook_devdb';
   return (proc) => {
     if (proc.cmdline.includes('bench/naive/naive-api')) return 'naive';
+    // scripts/up.sh's SMTP sink catches the mails a booking sends: Slotbook's work.
+    if (proc.cmdline.includes('scripts/mail-sink.js')) return 'mail-sink';
     // The load generator and this harness (whose shell reaps the generator's CPU) are neither
     // system's work nor the rest of the machine's.
     if (/(^| )\S*(load\.mjs|side-by-side\.sh|cpu-per-create\.ts)( |$)/.test(proc.cmdline)) {

@@ -6,7 +6,7 @@
 # /work/shared/tools/cost/breakdown.sh measures it: /proc/<pid>/stat of every process before the
 # generator starts and after 5 s of drain (its set-up, registrations and logins, included),
 # divided by the 201s. `cpuMsPerCreate` sums the system's own processes and the devdb and
-# PostgreSQL under both (Slotbook: its five services, devdb, PostgreSQL, RabbitMQ, Redis;
+# PostgreSQL under both (Slotbook: its six services, the mail sink, devdb, PostgreSQL, RabbitMQ, Redis;
 # naive: the naive API, devdb, PostgreSQL); `cpuMsPerCreateAllGroups` adds the other system's
 # idle processes. Prints one JSON line per run, then the ratio line issue 16 is judged by:
 # Slotbook's creates/s at least 1.5x the naive API's, at no more CPU per create.
@@ -52,7 +52,7 @@ export DEVDB_LISTEN="$mongo_host:$mongo_port"
 # The services of this checkout's scripts/up.sh, so that services of other runs on the machine
 # are not counted; without pid files, every Slotbook service process counts.
 pids=()
-for service in gateway identity availability booking webhooks; do
+for service in gateway identity availability booking webhooks notifications; do
   if pid=$(pid_running "$SLOTBOOK_RUN_DIR/$service.pid" "services/$service/dist/main.js"); then
     pids+=("$pid")
   fi

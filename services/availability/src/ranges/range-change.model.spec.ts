@@ -1,4 +1,4 @@
-import { interleavings } from '@slotbook/testing/interleavings';
+import { brokenRuns } from '@slotbook/testing/interleavings';
 
 /**
  * A model of the range change against a booking landing in the range (range-change.timing.ts,
@@ -109,20 +109,12 @@ function orphans(
   changeSteps: Step[],
   leaseWrite = change.writeLease!,
 ): number {
-  let found = 0;
-  for (const order of interleavings(bookingSteps, changeSteps)) {
-    const leaseAt = order.indexOf(leaseWrite);
-    const expiries = [-1, ...order.keys()].filter((at) => at === -1 || at >= leaseAt);
-    for (const expiry of expiries) {
-      const world = start();
-      order.forEach((step, at) => {
-        step(world);
-        if (at === expiry) expire(world);
-      });
-      if (world.booked && !world.doc.covers) found += 1;
-    }
-  }
-  return found;
+  return brokenRuns(bookingSteps, changeSteps, {
+    start,
+    runOut: expire,
+    broken: (world) => world.booked && !world.doc.covers,
+    runsOutFrom: (order) => order.indexOf(leaseWrite),
+  });
 }
 
 const BOOKING = Object.values(booking);

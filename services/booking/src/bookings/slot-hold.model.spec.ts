@@ -1,4 +1,4 @@
-import { interleavings } from '@slotbook/testing/interleavings';
+import { brokenRuns } from '@slotbook/testing/interleavings';
 
 /**
  * A model of two creates racing for one slot (slot-hold.ts, slot-hold.timing.ts): a writer
@@ -86,19 +86,13 @@ function start(): World {
 
 /** The runs whose end breaks the guarantee: booked twice, or a booking without its time. */
 function broken(first: Step[], second: Step[]): number {
-  let found = 0;
-  for (const order of interleavings(first, second)) {
-    for (const staleAfter of [-1, ...order.keys()]) {
-      const world = start();
-      order.forEach((step, at) => {
-        step(world);
-        if (at === staleAfter) world.stale = true;
-      });
-      const held = [...world.booked].every((id) => world.keys === id);
-      if (world.booked.size > 1 || !held) found += 1;
-    }
-  }
-  return found;
+  return brokenRuns(first, second, {
+    start,
+    runOut: (world) => {
+      world.stale = true;
+    },
+    broken: (world) => world.booked.size > 1 || ![...world.booked].every((id) => world.keys === id),
+  });
 }
 
 const A = [a.hold, a.write];

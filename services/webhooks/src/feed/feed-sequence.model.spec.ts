@@ -1,4 +1,4 @@
-import { interleavings } from '@slotbook/testing/interleavings';
+import { brokenRuns } from '@slotbook/testing/interleavings';
 
 /**
  * A model of the feed's order (feed-sequence.ts, feed.repository.ts): a writer that takes a
@@ -80,20 +80,17 @@ function start(): World {
 
 /** The runs that end with an event the reader walked past unseen, or with no event at all. */
 function broken(writer: Step[], settler: Step[]): number {
-  let found = 0;
-  for (const order of interleavings(writer, settler)) {
-    for (const expiry of [-1, ...order.keys()]) {
-      const world = start();
-      order.forEach((step, at) => {
-        step(world);
-        if (at === expiry) world.expired = true;
-      });
+  return brokenRuns(writer, settler, {
+    start,
+    runOut: (world) => {
+      world.expired = true;
+    },
+    broken: (world) => {
       const events = [...world.written].filter(([, what]) => what === 'event');
       const missed = events.some(([seq]) => seq <= world.readUpTo) && !world.readEvent;
-      if (missed || events.length !== 1) found += 1;
-    }
-  }
-  return found;
+      return missed || events.length !== 1;
+    },
+  });
 }
 
 describe('the feed’s order: a slow writer against a settle pass and a reader (a model)', () => {

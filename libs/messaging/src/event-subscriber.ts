@@ -126,8 +126,12 @@ export class EventSubscriber<E extends SubscribedEnvelope = SubscribedEnvelope> 
       let envelope: E | undefined;
       try {
         envelope = this.parse(JSON.parse(message.content.toString()));
-      } catch {
-        this.logger.error({ queue: this.options.queue }, 'unparseable event; dead-lettering it');
+      } catch (error) {
+        // The parse error names the fields that failed, never their values.
+        this.logger.error(
+          { queue: this.options.queue, err: error },
+          'unparseable event; dead-lettering it',
+        );
         channel.nack(message, false, false);
         return;
       }

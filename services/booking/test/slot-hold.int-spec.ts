@@ -191,6 +191,37 @@ describe('held time in the database', () => {
       expect(await bookings.findById(dead.bookingId)).toBeNull();
     });
 
+    it("is not given back by its writer once reclaimed: a fenced writer leaves its reclaimer's time alone", async () => {
+      const hostId = randomUUID();
+      const time = span(1050, 1080);
+      const stalled = bookingOn(hostId, time);
+      let wake = () => undefined as void;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      let stalling = () => undefined as void;
+      const holding = new Promise<void>((resolve) => (stalling = resolve));
+      // A create holds its time, then stalls past the grace before writing its booking.
+      const run = slots.around(holdOf(stalled), async () => {
+        stalling();
+        await woken;
+        if (await bookings.insert(stalled)) return stalled;
+        throw new DomainError(ErrorCode.SlotTaken, 'its id was buried meanwhile');
+      });
+      await holding;
+      await held.updateMany(
+        { bookingId: stalled._id },
+        { $set: { heldAt: new Date(Date.now() - HOLD_GRACE_MS - 5_000) } },
+      );
+      // Another create reclaims that time (burying the stalled one's id) and books it.
+      const other = await book(hostId, time);
+      expect(await heldBy(other._id)).toBe(slots.documentsOf(holdOf(other)).length);
+      // The stalled create wakes: its booking is refused, and what it gives back is only its own.
+      wake();
+      await expect(run).rejects.toEqual(slotTaken);
+      expect(await bookings.findById(stalled._id)).toBeNull();
+      expect(await heldBy(other._id)).toBe(slots.documentsOf(holdOf(other)).length);
+      await expect(take(hostId, time)).rejects.toEqual(slotTaken);
+    });
+
     it('refuses others while younger than the grace: its booking may still be on its way', async () => {
       const hostId = randomUUID();
       await leftover(holdFor(hostId, span(1100, 1130)), 1_000);

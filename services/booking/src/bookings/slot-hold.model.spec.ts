@@ -29,17 +29,27 @@ type Step = (world: World) => void;
 
 /**
  * A create: insert the keys (refused when held), then, if it holds them, insert the booking
- * under its id (refused only by a tombstone: the writer does not look at its keys again).
+ * under its id (refused only by a tombstone: the writer does not look at its keys again). A
+ * refused insert gives back the keys the run inserted, by their ids, while its booking still
+ * holds them (the ids are the host's time alone, the same for any booking of that time).
  */
+const giveBack = (w: World, id: Id) => {
+  if (w.keys === id) w.keys = null;
+};
+const writeOrGiveBack =
+  (back: (w: World, id: Id) => void): Step =>
+  (w) => {
+    if (!w.holding.has('a')) return;
+    if (w.buried.has('a')) back(w, 'a');
+    else w.booked.add('a');
+  };
 const a: Record<'hold' | 'write', Step> = {
   hold: (w) => {
     if (w.keys !== null) return;
     w.keys = 'a';
     w.holding.add('a');
   },
-  write: (w) => {
-    if (w.holding.has('a') && !w.buried.has('a')) w.booked.add('a');
-  },
+  write: writeOrGiveBack(giveBack),
 };
 
 /**
@@ -114,6 +124,14 @@ describe('two creates racing for one slot, one reclaiming the other’s hold (a 
       reclaimer.write!,
     ];
     expect(broken(A, freeFirst)).toBeGreaterThan(0);
+  });
+
+  it('needs a refused create to give back only keys its booking still holds', () => {
+    // The keys' ids alone: a writer fenced while it stalled deletes its reclaimer's keys.
+    const byIdsAlone = writeOrGiveBack((w) => {
+      w.keys = null;
+    });
+    expect(broken([a.hold, byIdsAlone], B)).toBeGreaterThan(0);
   });
 
   it('needs a create to hold the time before it writes its booking', () => {

@@ -78,10 +78,10 @@ export class SlotHold {
       } catch (error) {
         // Only a typed refusal says nothing was written; after any other failure the booking
         // may hold the time, and a leftover is reclaimed by whoever needs it.
-        if (error instanceof DomainError) await this.giveBack(taken);
+        if (error instanceof DomainError) await this.giveBack(hold.bookingId, taken);
         throw error;
       }
-      if (written === null) await this.giveBack(taken);
+      if (written === null) await this.giveBack(hold.bookingId, taken);
       return written;
     } finally {
       if (lock.kind === 'held' && written === null) await lock.release();
@@ -192,12 +192,12 @@ export class SlotHold {
     if (others.length === 0 && holders.length === refused.length) {
       if (await this.share(hold.bookingId, refused)) return inserted;
       if (attempt === 0) return this.retaking(inserted, hold, attempt);
-      await this.giveBack(inserted);
+      await this.giveBack(hold.bookingId, inserted);
       throw new DomainError(ErrorCode.Unavailable, 'the slot is changing; retry');
     }
     const reclaimed = attempt === 0 && (await this.clear(others));
     if (!reclaimed) {
-      await this.giveBack(inserted);
+      await this.giveBack(hold.bookingId, inserted);
       throw new DomainError(ErrorCode.SlotTaken, SLOT_TAKEN);
     }
     return this.retaking(inserted, hold, attempt);
@@ -209,7 +209,7 @@ export class SlotHold {
       return [...inserted, ...(await this.take(hold, attempt + 1))];
     } catch (error) {
       // Refused on the second try: what the first try inserted goes back too.
-      await this.giveBack(inserted);
+      await this.giveBack(hold.bookingId, inserted);
       throw error;
     }
   }
@@ -284,11 +284,15 @@ export class SlotHold {
     return true;
   }
 
-  /** Deletes what this run inserted, except what another run of the booking relies on. */
-  private async giveBack(ids: string[]): Promise<void> {
+  /**
+   * Deletes what this run inserted, except what another run of the booking relies on, and
+   * only while the booking still holds it: the keys' ids are the host's time alone, so a run
+   * that stalled past the grace may find its keys reclaimed and taken by another booking.
+   */
+  private async giveBack(bookingId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
-      await this.model.deleteMany({ _id: { $in: ids }, shared: { $ne: true } });
+      await this.model.deleteMany({ _id: { $in: ids }, bookingId, shared: { $ne: true } });
     } catch (error) {
       this.logger.warn({ err: error }, 'could not give back held time; the next writer will');
     }

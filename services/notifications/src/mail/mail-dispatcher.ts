@@ -114,9 +114,6 @@ export class MailDispatcher {
   private async send(mail: MailDocument): Promise<void> {
     const mailer = this.mailer;
     if (!mailer) return;
-    // Waited in memory too long (a slow server, a long queue): its lease may end before the
-    // send and its record do, and another replica may take it. Left to whoever claims it next.
-    if (mail.dueAt && !maySend(mail.dueAt.getTime(), Date.now(), this.config)) return;
     try {
       // A move, confirm or cancel recorded since this reminder was planned outranks it.
       if (
@@ -131,6 +128,13 @@ export class MailDispatcher {
         ? `${this.config.PUBLIC_URL}/manage/${this.tokens.tokenOf(mail.bookingId)}`
         : null;
       const content = renderMail(mail.letter, link);
+      // Waited too long (a slow server, a long queue): its lease may end before the send and
+      // its record do, and another replica may take it. Left to whoever claims it next.
+      if (mail.dueAt && !maySend(mail.dueAt.getTime(), Date.now(), this.config)) {
+        mailSendsTotal.inc({ outcome: 'left' });
+        this.logger.warn({ mailId: mail._id }, 'too little of its lease left to send; left to it');
+        return;
+      }
       try {
         await mailer.send({ to: mail.letter.recipient, messageId: mail.messageId, content });
       } catch (error) {

@@ -9,9 +9,12 @@ import type { TimingFlaw } from '@slotbook/runtime';
  * (RECORD_MARGIN_MS: the wait of its burst and one write) fit in what is left of the lease
  * ({@link maySend}): then no replica can claim the mail again before it is recorded as sent,
  * and a mail is sent twice only after a crash between the send and its record, with the same
- * Message-ID (SPEC §6c). mail-lease.timing.spec.ts runs a send started at every moment against
- * a claim at the lease's end; {@link mailLeaseTimingFlaws} checks, at boot, that a fresh
- * lease leaves room for one send.
+ * Message-ID (SPEC §6c). The rule is checked just before the send (after the reading and the
+ * rendering it needs). It is a budget, not a proof: nodemailer's SMTP_TIMEOUT_MS bounds each
+ * step of a conversation, not the whole, so a server that answers every step slowly can
+ * outlast it, and the mail may then go twice, with the same Message-ID.
+ * mail-lease.timing.spec.ts checks the arithmetic; {@link mailLeaseTimingFlaws} checks, at
+ * boot, that a fresh lease leaves room for one send.
  */
 
 /** How long a sent mail's record waits for the others of its burst (one write for them all). */

@@ -52,7 +52,7 @@ export class SmtpMailer {
   /**
    * The message is composed into one buffer first, then handed over whole: streamed part by
    * part as nodemailer composes it, one mail took ~17 socket writes (and the server as many
-   * reads); whole, it takes one.
+   * reads); whole, ~3 with the SMTP commands (strace over 1,000 creates).
    */
   async send(mail: OutgoingMail): Promise<void> {
     const { content } = mail;

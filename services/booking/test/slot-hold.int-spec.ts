@@ -264,6 +264,44 @@ describe('held time in the database', () => {
       await expect(take(hostId, span(1300, 1330))).rejects.toEqual(slotTaken);
     });
 
+    it('is not taken from a move that began after the reclaim fenced its booking', async () => {
+      const hostId = randomUUID();
+      const booking = await book(hostId, span(1600, 1630));
+      const target = span(1700, 1730);
+      const moved = (current: BookingDocument) =>
+        holdOf({ ...current, startTime: new Date(target.start), endTime: new Date(target.end) });
+      // A move of the booking to `target` crashed after holding that time, long ago.
+      await leftover(moved(booking), HOLD_GRACE_MS + 5_000);
+      // A create wants `target`: it fences the booking (a version bump) and, before it frees
+      // the leftover, the booking's owner moves it there again, from a read after the bump.
+      const bump = bookings.bump.bind(bookings);
+      let moving: Promise<BookingDocument | null> | undefined;
+      jest.spyOn(bookings, 'bump').mockImplementationOnce(async (current) => {
+        const bumped = await bump(current);
+        moving = (async () => {
+          const fresh = (await bookings.findById(booking._id)) as BookingDocument;
+          return slots.around(moved(fresh), () =>
+            bookings.change(
+              fresh,
+              { startTime: new Date(target.start), endTime: new Date(target.end) },
+              (record) => newEvent('booking.events', 'booking.rescheduled', record, GUEST.id),
+              new Date(),
+            ),
+          );
+        })();
+        await moving;
+        return bumped;
+      });
+      await expect(take(hostId, target)).rejects.toEqual(slotTaken);
+      expect(await moving).toMatchObject({ startTime: new Date(target.start) });
+      // The moved booking holds its new time, whole: nobody else can take it.
+      const keys = slots.documentsOf(moved(booking)).map((doc) => doc._id);
+      expect(await held.countDocuments({ _id: { $in: keys }, bookingId: booking._id })).toBe(
+        keys.length,
+      );
+      await expect(take(hostId, target)).rejects.toEqual(slotTaken);
+    });
+
     it('is never taken from an active booking that holds it, however old', async () => {
       const hostId = randomUUID();
       const booking = await book(hostId, span(1500, 1530));

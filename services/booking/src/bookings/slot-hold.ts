@@ -32,7 +32,9 @@ const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
  * - a booking that holds other time now, or is being moved onto this time: its version is
  *   bumped first (a reschedule reads the booking before it holds the new time and writes it by
  *   compare-and-set from that read, so a stalled one now fails), then what its current time
- *   does not cover is freed.
+ *   does not cover is freed, if held no later than the reclaim saw (a move that began after
+ *   the bump passes its compare-and-set, and holds its time anew: inserted or shared, which
+ *   renews `heldAt`). This assumes replicas' clocks agree to within the grace.
  */
 @Injectable()
 export class SlotHold {
@@ -216,12 +218,13 @@ export class SlotHold {
 
   /**
    * Marks documents the booking holds already as relied on by this run, so that the run that
-   * inserted them does not give them back if it fails. False when one of them is gone.
+   * inserted them does not give them back if it fails, and holds them anew (a reclaim that
+   * read them older frees nothing this run relies on). False when one of them is gone.
    */
   private async share(bookingId: string, ids: string[]): Promise<boolean> {
     const marked = await this.model.updateMany(
       { _id: { $in: ids }, bookingId },
-      { $set: { shared: true } },
+      { $set: { shared: true, heldAt: new Date() } },
     );
     return marked.matchedCount === ids.length;
   }
@@ -274,14 +277,28 @@ export class SlotHold {
     // over, once a move back to a single slot that may be under way is fenced off.
     if (booking.seated) {
       if (!(await this.bookings.bump(booking))) return false;
-      await this.letGo(bookingId);
+      await this.freeLeftovers(bookingId, [], heldAt);
       return true;
     }
     const current = this.documentsOf(holdOf(booking)).map((doc) => doc._id);
     if (keys.every((key) => current.includes(key))) return false;
     if (!(await this.bookings.bump(booking))) return false;
-    await this.letGo(bookingId, current);
+    await this.freeLeftovers(bookingId, current, heldAt);
     return true;
+  }
+
+  /**
+   * Frees what a fenced booking holds beyond `kept`, held no later than `heldAt` (what the
+   * reclaim read): a move of the booking that began after the fence (from a read of the bumped
+   * version, which its compare-and-set then passes) holds its time anew, by inserting it or by
+   * sharing it, and keeps it.
+   */
+  private async freeLeftovers(bookingId: string, kept: string[], heldAt: Date): Promise<void> {
+    try {
+      await this.model.deleteMany({ bookingId, _id: { $nin: kept }, heldAt: { $lte: heldAt } });
+    } catch (error) {
+      this.logger.warn({ err: error, bookingId }, 'could not free held time; the next writer will');
+    }
   }
 
   /**

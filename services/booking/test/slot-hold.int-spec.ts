@@ -177,6 +177,39 @@ describe('held time in the database', () => {
     expect(remaining).toBe(winners.reduce((sum, w) => sum + 2 * cells(w) + 1, 0));
   });
 
+  it("lets a move that stalled before letting go of its old time keep its hands off a later move's", async () => {
+    const hostId = randomUUID();
+    const booking = await book(hostId, span(1800, 1830));
+    const moveTo = async (current: BookingDocument, to: Interval) => {
+      const moved = await slots.around(
+        holdOf({ ...current, startTime: new Date(to.start), endTime: new Date(to.end) }),
+        () =>
+          bookings.change(
+            current,
+            { startTime: new Date(to.start), endTime: new Date(to.end) },
+            (record) => newEvent('booking.events', 'booking.rescheduled', record, GUEST.id),
+            new Date(),
+          ),
+      );
+      return moved as BookingDocument;
+    };
+    const keptBy = (moved: BookingDocument) =>
+      slots.documentsOf(holdOf(moved)).map((doc) => doc._id);
+    // Move one reads the booking, moves it, and stalls before letting go of its old time.
+    const firstRead = new Date();
+    const first = await moveTo(booking, span(1900, 1930));
+    // Move two, from a read of the moved booking, moves it on and lets go of what it left.
+    const secondRead = new Date();
+    const second = await moveTo(first, span(2000, 2030));
+    await slots.release(first, keptBy(second), secondRead);
+    // Move one wakes and lets go of the time it left: not of move two's.
+    await slots.release(booking, keptBy(first), firstRead);
+    expect(await heldBy(booking._id)).toBe(keptBy(second).length);
+    await expect(take(hostId, span(2000, 2030))).rejects.toEqual(slotTaken);
+    await expect(take(hostId, span(1800, 1830))).resolves.toEqual(expect.any(String));
+    await expect(take(hostId, span(1900, 1930))).resolves.toEqual(expect.any(String));
+  });
+
   describe('time left behind by a writer that died between two writes', () => {
     it('is reclaimed once older than the grace, and the dead writer can no longer write its booking', async () => {
       const hostId = randomUUID();

@@ -44,6 +44,8 @@ export class RescheduleBookingHandler {
     startTime,
     commandId,
   }: RescheduleBookingCommand): Promise<Booking | typeof LOST_RACE> {
+    // Of the old time, only what was held before this read is let go: a later move's is its own.
+    const readAt = new Date();
     const current = await this.access.visible(actor, bookingId);
     if (madeBy(current, commandId)) return toBooking(current);
     this.access.assertMayAct(actor, current, 'reschedule');
@@ -102,7 +104,7 @@ export class RescheduleBookingHandler {
     // A single booking keeps what its new time shares with its old; a seat holds its new time
     // as its group's, so nothing of its own stays.
     const kept = moved.seated ? [] : this.hold.documentsOf(holdOf(moved)).map((doc) => doc._id);
-    await Promise.all([this.hold.release(current, kept), this.hold.unlock(current)]);
+    await Promise.all([this.hold.release(current, kept, readAt), this.hold.unlock(current)]);
     return toBooking(moved);
   }
 }

@@ -139,12 +139,13 @@ export class SlotHold {
 
   /**
    * Lets go of what a booking holds (its seat, when it holds one of a group slot); `kept`: of
-   * a single booking, the documents of its hold that stay (a move's new time).
+   * a single booking, the documents of its hold that stay (a move's new time); `heldBefore`:
+   * when the run letting go read the booking (see {@link letGo}).
    */
-  async release(booking: BookingDocument, kept: string[] = []): Promise<void> {
+  async release(booking: BookingDocument, kept: string[] = [], heldBefore?: Date) {
     const hold = holdOf(booking);
     if (hold.seat && hold.eventTypeId !== null) await this.seats.leave(hold as SeatedHold);
-    else await this.letGo(booking._id, kept);
+    else await this.letGo(booking._id, kept, heldBefore);
   }
 
   /** The seats held of the group slot a seated booking is on. */
@@ -152,12 +153,18 @@ export class SlotHold {
     return this.seats.seatsHeld({ eventTypeId: booking.eventTypeId, startTime: booking.startTime });
   }
 
-  /** Lets go of what `bookingId` holds, except `kept`; a failure leaves it for a reclaim. */
-  async letGo(bookingId: string, kept: string[] = []): Promise<void> {
+  /**
+   * Lets go of what `bookingId` holds, except `kept` and, given `heldBefore`, what was held
+   * after it: a run of the booking that began later (a move from a newer version, which its
+   * compare-and-set then passes) holds its time anew, inserted or shared (which renews
+   * `heldAt`), and keeps it however late this call comes. A failure leaves it for a reclaim.
+   */
+  async letGo(bookingId: string, kept: string[] = [], heldBefore?: Date): Promise<void> {
+    const filter: Record<string, unknown> = { bookingId };
+    if (kept.length > 0) filter._id = { $nin: kept };
+    if (heldBefore) filter.heldAt = { $lte: heldBefore };
     try {
-      await this.model.deleteMany(
-        kept.length > 0 ? { bookingId, _id: { $nin: kept } } : { bookingId },
-      );
+      await this.model.deleteMany(filter);
     } catch (error) {
       this.logger.warn({ err: error, bookingId }, 'could not free held time; the next writer will');
     }
@@ -277,28 +284,14 @@ export class SlotHold {
     // over, once a move back to a single slot that may be under way is fenced off.
     if (booking.seated) {
       if (!(await this.bookings.bump(booking))) return false;
-      await this.freeLeftovers(bookingId, [], heldAt);
+      await this.letGo(bookingId, [], heldAt);
       return true;
     }
     const current = this.documentsOf(holdOf(booking)).map((doc) => doc._id);
     if (keys.every((key) => current.includes(key))) return false;
     if (!(await this.bookings.bump(booking))) return false;
-    await this.freeLeftovers(bookingId, current, heldAt);
+    await this.letGo(bookingId, current, heldAt);
     return true;
-  }
-
-  /**
-   * Frees what a fenced booking holds beyond `kept`, held no later than `heldAt` (what the
-   * reclaim read): a move of the booking that began after the fence (from a read of the bumped
-   * version, which its compare-and-set then passes) holds its time anew, by inserting it or by
-   * sharing it, and keeps it.
-   */
-  private async freeLeftovers(bookingId: string, kept: string[], heldAt: Date): Promise<void> {
-    try {
-      await this.model.deleteMany({ bookingId, _id: { $nin: kept }, heldAt: { $lte: heldAt } });
-    } catch (error) {
-      this.logger.warn({ err: error, bookingId }, 'could not free held time; the next writer will');
-    }
   }
 
   /**

@@ -197,6 +197,33 @@ describe('seats in the database', () => {
     expect(await takeSeat(retry)).toBe(1);
   });
 
+  it('a move that stalled before leaving its old slot does not pull the seat a move back took', async () => {
+    const hostId = randomUUID();
+    const here = seatHold(hostId, span(300, 360), 3, 'ada');
+    const there: Hold = {
+      ...here,
+      startTime: new Date(span(400, 460).start),
+      endTime: new Date(span(400, 460).end),
+      occupied: span(400, 460),
+    };
+    expect(await takeSeat(here)).toBe(1);
+    // Move one (here → there) reads the booking, takes its seat there, and stalls before
+    // leaving here.
+    const firstRead = new Date();
+    expect(await takeSeat(there)).toBe(1);
+    // Move two (there → here), from a later read: the seat here is still the booking's, and
+    // it goes on with it; then it leaves there.
+    const secondRead = new Date();
+    expect(await takeSeat(here)).toBe(1);
+    await slots.release(documentOf(there), [], secondRead);
+    // Move one wakes and leaves here: the seat move two relies on stays.
+    await slots.release(documentOf(here), [], firstRead);
+    const docs = await groupDocs(here);
+    expect(docs.length).toBeGreaterThan(1);
+    for (const doc of docs) expect(doc.holders).toEqual([here.bookingId]);
+    expect(await groupDocs(there)).toEqual([]);
+  });
+
   /** A booking document of a hold, as a seat's booking is stored. */
   function documentOf(hold: Hold): BookingDocument {
     return {

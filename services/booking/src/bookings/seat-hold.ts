@@ -108,10 +108,19 @@ export class SeatHold {
 
   /**
    * Lets go of a booking's seat and, when it was the last, of the group's time (a cancel, a
-   * move away, a leftover cleared). A failure leaves a leftover for whoever needs it.
+   * move away, a leftover cleared). Given `heldBefore` (when the run letting go read the
+   * booking, or the seat), only a seat joined no later: a run of the booking that began later
+   * (a move back onto this slot) joins anew, or shares the seat, which renews `joined`, and
+   * keeps it. A failure leaves a leftover for whoever needs it.
    */
-  async leave(hold: Pick<SeatedHold, 'bookingId' | 'eventTypeId' | 'startTime' | 'seat'>) {
-    await this.letGo(hold, {});
+  async leave(
+    hold: Pick<SeatedHold, 'bookingId' | 'eventTypeId' | 'startTime' | 'seat'>,
+    heldBefore?: Date,
+  ) {
+    await this.letGo(
+      hold,
+      heldBefore ? { [`joined.${hold.bookingId}`]: { $lte: heldBefore } } : {},
+    );
   }
 
   /** Gives back the seat a failed run took, unless another run of its booking relies on it. */
@@ -119,11 +128,21 @@ export class SeatHold {
     await this.letGo(hold, { [`shared.${hold.bookingId}`]: { $ne: true } });
   }
 
-  /** Marks the booking's seat as relied on by this run; false when it is no longer held. */
+  /**
+   * Marks the booking's seat as relied on by this run, and joined anew (a run that read it
+   * older lets go of nothing this run relies on); false when it is no longer held.
+   */
   private async share(hold: SeatedHold): Promise<boolean> {
+    const now = new Date();
     const marked = await this.docs.updateOne(
       { _id: groupOf(hold), holders: hold.bookingId },
-      { $set: { [`shared.${hold.bookingId}`]: true } },
+      {
+        $set: {
+          [`shared.${hold.bookingId}`]: true,
+          [`joined.${hold.bookingId}`]: now,
+          heldAt: now,
+        },
+      },
     );
     return marked.matchedCount === 1;
   }
@@ -288,7 +307,8 @@ export class SeatHold {
     let cleared = false;
     for (const bookingId of suspects) {
       if (await this.isLeftover(bookingId, head._id)) {
-        await this.leave({ ...whereIs(head._id), bookingId, seat: seatIn(head, bookingId) });
+        const seat = seatIn(head, bookingId);
+        await this.leave({ ...whereIs(head._id), bookingId, seat }, head.joined?.[bookingId]);
         cleared = true;
       }
     }
@@ -310,7 +330,7 @@ export class SeatHold {
     }
     for (const bookingId of holders) {
       const seat = head ? seatIn(head, bookingId) : { capacity: 0, person: '' };
-      await this.leave({ ...whereIs(group), bookingId, seat });
+      await this.leave({ ...whereIs(group), bookingId, seat }, head?.joined?.[bookingId]);
     }
     return true;
   }

@@ -144,8 +144,9 @@ export class SlotHold {
    */
   async release(booking: BookingDocument, kept: string[] = [], heldBefore?: Date) {
     const hold = holdOf(booking);
-    if (hold.seat && hold.eventTypeId !== null) await this.seats.leave(hold as SeatedHold);
-    else await this.letGo(booking._id, kept, heldBefore);
+    if (hold.seat && hold.eventTypeId !== null) {
+      await this.seats.leave(hold as SeatedHold, heldBefore);
+    } else await this.letGo(booking._id, kept, heldBefore);
   }
 
   /** The seats held of the group slot a seated booking is on. */

@@ -34,7 +34,10 @@ const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
  *   compare-and-set from that read, so a stalled one now fails), then what its current time
  *   does not cover is freed, if held no later than the reclaim saw (a move that began after
  *   the bump passes its compare-and-set, and holds its time anew: inserted or shared, which
- *   renews `heldAt`). This assumes replicas' clocks agree to within the grace.
+ *   renews `heldAt`). A move lets go of its old time the same way, bounded by its read.
+ *   Both compare `heldAt` written by one replica with a time read by another: they assume the
+ *   replicas' clocks agree more closely than a run takes from its read to its hold (two
+ *   database round trips at least; on one machine they are one clock).
  */
 @Injectable()
 export class SlotHold {

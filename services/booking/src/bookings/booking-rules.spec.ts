@@ -1,5 +1,6 @@
 import { guestOfBooking, type Actor, BookingStatus } from '@slotbook/contracts';
 import {
+  headHoldsTime,
   canCompleteAt,
   canMarkNoShowAt,
   canSee,
@@ -204,6 +205,39 @@ describe('month buckets of held slots', () => {
       'h|2031-01',
       'h|2031-02',
     ]);
+  });
+});
+
+describe('what a range change counts as held', () => {
+  const GRACE = 30_000;
+  const now = Date.parse('2031-01-05T12:00:00Z');
+  const at = new Date('2031-02-01T10:00:00Z');
+  const elsewhere = new Date('2031-02-01T09:00:00Z');
+  const head = (ageMs: number) => ({ startTime: at, heldAt: new Date(now - ageMs) });
+
+  it('counts a booking standing on its head while it keeps time, however old the head', () => {
+    expect(
+      headHoldsTime(head(10 * GRACE), { status: 'confirmed', startTime: at }, now, GRACE),
+    ).toBe(true);
+    expect(headHoldsTime(head(0), { status: 'cancelled', startTime: at }, now, GRACE)).toBe(false);
+  });
+
+  it('counts a create or a move under way while its head is younger than the grace', () => {
+    expect(headHoldsTime(head(1_000), undefined, now, GRACE)).toBe(true);
+    // A booking still at its old start, moving here: its new head holds this time.
+    expect(
+      headHoldsTime(head(1_000), { status: 'confirmed', startTime: elsewhere }, now, GRACE),
+    ).toBe(true);
+  });
+
+  it('drops a leftover: older than the grace with no booking on it, or of a booking let go', () => {
+    expect(headHoldsTime(head(GRACE + 1), undefined, now, GRACE)).toBe(false);
+    expect(
+      headHoldsTime(head(GRACE + 1), { status: 'confirmed', startTime: elsewhere }, now, GRACE),
+    ).toBe(false);
+    expect(headHoldsTime(head(0), { status: 'cancelled', startTime: elsewhere }, now, GRACE)).toBe(
+      false,
+    );
   });
 });
 

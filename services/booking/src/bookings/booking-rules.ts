@@ -53,6 +53,24 @@ export function keepsTime(status: BookingStatus): boolean {
 }
 
 /**
+ * Whether a hold's head holds its time for a range change to see: a booking that stands on
+ * it holds it while it keeps time; a create or a move under way (no booking yet, or a booking
+ * still at another start) holds it while it is younger than the grace; older, it is a leftover.
+ */
+export function headHoldsTime(
+  head: { startTime: Date; heldAt: Date },
+  booking: { status: BookingStatus; startTime: Date } | undefined,
+  now: number,
+  graceMs: number,
+): boolean {
+  if (booking && booking.startTime.getTime() === head.startTime.getTime()) {
+    return keepsTime(booking.status);
+  }
+  const underWay = !booking || keepsTime(booking.status);
+  return underWay && head.heldAt.getTime() > now - graceMs;
+}
+
+/**
  * The status of a booking on a slot, made there or moved there: pending when the slot's range
  * requires the host's confirmation, confirmed otherwise. So a reschedule can neither skip a
  * confirmation the new slot asks for nor keep one the new slot does not.

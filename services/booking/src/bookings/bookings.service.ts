@@ -31,6 +31,7 @@ import {
   insideCancelNotice,
   isAllowed,
   isGuestOf,
+  headHoldsTime,
   keepsTime,
   mayAct,
   nextStatus,
@@ -180,9 +181,9 @@ export class BookingsService {
   }
 
   /**
-   * Slots held in `[from, to)` by an active booking, or by one being made right now (its time
-   * held, its record not written yet): a range change must see both. Time held longer than the
-   * grace by no booking is a leftover, which holds nothing.
+   * Slots held in `[from, to)` by an active booking, or by one being made or moved right now
+   * (its time held, its record not written there yet): a range change must see both. Time held
+   * longer than the grace by no booking standing on it is a leftover, which holds nothing.
    */
   async heldSlots({ hostId, from, to }: ListHeldSlotsCommand): Promise<{ data: HeldSlot[] }> {
     const now = Date.now();
@@ -196,13 +197,7 @@ export class BookingsService {
         return heads.filter((head) => {
           // A group slot holds its time while any seat is held or being taken.
           if (isGroup(head.bookingId)) return (head.seats ?? 0) > 0;
-          const booking = byId.get(head.bookingId);
-          if (booking) {
-            return (
-              keepsTime(booking.status) && booking.startTime.getTime() === head.startTime.getTime()
-            );
-          }
-          return head.heldAt.getTime() > now - HOLD_GRACE_MS;
+          return headHoldsTime(head, byId.get(head.bookingId), now, HOLD_GRACE_MS);
         });
       }),
     );

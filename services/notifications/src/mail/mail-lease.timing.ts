@@ -24,9 +24,14 @@ export const RECORD_MARGIN_MS = 500;
 /** Scans triggered by a replica's own due times are at least this far apart. */
 export const MIN_SCAN_GAP_MS = 1_000;
 
+/** What one send takes of a lease at most: the conversation, then the write of its record. */
+function sendBudgetMs(env: { SMTP_TIMEOUT_MS: number }): number {
+  return env.SMTP_TIMEOUT_MS + RECORD_MARGIN_MS;
+}
+
 /** Whether a send may start now on a mail whose lease ends at `leaseEnd` (ms). */
 export function maySend(leaseEnd: number, now: number, env: { SMTP_TIMEOUT_MS: number }): boolean {
-  return leaseEnd - now >= env.SMTP_TIMEOUT_MS + RECORD_MARGIN_MS;
+  return leaseEnd - now >= sendBudgetMs(env);
 }
 
 /** What of the environment the timing depends on. */
@@ -40,7 +45,7 @@ export interface MailLeaseEnv {
  * hold): a mail claimed now can be sent and recorded inside its lease.
  */
 export function mailLeaseTimingFlaws(env: MailLeaseEnv): TimingFlaw<keyof MailLeaseEnv>[] {
-  return env.MAIL_LEASE_MS > env.SMTP_TIMEOUT_MS + RECORD_MARGIN_MS
+  return env.MAIL_LEASE_MS > sendBudgetMs(env)
     ? []
     : [
         {

@@ -52,4 +52,22 @@ describe('a batch collector', () => {
     await Promise.all([first, ...later]);
     expect(writes).toEqual([[1], [2, 3]]);
   });
+
+  it('without a window, writes at once when idle and what arrived meanwhile right after', async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => undefined;
+    const batches = new BatchCollector<number>({ maxItems: 10, maxWaitMs: 0 }, (items) => {
+      writes.push(items);
+      return writes.length === 1
+        ? new Promise<never[]>((resolve) => (release = () => resolve([])))
+        : Promise.resolve([]);
+    });
+    const first = batches.add(1);
+    expect(writes).toEqual([[1]]);
+    const later = [2, 3].map((item) => batches.add(item));
+    expect(writes).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(writes).toEqual([[1], [2, 3]]);
+  });
 });

@@ -1,7 +1,10 @@
 export interface BatchCollectorOptions {
   /** A batch is written as soon as it holds this many items. */
   maxItems: number;
-  /** ...or this long after its first item arrived. */
+  /**
+   * ...or this long after its first item arrived. 0: at once when no write is on its way, else
+   * as soon as it is done (group commit: a batch is what arrived during the write before it).
+   */
   maxWaitMs: number;
 }
 
@@ -30,7 +33,8 @@ export class BatchCollector<T, R = void> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.options.maxItems) this.flush();
+      if (this.pending.length >= this.options.maxItems || this.options.maxWaitMs === 0)
+        this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
     });
   }

@@ -11,6 +11,7 @@ import type {
 } from '@slotbook/contracts';
 import {
   afterCursor,
+  GroupedInserts,
   compareAndSet,
   isDuplicateKeyError,
   mergeKeyset,
@@ -73,20 +74,20 @@ export type BookingTimes = Pick<
 
 @Injectable()
 export class BookingsRepository {
-  constructor(@InjectModel(BookingDocument.name) readonly model: Model<BookingDocument>) {}
+  /** New bookings written at once by concurrent creates go to the database in one insert. */
+  private readonly inserts: GroupedInserts<BookingDocument>;
+
+  constructor(@InjectModel(BookingDocument.name) readonly model: Model<BookingDocument>) {
+    this.inserts = new GroupedInserts(model);
+  }
 
   /**
    * Writes a new booking as it is (every field is set by the caller, typed: no hydration,
    * casting or defaults); false when its id is taken (see {@link abandon}).
    */
   async insert(doc: BookingDocument): Promise<boolean> {
-    try {
-      await this.model.insertMany([doc], { lean: true });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+    const refused = await this.inserts.insert([doc]);
+    return refused.length === 0;
   }
 
   async findById(id: string): Promise<BookingDocument | null> {

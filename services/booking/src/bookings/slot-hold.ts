@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { DomainError, ErrorCode } from '@slotbook/contracts';
-import { insertUnordered } from '@slotbook/persistence';
+import { GroupedInserts } from '@slotbook/persistence';
 import { keepsTime, slotKey } from './booking-rules';
 import { holdOf, type Hold, type SlotTerms } from './booking';
 import type { BookingDocument } from './booking.schema';
@@ -19,8 +19,9 @@ const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
 
 /**
  * The host time a booking holds: the lock that keeps the common race cheap, and the keys whose
- * `_id`s are the guarantee (held-time.schema.ts). A hold is one insert of its keys and head;
- * letting go is one delete.
+ * `_id`s are the guarantee (held-time.schema.ts). A hold is one insert of its keys and head
+ * (with those of the holds taken at the same moment: see GroupedInserts); letting go is one
+ * delete.
  *
  * A writer that dies between holding time and writing its booking (or between writing a
  * booking and letting go of the time it left) leaves keys no booking holds. Nothing sweeps
@@ -42,13 +43,17 @@ const NOT_LOCKED: SlotLockResult = { kind: 'unavailable' };
 @Injectable()
 export class SlotHold {
   private readonly logger = new Logger(SlotHold.name);
+  /** Holds taken at once by concurrent creates go to the database in one insert. */
+  private readonly inserts: GroupedInserts<HeldTimeDocument>;
 
   constructor(
     @InjectModel(HeldTimeDocument.name) readonly model: Model<HeldTimeDocument>,
     @Inject(SlotLock) private readonly lock: SlotLock,
     private readonly bookings: BookingsRepository,
     private readonly seats: SeatHold,
-  ) {}
+  ) {
+    this.inserts = new GroupedInserts(model);
+  }
 
   /**
    * Runs `write` while holding `hold`'s time: lock (best effort; a command that may have run
@@ -242,7 +247,7 @@ export class SlotHold {
 
   /** Ids of the documents the `_id` index refused; any other failure is thrown. */
   private async insert(docs: HeldTimeDocument[]): Promise<string[]> {
-    const refused = await insertUnordered(this.model, docs);
+    const refused = await this.inserts.insert(docs);
     return refused.map((index) => docs[index]!._id);
   }
 

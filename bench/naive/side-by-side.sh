@@ -5,7 +5,8 @@
 # alternately slotbook, naive, slotbook, naive, ... Each run's CPU is measured as
 # /work/shared/tools/cost/breakdown.sh measures it: /proc/<pid>/stat of every process before the
 # generator starts and after 5 s of drain (its set-up, registrations and logins, included),
-# divided by the 201s. `cpuMsPerCreate` sums the system's own processes and the devdb and
+# divided by the 201s; Slotbook's is taken once its services are quiet too (its mails of the
+# run may still be going out 5 s later: they are its cost, not the next run's). `cpuMsPerCreate` sums the system's own processes and the devdb and
 # PostgreSQL under both (Slotbook: its six services, the mail sink, devdb, PostgreSQL, RabbitMQ, Redis;
 # naive: the naive API, devdb, PostgreSQL); `cpuMsPerCreateAllGroups` adds the other system's
 # idle processes. Prints one JSON line per run, then the ratio line issue 16 is judged by:
@@ -94,6 +95,26 @@ until http_ok "$NAIVE_URL/api/v1/health"; do
 done
 
 sample() { "${TSX[@]}" bench/naive/cpu-per-create.ts sample; }
+# CPU ticks (10 ms) the Slotbook services have spent so far.
+slotbook_ticks() {
+  local total=0 pid
+  for pid in ${SLOTBOOK_PIDS//,/ }; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# Waits (at most 60 s) until the Slotbook services spend under 200 ms of CPU in a second.
+wait_quiet() {
+  local last now i
+  last=$(slotbook_ticks)
+  for ((i = 0; i < 60; i++)); do
+    sleep 1
+    now=$(slotbook_ticks)
+    ((now - last < 20)) && return 0
+    last=$now
+  done
+  log "Slotbook was still busy 60 s after its run"
+}
 log "$ROUNDS rounds of slotbook then naive, ${RUN_SECONDS} s at $CONNECTIONS connections each"
 for ((round = 1; round <= ROUNDS; round++)); do
   for system in slotbook naive; do
@@ -103,6 +124,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     # load.mjs knows one system, 'slotbook'; the naive API answers the same requests.
     load=$(node "$COST_DEPS/load.mjs" slotbook "$url" "$RUN_SECONDS" "$CONNECTIONS" | tail -n 1)
     sleep "$DRAIN_SECONDS"
+    [[ "$system" == slotbook ]] && wait_quiet
     after=$(sample)
     "${TSX[@]}" bench/naive/cpu-per-create.ts line "$system" "$round" "$load" "$before" "$after" |
       tee -a "$WORK/runs.jsonl"

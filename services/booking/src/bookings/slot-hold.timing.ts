@@ -7,8 +7,9 @@ import type { TimingFlaw } from '@slotbook/runtime';
  * booking holds are reclaimed by the next writer that wants the time once they are older than
  * HOLD_GRACE_MS, and the reclaim fences their writer first (its booking id is buried), so a
  * writer stalled past the grace can never write late, and, refused, gives back only keys its
- * booking still holds: the guarantee does not rest on the grace. slot-hold.model.spec.ts runs the steps of a writer against those of a reclaimer in
- * every order, the grace running out anywhere. What the grace buys is that a writer that is
+ * booking still holds: the guarantee does not rest on the grace. slot-hold.model.spec.ts runs
+ * the steps of a writer against those of a reclaimer in every order, the grace running out
+ * anywhere. What the grace buys is that a writer that is
  * merely slow is not taken for a dead one; {@link slotHoldTimingFlaws} checks, at boot, that
  * it outlasts the slowest live path from hold to write.
  */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { dueBucketOf, messageIdOf, type Letter } from '../src/mail/mail-plan';
 import { MailRepository } from '../src/mail/mail.repository';
-import { MailDocument, MailSchema } from '../src/mail/mail.schema';
+import { MailDocument, MailSchema, letterOf } from '../src/mail/mail.schema';
 
 /**
  * The notifications service's storage against the real database (devdb in CI): what "one
@@ -28,6 +28,33 @@ describe('mail storage', () => {
     await connection?.close();
   });
 
+  const letter: Letter = {
+    kind: 'created',
+    role: 'guest',
+    recipient: { name: 'Gil', email: 'gil@slotbook.test', timeZone: 'Europe/Paris' },
+    booking: {
+      id: randomUUID(),
+      hostId: randomUUID(),
+      userId: null,
+      guest: { name: 'Gil', email: 'gil@slotbook.test', timeZone: 'Europe/Paris' },
+      responses: { topic: 'Ünïcode & "quotes"' },
+      eventTypeId: randomUUID(),
+      startTime: '2027-03-28T00:30:00.000Z',
+      endTime: '2027-03-28T01:30:00.000Z',
+      status: 'confirmed',
+      notes: null,
+      cancellationReason: null,
+      sequence: 0,
+      createdAt: '2026-12-07T10:00:00.000Z',
+      updatedAt: '2026-12-07T10:00:00.000Z',
+    },
+    title: 'Intro',
+    host: { name: 'Hana', email: 'hana@slotbook.test', timeZone: 'Asia/Tokyo' },
+    guest: { name: 'Gil', email: 'gil@slotbook.test', timeZone: 'Europe/Paris' },
+    reminderMinutes: null,
+    withManageLink: true,
+  };
+
   function mail(fields: Partial<MailDocument> = {}): MailDocument {
     const id = `${randomUUID()}:guest`;
     const dueAt = fields.dueAt ?? new Date(Date.now() - 1_000);
@@ -40,7 +67,7 @@ describe('mail storage', () => {
       role: 'guest',
       to: 'gil@slotbook.test',
       messageId: messageIdOf(id, 'gil@slotbook.test'),
-      letter: {} as Letter,
+      letter: JSON.stringify(letter),
       status: 'pending',
       attempts: 0,
       lastError: null,
@@ -117,5 +144,19 @@ describe('mail storage', () => {
     expect(await model.findById(fresh._id).lean()).toMatchObject({ status: 'pending' });
     expect(await mails.hasLaterEvent(bookingId, 0)).toBe(true);
     expect(await mails.hasLaterEvent(bookingId, 1)).toBe(false);
+  });
+
+  it('keeps a letter as its text, and reads the letter of a record written as an object', async () => {
+    const fresh = mail();
+    const older = mail({ letter });
+    await mails.insertNew([fresh, older]);
+    const now = new Date();
+    const lease = new Date(now.getTime() + 5_000);
+    const claimedFresh = (await mails.claim(fresh._id, now, lease))!;
+    const claimedOlder = (await mails.claim(older._id, now, lease))!;
+    expect(typeof claimedFresh.letter).toBe('string');
+    expect(typeof claimedOlder.letter).toBe('object');
+    expect(letterOf(claimedFresh)).toEqual(letter);
+    expect(letterOf(claimedOlder)).toEqual(letter);
   });
 });

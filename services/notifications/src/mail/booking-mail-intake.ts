@@ -87,7 +87,7 @@ export class BookingMailIntake {
       role: mail.letter.role,
       to: mail.letter.recipient.email,
       messageId: messageIdOf(mail.id, mail.letter.recipient.email),
-      letter: mail.letter,
+      letter: JSON.stringify(mail.letter),
       status: 'pending',
       attempts: dueNow ? 1 : 0,
       lastError: null,

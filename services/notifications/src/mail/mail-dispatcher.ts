@@ -7,7 +7,7 @@ import { mailSendsTotal } from './mail-metrics';
 import { dueBucketOf, nextAttemptAt } from './mail-plan';
 import { MIN_SCAN_GAP_MS, SENT_RECORD_WAIT_MS, maySend } from './mail-lease.timing';
 import { MailRepository } from './mail.repository';
-import type { MailDocument } from './mail.schema';
+import { letterOf, type MailDocument } from './mail.schema';
 import { SmtpMailer } from './smtp-mailer';
 
 /** Sends in flight in one replica; more wait their turn in memory (their records are claimed). */
@@ -124,10 +124,11 @@ export class MailDispatcher {
         mailSendsTotal.inc({ outcome: 'dropped' });
         return;
       }
-      const link = mail.letter.withManageLink
+      const letter = letterOf(mail);
+      const link = letter.withManageLink
         ? `${this.config.PUBLIC_URL}/manage/${this.tokens.tokenOf(mail.bookingId)}`
         : null;
-      const content = renderMail(mail.letter, link);
+      const content = renderMail(letter, link);
       // Waited too long (a slow server, a long queue): its lease may end before the send and
       // its record do, and another replica may take it. Left to whoever claims it next.
       if (mail.dueAt && !maySend(mail.dueAt.getTime(), Date.now(), this.config)) {
@@ -136,7 +137,7 @@ export class MailDispatcher {
         return;
       }
       try {
-        await mailer.send({ to: mail.letter.recipient, messageId: mail.messageId, content });
+        await mailer.send({ to: letter.recipient, messageId: mail.messageId, content });
       } catch (error) {
         await this.retryLater(mail, error);
         return;

@@ -36,9 +36,13 @@ export class MailDocument {
   @Prop({ type: String, required: true })
   messageId!: string;
 
-  /** What the mail says; the guest's manage link is not in it (made at each send). */
+  /**
+   * What the mail says, as its JSON text: the database keeps it as one opaque value, not as
+   * a tree of fields it would convert on every write of the record (see {@link letterOf}).
+   * The guest's manage link is not in it (made at each send).
+   */
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
-  letter!: Letter;
+  letter!: string | Letter;
 
   @Prop({ type: String, required: true, index: true })
   status!: MailStatus;
@@ -66,5 +70,10 @@ export class MailDocument {
   sentAt!: Date | null;
 }
 export const MailSchema = SchemaFactory.createForClass(MailDocument);
+
+/** A record's letter: its text parsed, or the object records written before 2026-12-07 hold. */
+export function letterOf(mail: Pick<MailDocument, 'letter'>): Letter {
+  return typeof mail.letter === 'string' ? (JSON.parse(mail.letter) as Letter) : mail.letter;
+}
 // The mail log, newest first (GET /admin/mail).
 MailSchema.index({ createdAt: -1, _id: -1 });

@@ -6,21 +6,23 @@ import type { OutboxSnapshot, OutboxStore, PendingFilter } from '@slotbook/messa
 
 /**
  * The outbox lives inside each record: an event is `$push`ed in the same single-document
- * update as the change it describes, so the two are atomic without transactions.
+ * update as the change it describes, so the two are atomic without transactions. Each event is
+ * kept as its JSON text, one opaque value to the database: nothing queries inside it, and the
+ * stand-in (FerretDB) converts every field of a document on each write, the record's write and
+ * again the relay's clear. Records written before 2026-12-07 hold events as objects; both are
+ * read ({@link eventOf}).
  */
-export const PendingEventSchema = new MongooseSchema<PendingEvent>(
-  {
-    id: { type: String, required: true },
-    exchange: { type: String, required: true },
-    type: { type: String, required: true },
-    occurredAt: { type: Date, required: true },
-    correlationId: { type: String, required: true },
-    actorId: { type: String, default: null },
-    data: { type: MongooseSchema.Types.Mixed, required: true },
-  },
-  // An event is published as it was written: an empty object (`responses: {}`) stays.
-  { _id: false, minimize: false },
-);
+export type StoredEvent = string | PendingEvent;
+
+function storedOf(event: PendingEvent): string {
+  return JSON.stringify(event);
+}
+
+function eventOf(stored: StoredEvent): PendingEvent {
+  if (typeof stored !== 'string') return stored;
+  const event = JSON.parse(stored) as Omit<PendingEvent, 'occurredAt'> & { occurredAt: string };
+  return { ...event, occurredAt: new Date(event.occurredAt) };
+}
 
 /** Marks the records this process writes, so that its relay can find its own writes. */
 const WRITER = randomUUID();
@@ -43,8 +45,8 @@ export abstract class OutboxRecord {
   @Prop({ required: true, default: 1 })
   version!: number;
 
-  @Prop({ type: [PendingEventSchema], default: [] })
-  outbox!: PendingEvent[];
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  outbox!: StoredEvent[];
 
   /** True while the outbox holds events: an equality with few matches, served by an index. */
   @Prop({ required: true, default: false })
@@ -67,7 +69,7 @@ export function indexOutbox(schema: MongooseSchema): void {
 export interface WithOutbox {
   _id: string;
   version: number;
-  outbox: PendingEvent[];
+  outbox: StoredEvent[];
   outboxPending: boolean;
   outboxSince?: Date | null;
   outboxWriter?: string | null;
@@ -87,7 +89,7 @@ function eventsWritten(): Pick<WithOutbox, 'outboxPending' | 'outboxSince' | 'ou
 export function initialOutbox(events: PendingEvent[]): OutboxFields {
   return {
     version: 1,
-    outbox: events,
+    outbox: events.map(storedOf),
     ...(events.length > 0 ? eventsWritten() : { outboxPending: false }),
   };
 }
@@ -108,7 +110,7 @@ export async function compareAndSet<T extends WithOutbox>(
     $set: events.length > 0 ? { ...set, ...eventsWritten() } : set,
     $inc: { version: 1 },
   };
-  if (events.length > 0) update.$push = { outbox: { $each: events } };
+  if (events.length > 0) update.$push = { outbox: { $each: events.map(storedOf) } };
   return model
     .findOneAndUpdate({ _id: current._id, version: current.version } as never, update as never, {
       new: true,
@@ -171,7 +173,7 @@ export class MongoOutboxStore implements OutboxStore {
         clears.map(({ snapshot, rest }) => ({
           updateOne: {
             filter: { _id: snapshot.recordId, version: snapshot.version },
-            update: { $set: { outbox: rest, outboxPending: rest.length > 0 } },
+            update: { $set: { outbox: rest.map(storedOf), outboxPending: rest.length > 0 } },
           },
         })),
         { ordered: false },
@@ -206,6 +208,7 @@ export class MongoOutboxStore implements OutboxStore {
   }
 }
 
-function snapshotOf(doc: Pick<WithOutbox, '_id' | 'version' | 'outbox'>): OutboxSnapshot {
-  return { recordId: doc._id, version: doc.version, events: doc.outbox };
+/** A record's waiting events, as its writer hands them to the relay (`OutboxRelay.kick`). */
+export function snapshotOf(doc: Pick<WithOutbox, '_id' | 'version' | 'outbox'>): OutboxSnapshot {
+  return { recordId: doc._id, version: doc.version, events: doc.outbox.map(eventOf) };
 }

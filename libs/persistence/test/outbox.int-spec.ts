@@ -6,10 +6,10 @@ import { EventPublisher, OutboxRelay, newEvent } from '@slotbook/messaging';
 import { EventRecorder, mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import {
   MongoOutboxStore,
-  PendingEventSchema,
   compareAndSet,
   indexOutbox,
   initialOutbox,
+  snapshotOf,
   type WithOutbox,
 } from '../src';
 
@@ -36,7 +36,7 @@ describe('outbox relay', () => {
         _id: { type: String, required: true },
         name: String,
         version: { type: Number, required: true },
-        outbox: { type: [PendingEventSchema], default: [] },
+        outbox: { type: [Schema.Types.Mixed], default: [] },
         outboxPending: { type: Boolean, required: true },
         outboxSince: { type: Date, default: null },
         outboxWriter: { type: String, default: null },
@@ -87,6 +87,49 @@ describe('outbox relay', () => {
       ids,
     );
     expect((await model.findById(id).lean())!.outbox).toEqual([]);
+  });
+
+  it('keeps each event as its text, and relays the events of a record that holds them as objects', async () => {
+    const id = randomUUID();
+    const asText = eventsOf(id, 2);
+    await model.create({ _id: id, name: 'x', ...initialOutbox(asText) });
+    const written = (await model.findById(id).lean())!;
+    expect(written.outbox.every((event) => typeof event === 'string')).toBe(true);
+    const older = randomUUID();
+    const asObjects = eventsOf(older, 2);
+    // As records were written before events were kept as text.
+    await model.collection.insertOne({
+      _id: older,
+      version: 1,
+      outbox: asObjects,
+      outboxPending: true,
+      outboxSince: null,
+      outboxWriter: null,
+    } as never);
+    const relay = new OutboxRelay(store(), publisher, {
+      intervalMs: 50,
+      graceMs: 0,
+      batchSize: 10,
+    });
+    expect(await relay.pass()).toBe(4);
+    for (const [record, events] of [
+      [id, asText],
+      [older, asObjects],
+    ] as const) {
+      await recorder.waitFor(
+        (all) => all.filter((e) => e.envelope.data.id === record).length === 2,
+      );
+      const seen = recorder.matching((e) => e.envelope.data.id === record).map((e) => e.envelope);
+      expect(seen).toMatchObject(
+        events.map((event) => ({
+          id: event.id,
+          type: event.type,
+          occurredAt: event.occurredAt.toISOString(),
+          data: event.data,
+        })),
+      );
+    }
+    expect(await model.countDocuments({ _id: { $in: [id, older] }, outboxPending: true })).toBe(0);
   });
 
   it('a record whose events the broker does not confirm does not hold up the others in the batch', async () => {
@@ -279,7 +322,7 @@ describe('outbox relay', () => {
     const read = (await model.findById(id).lean())!;
     const later = eventsOf(id, 1, 1);
     const changed = (await compareAndSet(model as never, read, {}, later))!;
-    relay.kick({ recordId: id, version: changed.version, events: changed.outbox });
+    relay.kick(snapshotOf(changed));
     await recorder.waitFor((all) => all.filter((e) => e.envelope.data.id === id).length >= 2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await relay.stop();

@@ -8,6 +8,7 @@ import {
   type CreateBookingCommand,
 } from '@slotbook/contracts';
 import { OutboxRelay, type Delivery } from '@slotbook/messaging';
+import { snapshotOf } from '@slotbook/persistence';
 import { hasStarted, holdsSlot } from './booking-rules';
 import { holdOf, newBooking, type NewBooking } from './booking';
 import { toBooking } from './booking.mapper';
@@ -238,7 +239,7 @@ export class CreateBookingHandler {
    */
   private async insert(booking: BookingDocument): Promise<Booking> {
     if (await this.bookings.insert(booking)) {
-      this.relay.kick({ recordId: booking._id, version: booking.version, events: booking.outbox });
+      this.relay.kick(snapshotOf(booking));
       return answerOf(booking);
     }
     // Refused, replayed or buried: SlotHold gives back the time this run took.

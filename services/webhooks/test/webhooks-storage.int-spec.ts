@@ -198,6 +198,23 @@ describe('webhooks storage', () => {
     expect(page.data).toHaveLength(31);
   });
 
+  it('keeps an envelope as its text, and reads one recorded as an object the same', async () => {
+    const service = new FeedService(
+      { FEED_HOLE_TIMEOUT_MS: 1_000, FEED_RETENTION_DAYS: 30 } as WebhooksConfig,
+      feed,
+    );
+    const [asText, asObject] = [bookingCreated('host-text'), bookingCreated('host-text')];
+    await feed.record([asText, asObject].map((event) => ({ event, ownerId: 'host-text' })));
+    expect(typeof (await feedModel.findById(asText.id).lean())?.envelope).toBe('string');
+    // As events were recorded before envelopes were kept as text.
+    await feedModel.collection.updateOne({ _id: asObject.id } as never, {
+      $set: { envelope: asObject },
+    });
+    await service.settle();
+    const page = await service.read({ id: 'host-text', role: 'HOST' }, { limit: 10 });
+    expect(page.data).toEqual([asText, asObject]);
+  });
+
   it('prunes the feed and the finished deliveries older than the retention, and keeps the rest', async () => {
     const DAY = 86_400_000;
     const now = new Date();

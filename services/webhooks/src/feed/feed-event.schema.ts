@@ -25,9 +25,13 @@ export class FeedEventDocument {
   @Prop({ type: String })
   type?: string;
 
-  /** The §6 envelope as it was published; absent on a placeholder. */
+  /**
+   * The §6 envelope as it was published, as its JSON text (one opaque value to the database,
+   * which converts every field of a document it writes); absent on a placeholder. Events
+   * recorded before 2026-12-07 hold it as an object (see {@link envelopeOf}).
+   */
   @Prop({ type: Object })
-  envelope?: Record<string, unknown>;
+  envelope?: string | Record<string, unknown>;
 
   @Prop({ type: Date, required: true })
   recordedAt!: Date;
@@ -37,6 +41,13 @@ export class FeedEventDocument {
   recordedDay!: number;
 }
 export const FeedEventSchema = SchemaFactory.createForClass(FeedEventDocument);
+
+/** A recorded event's envelope: its text parsed, or the object older records hold. */
+export function envelopeOf(doc: FeedEventDocument): Record<string, unknown> | undefined {
+  return typeof doc.envelope === 'string'
+    ? (JSON.parse(doc.envelope) as Record<string, unknown>)
+    : doc.envelope;
+}
 
 /** The feed's counter: the last position taken, the settled end, the oldest kept. */
 @Schema({ collection: 'feed_counters', versionKey: false })

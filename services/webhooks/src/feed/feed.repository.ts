@@ -218,7 +218,7 @@ function feedEntry(
     seqBlock: blockOf(seq),
     ...(ownerId === null ? {} : { ownerId }),
     type: event.type,
-    envelope: event as unknown as Record<string, unknown>,
+    envelope: JSON.stringify(event),
     recordedAt: now,
     recordedDay: dayOf(now),
   };

@@ -16,7 +16,7 @@ import {
   blockOf,
   settleStep,
 } from './feed-sequence';
-import type { FeedEventDocument } from './feed-event.schema';
+import { envelopeOf, type FeedEventDocument } from './feed-event.schema';
 import { FeedRepository } from './feed.repository';
 
 /** How many blocks one page may look through (a rare `types` filter over a long stretch). */
@@ -190,7 +190,7 @@ function page(docs: FeedEventDocument[], limit: number, reachedTo: number): Feed
   const last = pageDocs[pageDocs.length - 1];
   const position = docs.length >= limit && last ? last.seq : reachedTo;
   return {
-    data: pageDocs.map((doc) => doc.envelope as unknown as FeedEvent),
+    data: pageDocs.map((doc) => envelopeOf(doc) as unknown as FeedEvent),
     nextCursor: encodePosition(position),
   };
 }

@@ -15,7 +15,7 @@
 #   - the six services built with `tsc -b`, logs in .run/<service>.log, pids in .run/<service>.pid;
 #   - the web pages (apps/web, built with Vite) served by the gateway under / (SPEC §10);
 #   - mail: SMTP_URL when set; else a local SMTP sink (scripts/mail-sink.js) on 127.0.0.1:1025
-#     (MAIL_SINK_PORT) that writes every mail to .run/mail/*.eml instead of sending it.
+#     (MAIL_SINK_PORT) that appends every mail to .run/mail.mbox instead of sending it.
 # Running it again restarts the services it started before. Other knobs:
 #   ADMIN_EMAIL / ADMIN_PASSWORD   the seeded admin (default admin@slotbook.local / change-me-admin-password)
 #   SLOTBOOK_SERVICES              which services to start (default: all six)
@@ -110,19 +110,19 @@ if [[ "${SLOTBOOK_SKIP_BUILD:-0}" != 1 ]]; then
   build_all || die "the build failed (see above)"
 fi
 
-# 4. Mail: the SMTP server given, or a sink that keeps every mail as a file (SPEC §6c).
-MAIL_DIR="$RUN_DIR/mail"
+# 4. Mail: the SMTP server given, or a sink that keeps every mail in one mbox file (SPEC §6c).
+MAIL_BOX="$RUN_DIR/mail.mbox"
 if [[ -z "${SMTP_URL:-}" && " ${SERVICES[*]} " == *" notifications "* ]]; then
   MAIL_SINK_PORT="${MAIL_SINK_PORT:-1025}"
   if port_open 127.0.0.1 "$MAIL_SINK_PORT"; then
     die "port $MAIL_SINK_PORT (for the mail sink) is in use; set SMTP_URL or MAIL_SINK_PORT"
   fi
-  log "SMTP_URL is not set: starting a mail sink on :$MAIL_SINK_PORT (mail goes to .run/mail/*.eml)"
-  detach node scripts/mail-sink.js "$MAIL_SINK_PORT" "$MAIL_DIR" >"$RUN_DIR/mail-sink.log" 2>&1
+  log "SMTP_URL is not set: starting a mail sink on :$MAIL_SINK_PORT (mail goes to .run/mail.mbox)"
+  detach node scripts/mail-sink.js "$MAIL_SINK_PORT" "$MAIL_BOX" >"$RUN_DIR/mail-sink.log" 2>&1
   echo $! >"$RUN_DIR/mail-sink.pid"
   wait_port 127.0.0.1 "$MAIL_SINK_PORT" 10 || die "the mail sink did not start (see .run/mail-sink.log)"
   SMTP_URL="smtp://127.0.0.1:$MAIL_SINK_PORT"
-  MAIL_NOTE="mail:  caught in .run/mail/*.eml (a local SMTP sink; set SMTP_URL to send it)"
+  MAIL_NOTE="mail:  caught in .run/mail.mbox (a local SMTP sink; set SMTP_URL to send it)"
 else
   MAIL_NOTE="mail:  sent to ${SMTP_URL:-nowhere (notifications is not started)}"
 fi

@@ -55,7 +55,7 @@ export class MailDispatcher {
       },
     );
     this.mailer = config.SMTP_URL
-      ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS, CONCURRENCY)
+      ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, config.SMTP_TIMEOUT_MS)
       : null;
     if (!this.mailer) this.logger.warn('SMTP_URL is not set: mail is off, nothing is sent');
   }

@@ -12,13 +12,22 @@ const content: MailContent = {
 };
 
 /** A real SMTP server that records what it is sent, over which connection, as whom. */
-async function server(options: { auth?: boolean; refuse?: (to: string) => boolean } = {}) {
-  const received: Array<{ connection: string; user: unknown; to: string; subject?: string }> = [];
+async function server(
+  options: { auth?: boolean; tls?: boolean; refuse?: (to: string) => boolean } = {},
+) {
+  const received: Array<{
+    connection: string;
+    user: unknown;
+    secure: boolean;
+    to: string;
+    subject?: string;
+  }> = [];
   const sessions = new Map<string, SMTPServerSession>();
   const port = await freePort();
   const smtp = new SMTPServer({
     logger: false,
-    disabledCommands: ['STARTTLS'],
+    // With STARTTLS on, smtp-server offers it with a self-signed certificate of its own.
+    disabledCommands: options.tls ? [] : ['STARTTLS'],
     authOptional: !options.auth,
     onAuth(auth, _session, callback) {
       if (auth.username === 'mailer' && auth.password === 's3cret:/@') {
@@ -42,6 +51,7 @@ async function server(options: { auth?: boolean; refuse?: (to: string) => boolea
           received.push({
             connection: session.id,
             user: session.user,
+            secure: session.secure,
             to: session.envelope.rcptTo[0]!.address,
             subject: parsed.subject,
           });
@@ -147,6 +157,20 @@ describe('the SMTP mailer', () => {
     } finally {
       good.close();
       bad.close();
+      await smtp.close();
+    }
+  });
+
+  it('upgrades to TLS where the server offers STARTTLS, taking a loopback certificate as it is', async () => {
+    const smtp = await server({ tls: true });
+    const mailer = new SmtpMailer(`smtp://127.0.0.1:${smtp.port}`, 'a@slotbook.test', 5_000);
+    try {
+      await mailer.send(mail('gil@slotbook.test'));
+      expect(smtp.received).toEqual([
+        expect.objectContaining({ to: 'gil@slotbook.test', secure: true }),
+      ]);
+    } finally {
+      mailer.close();
       await smtp.close();
     }
   });

@@ -13,7 +13,12 @@ const content: MailContent = {
 
 /** A real SMTP server that records what it is sent, over which connection, as whom. */
 async function server(
-  options: { auth?: boolean; tls?: boolean; refuse?: (to: string) => boolean } = {},
+  options: {
+    auth?: boolean;
+    tls?: boolean;
+    holdMs?: number;
+    refuse?: (to: string) => boolean;
+  } = {},
 ) {
   const received: Array<{
     connection: string;
@@ -47,7 +52,8 @@ async function server(
     },
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          await new Promise((resolve) => setTimeout(resolve, options.holdMs ?? 0));
           received.push({
             connection: session.id,
             user: session.user,
@@ -61,14 +67,15 @@ async function server(
     },
   });
   await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  const connections = () =>
+    (smtp as unknown as { connections: Set<{ close(): void }> }).connections;
   return {
     port,
     received,
+    openConnections: () => connections().size,
     /** Ends every connection it has open, as a server does with connections left idle. */
     dropConnections() {
-      for (const connection of (smtp as unknown as { connections: Set<{ close(): void }> })
-        .connections)
-        connection.close();
+      for (const connection of connections()) connection.close();
     },
     close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
   };
@@ -171,6 +178,23 @@ describe('the SMTP mailer', () => {
       ]);
     } finally {
       mailer.close();
+      await smtp.close();
+    }
+  });
+
+  it('closes its idle connections at once, and a busy one when its send ends', async () => {
+    const smtp = await server({ holdMs: 300 });
+    const mailer = new SmtpMailer(`smtp://127.0.0.1:${smtp.port}`, 'a@slotbook.test', 5_000);
+    await mailer.send(mail('gil@slotbook.test'));
+    const busy = Promise.all([1, 2].map((n) => mailer.send(mail(`hana${n}@slotbook.test`))));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    mailer.close();
+    await busy;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      expect(smtp.received).toHaveLength(3);
+      expect(smtp.openConnections()).toBe(0);
+    } finally {
       await smtp.close();
     }
   });

@@ -45,6 +45,7 @@ export class SmtpMailer {
   private readonly auth: { user: string; pass: string } | undefined;
   private readonly from: MailAddress;
   private readonly idle: Session[] = [];
+  private closed = false;
 
   constructor(smtpUrl: string, from: string, timeoutMs: number) {
     const sender = parseAddress(from);
@@ -94,8 +95,9 @@ export class SmtpMailer {
     this.release(session);
   }
 
-  /** Closes the idle connections (the dispatcher has waited for the sends in flight). */
+  /** Closes the idle connections, and each busy one once its send ends. */
   close(): void {
+    this.closed = true;
     for (const session of this.idle.splice(0)) this.drop(session);
   }
 
@@ -109,7 +111,7 @@ export class SmtpMailer {
 
   private release(session: Session): void {
     if (!session.open) return;
-    if (session.sent >= MAX_MESSAGES) {
+    if (this.closed || session.sent >= MAX_MESSAGES) {
       this.drop(session);
       return;
     }

@@ -8,9 +8,9 @@ import { mimeMessage, parseAddress, type MailAddress } from './mime-message';
 /** Mails per connection before it is closed and opened afresh. */
 const MAX_MESSAGES = 100;
 /**
- * How long a connection waits idle for the next mail before it is closed. Well under what
- * servers allow (RFC 5321 suggests 5 minutes), so a server rarely closes one just as a mail
- * starts on it; if it does, that send fails and is retried as any failed send is.
+ * A connection idle longer than this is not used again but closed. Well under what servers
+ * allow (RFC 5321 suggests 5 minutes), so a server rarely closes one just as a mail starts on
+ * it; if it does, that send fails and is retried as any failed send is.
  */
 const IDLE_MS = 15_000;
 
@@ -25,17 +25,18 @@ interface Session {
   connection: SMTPConnection;
   sent: number;
   open: boolean;
-  idleTimer?: NodeJS.Timeout;
+  /** When it was last given back (Date.now()). */
+  idleSince: number;
 }
 
 /**
  * Sends over SMTP with nodemailer's SMTPConnection, keeping connections open between mails
  * (each for up to MAX_MESSAGES): a burst of mail costs no connection, greeting and handshake per
  * mail. A send takes an idle connection or opens one, so there are as many as sends in flight
- * (the dispatcher's concurrency). A connection that fails a send, errs or is closed by the server
- * is dropped; the next send opens another. Every step is bounded by the timeout, so a slow or
- * dead server holds the mails in flight, never the service. A refusal rejects; the caller
- * retries. nodemailer's own transport did the same at ~0.2 ms of CPU per mail, against ~0.07
+ * (the dispatcher's concurrency). A connection that fails a send, errs, is closed by the server
+ * or waited idle too long is dropped; the next send opens another. Every step is bounded by
+ * the timeout, so a slow or dead server holds the mails in flight, never the service. A refusal
+ * rejects; the caller retries. nodemailer's own transport did the same at ~0.2 ms of CPU per mail, against ~0.07
  * here: its `sendMail` takes even a finished message through its compile and stream pipeline.
  */
 export class SmtpMailer {
@@ -101,10 +102,11 @@ export class SmtpMailer {
     for (const session of this.idle.splice(0)) this.drop(session);
   }
 
+  /** The most recently used idle connection; those idle too long are closed on the way. */
   private takeIdle(): Session | undefined {
     for (let session = this.idle.pop(); session; session = this.idle.pop()) {
-      clearTimeout(session.idleTimer);
-      if (session.open) return session;
+      if (Date.now() - session.idleSince <= IDLE_MS && session.open) return session;
+      this.drop(session);
     }
     return undefined;
   }
@@ -115,16 +117,11 @@ export class SmtpMailer {
       this.drop(session);
       return;
     }
-    session.idleTimer = setTimeout(() => {
-      const at = this.idle.indexOf(session);
-      if (at >= 0) this.idle.splice(at, 1);
-      this.drop(session);
-    }, IDLE_MS).unref();
+    session.idleSince = Date.now();
     this.idle.push(session);
   }
 
   private drop(session: Session): void {
-    clearTimeout(session.idleTimer);
     if (!session.open) return;
     session.open = false;
     session.connection.quit();
@@ -133,7 +130,7 @@ export class SmtpMailer {
   /** A new connection: greeted, upgraded to TLS where offered, logged in where asked. */
   private open(): Promise<Session> {
     const connection = new SMTPConnection(this.options);
-    const session: Session = { connection, sent: 0, open: true };
+    const session: Session = { connection, sent: 0, open: true, idleSince: 0 };
     return new Promise<Session>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {

@@ -5,3 +5,4 @@ export * from './mongo-readiness';
 export * from './outbox';
 export * from './record-changes';
 export * from './due-buckets';
+export * from './stored-json';

@@ -3,24 +3,18 @@ import { Prop, Schema } from '@nestjs/mongoose';
 import { Schema as MongooseSchema, type Model } from 'mongoose';
 import type { PendingEvent } from '@slotbook/contracts';
 import type { OutboxSnapshot, OutboxStore, PendingFilter } from '@slotbook/messaging';
+import { fromStoredJson, toStoredJson, type StoredJson } from './stored-json';
 
 /**
  * The outbox lives inside each record: an event is `$push`ed in the same single-document
  * update as the change it describes, so the two are atomic without transactions. Each event is
- * kept as its JSON text, one opaque value to the database: nothing queries inside it, and the
- * stand-in (FerretDB) converts every field of a document on each write, the record's write and
- * again the relay's clear. Records written before 2026-12-07 hold events as objects; both are
- * read ({@link eventOf}).
+ * kept as its JSON text (stored-json.ts).
  */
-export type StoredEvent = string | PendingEvent;
-
-function storedOf(event: PendingEvent): string {
-  return JSON.stringify(event);
-}
+export type StoredEvent = StoredJson<PendingEvent>;
 
 function eventOf(stored: StoredEvent): PendingEvent {
-  if (typeof stored !== 'string') return stored;
-  const event = JSON.parse(stored) as Omit<PendingEvent, 'occurredAt'> & { occurredAt: string };
+  const event = fromStoredJson(stored);
+  // Parsed from text, `occurredAt` is its ISO string.
   return { ...event, occurredAt: new Date(event.occurredAt) };
 }
 
@@ -89,7 +83,7 @@ function eventsWritten(): Pick<WithOutbox, 'outboxPending' | 'outboxSince' | 'ou
 export function initialOutbox(events: PendingEvent[]): OutboxFields {
   return {
     version: 1,
-    outbox: events.map(storedOf),
+    outbox: events.map(toStoredJson),
     ...(events.length > 0 ? eventsWritten() : { outboxPending: false }),
   };
 }
@@ -110,7 +104,7 @@ export async function compareAndSet<T extends WithOutbox>(
     $set: events.length > 0 ? { ...set, ...eventsWritten() } : set,
     $inc: { version: 1 },
   };
-  if (events.length > 0) update.$push = { outbox: { $each: events.map(storedOf) } };
+  if (events.length > 0) update.$push = { outbox: { $each: events.map(toStoredJson) } };
   return model
     .findOneAndUpdate({ _id: current._id, version: current.version } as never, update as never, {
       new: true,
@@ -173,7 +167,7 @@ export class MongoOutboxStore implements OutboxStore {
         clears.map(({ snapshot, rest }) => ({
           updateOne: {
             filter: { _id: snapshot.recordId, version: snapshot.version },
-            update: { $set: { outbox: rest.map(storedOf), outboxPending: rest.length > 0 } },
+            update: { $set: { outbox: rest.map(toStoredJson), outboxPending: rest.length > 0 } },
           },
         })),
         { ordered: false },

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mongoUrlFor, uniqueDatabase } from '@slotbook/testing';
 import { dueBucketOf, messageIdOf, type Letter } from '../src/mail/mail-plan';
 import { MailRepository } from '../src/mail/mail.repository';
-import { MailDocument, MailSchema, letterOf } from '../src/mail/mail.schema';
+import { fromStoredJson } from '@slotbook/persistence';
+import { MailDocument, MailSchema } from '../src/mail/mail.schema';
 
 /**
  * The notifications service's storage against the real database (devdb in CI): what "one
@@ -156,7 +157,7 @@ describe('mail storage', () => {
     const claimedOlder = (await mails.claim(older._id, now, lease))!;
     expect(typeof claimedFresh.letter).toBe('string');
     expect(typeof claimedOlder.letter).toBe('object');
-    expect(letterOf(claimedFresh)).toEqual(letter);
-    expect(letterOf(claimedOlder)).toEqual(letter);
+    expect(fromStoredJson(claimedFresh.letter)).toEqual(letter);
+    expect(fromStoredJson(claimedOlder.letter)).toEqual(letter);
   });
 });

@@ -5,6 +5,7 @@ import {
   type SubscribedEvent,
 } from '@slotbook/contracts';
 import { BatchCollector } from '@slotbook/messaging';
+import { toStoredJson } from '@slotbook/persistence';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { BookingFactsSource } from './booking-facts';
 import { MailDispatcher } from './mail-dispatcher';
@@ -87,7 +88,7 @@ export class BookingMailIntake {
       role: mail.letter.role,
       to: mail.letter.recipient.email,
       messageId: messageIdOf(mail.id, mail.letter.recipient.email),
-      letter: JSON.stringify(mail.letter),
+      letter: toStoredJson(mail.letter),
       status: 'pending',
       attempts: dueNow ? 1 : 0,
       lastError: null,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BatchCollector } from '@slotbook/messaging';
+import { fromStoredJson } from '@slotbook/persistence';
 import { ManageTokenCodec } from '@slotbook/runtime';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config';
 import { renderMail } from './mail-content';
@@ -7,7 +8,7 @@ import { mailSendsTotal } from './mail-metrics';
 import { dueBucketOf, nextAttemptAt } from './mail-plan';
 import { MIN_SCAN_GAP_MS, SENT_RECORD_WAIT_MS, maySend } from './mail-lease.timing';
 import { MailRepository } from './mail.repository';
-import { letterOf, type MailDocument } from './mail.schema';
+import type { MailDocument } from './mail.schema';
 import { SmtpMailer } from './smtp-mailer';
 
 /** Sends in flight in one replica; more wait their turn in memory (their records are claimed). */
@@ -124,7 +125,7 @@ export class MailDispatcher {
         mailSendsTotal.inc({ outcome: 'dropped' });
         return;
       }
-      const letter = letterOf(mail);
+      const letter = fromStoredJson(mail.letter);
       const link = letter.withManageLink
         ? `${this.config.PUBLIC_URL}/manage/${this.tokens.tokenOf(mail.bookingId)}`
         : null;

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import type { StoredJson } from '@slotbook/persistence';
 import type { MailKind, MailRecipientRole, MailStatus } from '@slotbook/contracts';
 import type { Letter } from './mail-plan';
 
@@ -37,12 +38,11 @@ export class MailDocument {
   messageId!: string;
 
   /**
-   * What the mail says, as its JSON text: the database keeps it as one opaque value, not as
-   * a tree of fields it would convert on every write of the record (see {@link letterOf}).
-   * The guest's manage link is not in it (made at each send).
+   * What the mail says, as its JSON text (`StoredJson` of @slotbook/persistence: read it with
+   * `fromStoredJson`). The guest's manage link is not in it (made at each send).
    */
   @Prop({ type: MongooseSchema.Types.Mixed, required: true })
-  letter!: string | Letter;
+  letter!: StoredJson<Letter>;
 
   @Prop({ type: String, required: true, index: true })
   status!: MailStatus;
@@ -71,9 +71,5 @@ export class MailDocument {
 }
 export const MailSchema = SchemaFactory.createForClass(MailDocument);
 
-/** A record's letter: its text parsed, or the object records written before 2026-12-07 hold. */
-export function letterOf(mail: Pick<MailDocument, 'letter'>): Letter {
-  return typeof mail.letter === 'string' ? (JSON.parse(mail.letter) as Letter) : mail.letter;
-}
 // The mail log, newest first (GET /admin/mail).
 MailSchema.index({ createdAt: -1, _id: -1 });

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import type { StoredJson } from '@slotbook/persistence';
 
 /**
  * One position of the feed: a recorded event, or a placeholder closing a position whose writer
@@ -26,12 +27,11 @@ export class FeedEventDocument {
   type?: string;
 
   /**
-   * The §6 envelope as it was published, as its JSON text (one opaque value to the database,
-   * which converts every field of a document it writes); absent on a placeholder. Events
-   * recorded before 2026-12-07 hold it as an object (see {@link envelopeOf}).
+   * The §6 envelope as it was published, as its JSON text (`StoredJson` of
+   * @slotbook/persistence); absent on a placeholder.
    */
   @Prop({ type: Object })
-  envelope?: string | Record<string, unknown>;
+  envelope?: StoredJson<Record<string, unknown>>;
 
   @Prop({ type: Date, required: true })
   recordedAt!: Date;
@@ -41,13 +41,6 @@ export class FeedEventDocument {
   recordedDay!: number;
 }
 export const FeedEventSchema = SchemaFactory.createForClass(FeedEventDocument);
-
-/** A recorded event's envelope: its text parsed, or the object older records hold. */
-export function envelopeOf(doc: FeedEventDocument): Record<string, unknown> | undefined {
-  return typeof doc.envelope === 'string'
-    ? (JSON.parse(doc.envelope) as Record<string, unknown>)
-    : doc.envelope;
-}
 
 /** The feed's counter: the last position taken, the settled end, the oldest kept. */
 @Schema({ collection: 'feed_counters', versionKey: false })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { AnyEventEnvelope } from '@slotbook/contracts';
-import { insertUnordered, isDuplicateKeyError } from '@slotbook/persistence';
+import { insertUnordered, isDuplicateKeyError, toStoredJson } from '@slotbook/persistence';
 import { dayOf } from '../deliveries/delivery-rules';
 import { FEED_BLOCK_SIZE, blockOf } from './feed-sequence';
 import { FeedCounterDocument, FeedEventDocument } from './feed-event.schema';
@@ -218,7 +218,7 @@ function feedEntry(
     seqBlock: blockOf(seq),
     ...(ownerId === null ? {} : { ownerId }),
     type: event.type,
-    envelope: JSON.stringify(event),
+    envelope: toStoredJson(event),
     recordedAt: now,
     recordedDay: dayOf(now),
   };

@@ -6,6 +6,7 @@ import {
   type FeedPage,
   type FeedQuery,
 } from '@slotbook/contracts';
+import { fromStoredJson } from '@slotbook/persistence';
 import { WEBHOOKS_CONFIG, type WebhooksConfig } from '../config';
 import { dayOf } from '../deliveries/delivery-rules';
 import { mayRead, requireSubscriber } from '../subscriptions/audience-rules';
@@ -16,7 +17,7 @@ import {
   blockOf,
   settleStep,
 } from './feed-sequence';
-import { envelopeOf, type FeedEventDocument } from './feed-event.schema';
+import type { FeedEventDocument } from './feed-event.schema';
 import { FeedRepository } from './feed.repository';
 
 /** How many blocks one page may look through (a rare `types` filter over a long stretch). */
@@ -190,7 +191,7 @@ function page(docs: FeedEventDocument[], limit: number, reachedTo: number): Feed
   const last = pageDocs[pageDocs.length - 1];
   const position = docs.length >= limit && last ? last.seq : reachedTo;
   return {
-    data: pageDocs.map((doc) => envelopeOf(doc) as unknown as FeedEvent),
+    data: pageDocs.map((doc) => fromStoredJson(doc.envelope!) as unknown as FeedEvent),
     nextCursor: encodePosition(position),
   };
 }

@@ -91,6 +91,7 @@ func run(ctx context.Context, addr, pgURL string) error {
 		return err
 	}
 	defer pool.Close()
+	startVacuum(ctx, pool)
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -49,6 +49,17 @@ describe('a rendered mail', () => {
     expect(hostMail.text).toContain('Monday, 4 March 2030, 18:00–18:30 (Asia/Tokyo, UTC+9)');
   });
 
+  it('says where a moved booking was, and the exact start, in the same zone', () => {
+    const moved = letter({ kind: 'rescheduled' });
+    moved.booking = { ...moved.booking, previousStartTime: '2030-03-03T23:30:00.000Z' };
+    const mail = renderMail(moved, null);
+    expect(mail.subject).toBe(
+      'Moved: Intro Bcc: evil@example.com, Monday, 4 March 2030, 10:00 (Europe/Berlin, UTC+1)',
+    );
+    expect(mail.text).toContain('Was: Monday, 4 March 2030, 00:30 (Europe/Berlin, UTC+1)');
+    expect(mail.text).toContain('Starts: 2030-03-04T10:00:00.000+01:00');
+  });
+
   it('escapes names, answers and notes in the HTML', () => {
     const mail = renderMail(letter({ role: 'host', recipient: host, withManageLink: false }), null);
     expect(mail.html).toContain('Gil &amp; &quot;Co&quot;');

@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { GatewayModule } from '../app.module';
 import type { GatewayConfig } from '../config';
 import { API_PREFIX, API_PREFIX_EXCLUDES, mountOpenApi } from '../docs/openapi';
 import { serveWebApp } from '../web/serve-web-app';
+import { logRequests } from './access-log.middleware';
 import { answerClientErrorsAsProblems } from './client-errors';
 import { limitHeaderCount, refuseOversizedHeaders } from './header-limits';
 import { assignRequestId } from './request-id.middleware';
@@ -21,6 +22,7 @@ export async function startGateway(config: GatewayConfig): Promise<void> {
   app.disable('x-powered-by');
   // First of all, so that every answer carries X-Request-Id, refusals and the docs included.
   app.use(assignRequestId);
+  app.use(logRequests(() => PinoLogger.root));
   // The docs page runs Swagger UI's inline scripts; everything else is JSON and gets the strict policy.
   app.use('/docs', helmet({ contentSecurityPolicy: false }));
   // The web pages (SPEC §10) come before the API's helmet: they carry a policy of their own.

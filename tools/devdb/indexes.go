@@ -36,6 +36,7 @@ type collState struct {
 	absent bool            // FerretDB had no table for it when last looked at
 	gen    int             // bumped when the collection is dropped or renamed
 	fields map[string]bool // fields whose GIN index exists
+	swept  bool            // leftover non-unique btree indexes dropped (sweepBtrees)
 }
 
 func newIndexer(pool *pgxpool.Pool) *indexer {
@@ -128,9 +129,9 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 			missing = append(missing, f)
 		}
 	}
-	gen, skip := st.gen, onlyIfKnown && st.absent
+	gen, skip, swept := st.gen, onlyIfKnown && st.absent, st.swept
 	ix.mu.Unlock()
-	if len(missing) == 0 || skip {
+	if (len(missing) == 0 && swept) || skip {
 		return
 	}
 
@@ -145,6 +146,10 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 		return
 	}
 	var made []string
+	swept = swept || table == ""
+	if !swept {
+		swept = ix.sweepBtrees(ctx, db, coll)
+	}
 	if table != "" {
 		for _, f := range missing {
 			q, ok := ginIndexSQL(db, table, f)
@@ -166,9 +171,41 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 		return
 	}
 	st.absent = table == ""
+	st.swept = swept
 	for _, f := range made {
 		st.fields[f] = true
 	}
+}
+
+// sweepBtrees drops the PostgreSQL indexes that devdb versions before 2026-12-06 let FerretDB
+// build for a collection's non-unique indexes: btrees on `_jsonb->'f'` that no query reads
+// (FerretDB pushes equalities down as `@>`, served by the GIN indexes; see the patched
+// metadata/registry.go, which no longer builds them). The metadata keeps the indexes, so
+// listIndexes answers as before. It reports whether the collection is swept.
+func (ix *indexer) sweepBtrees(ctx context.Context, db, coll string) bool {
+	q := fmt.Sprintf(
+		`SELECT i->>'pgindex' FROM %s m, jsonb_array_elements(m._jsonb->'indexes') i
+		 WHERE m._jsonb->'_id' = to_jsonb($1::text) AND i->'unique' = 'false'::jsonb`,
+		pgx.Identifier{db, "_ferretdb_database_metadata"}.Sanitize(),
+	)
+	rows, err := ix.pool.Query(ctx, q, coll)
+	if err != nil {
+		slog.Warn("devdb: cannot read FerretDB's indexes", "db", db, "collection", coll, "err", err)
+		return false
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		slog.Warn("devdb: cannot read FerretDB's indexes", "db", db, "collection", coll, "err", err)
+		return false
+	}
+	for _, name := range names {
+		drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, name}.Sanitize())
+		if _, err := ix.pool.Exec(ctx, drop); err != nil {
+			slog.Warn("devdb: cannot drop an unread index", "db", db, "index", name, "err", err)
+			return false
+		}
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {

@@ -211,6 +211,37 @@ describe('devdb conformance: MongoDB behaviours the code relies on', () => {
     }, 120_000);
   });
 
+  describe('non-unique indexes', () => {
+    it('are listed as declared, serve equality finds, and can be dropped and declared again', async () => {
+      const bookings = db.collection<Booking>('listed_bookings');
+      await bookings.createIndex({ hostId: 1, startTime: 1 });
+      await bookings.createIndex({ userId: 1 }, { name: 'by_user' });
+      await bookings.insertMany(
+        Array.from({ length: 20 }, (_, i) => ({
+          _id: `b${i}`,
+          userId: `u${i % 2}`,
+          hostId: `h${i % 4}`,
+          startTime: new Date(Date.UTC(2030, 0, 1, i)),
+        })),
+      );
+      const keys = async () =>
+        Object.fromEntries((await bookings.listIndexes().toArray()).map((i) => [i.name, i.key]));
+      expect(await keys()).toEqual({
+        _id_: { _id: 1 },
+        hostId_1_startTime_1: { hostId: 1, startTime: 1 },
+        by_user: { userId: 1 },
+      });
+      expect(await bookings.countDocuments({ hostId: 'h1' })).toBe(5);
+      expect(await bookings.countDocuments({ userId: 'u0' })).toBe(10);
+
+      await bookings.dropIndex('by_user');
+      expect(Object.keys(await keys()).sort()).toEqual(['_id_', 'hostId_1_startTime_1']);
+      expect(await bookings.countDocuments({ userId: 'u0' })).toBe(10);
+      await bookings.createIndex({ userId: 1 }, { name: 'by_user' });
+      expect(await keys()).toMatchObject({ by_user: { userId: 1 } });
+    });
+  });
+
   describe('unique indexes', () => {
     async function insertError(promise: Promise<unknown>): Promise<unknown> {
       return promise.then(

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// The btrees an earlier devdb let FerretDB build for non-unique indexes are dropped; unique
+// ones, devdb's GIN indexes and the metadata stay. Against the PostgreSQL server of
+// DEVDB_POSTGRESQL_URL (default postgres://postgres@127.0.0.1:5432), in a database of its own.
+func TestSweepBtrees(t *testing.T) {
+	ctx := context.Background()
+	server := os.Getenv("DEVDB_POSTGRESQL_URL")
+	if server == "" {
+		server = "postgres://postgres@127.0.0.1:5432"
+	}
+	pgURL := plainOnLoopback(fmt.Sprintf("%s/devdb_sweep_test_%d", server, time.Now().UnixNano()))
+	if err := createDatabase(ctx, pgURL); err != nil {
+		t.Fatalf("no PostgreSQL to test against: %v", err)
+	}
+	t.Cleanup(func() { _ = dropDatabase(context.Background(), pgURL) })
+	pool, err := pgxpool.New(ctx, pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+
+	for _, q := range []string{
+		`CREATE SCHEMA s`,
+		`CREATE TABLE s._ferretdb_database_metadata (_jsonb jsonb)`,
+		`CREATE TABLE s.t (_jsonb jsonb)`,
+		`CREATE UNIQUE INDEX t__id_idx ON s.t ((_jsonb->'_id'))`,
+		`CREATE INDEX t_a_idx ON s.t ((_jsonb->'a'), (_jsonb->'b'))`,
+		`CREATE UNIQUE INDEX t_u_idx ON s.t ((_jsonb->'u'))`,
+		`CREATE INDEX t_a_gin ON s.t USING gin ((_jsonb->'a'))`,
+		`INSERT INTO s._ferretdb_database_metadata VALUES ('{"_id": "coll", "table": "t", "indexes": [
+			{"pgindex": "t__id_idx", "name": "_id_", "unique": true},
+			{"pgindex": "t_a_idx", "name": "a_1_b_1", "unique": false},
+			{"pgindex": "t_u_idx", "name": "u_1", "unique": true},
+			{"pgindex": "t_gone_idx", "name": "gone_1", "unique": false}]}')`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	ix := newIndexer(pool)
+	if !ix.sweepBtrees(ctx, "s", "coll") {
+		t.Fatal("the collection was not swept")
+	}
+	rows, err := pool.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 's' AND tablename = 't' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"t__id_idx", "t_a_gin", "t_u_idx"}; !slices.Equal(left, want) {
+		t.Fatalf("indexes left: %v, want %v", left, want)
+	}
+	// Sweeping again, or a collection FerretDB does not know, finds nothing to do.
+	if !ix.sweepBtrees(ctx, "s", "coll") || !ix.sweepBtrees(ctx, "s", "other") {
+		t.Fatal("a second sweep failed")
+	}
+}

@@ -20,9 +20,10 @@ import (
 // pushes a top-level equality {f: v} down as `_jsonb->'f' @> v` (`_jsonb#>'{a,b}' @> v` for
 // a dotted path; internal/backends/postgresql/query.go) but builds its own indexes as btree on
 // `(_jsonb->'f')`, which `@>` cannot use, so every query is a sequential scan. The indexer adds
-// a GIN index on exactly the expression the queries use: on `_id` of every collection, and on
-// the first key field of every index the client declares with createIndexes. It changes no data
-// and no result; it only lets PostgreSQL find the candidate rows from an index.
+// a GIN index on exactly the expression the queries use, on the first key field of every index
+// the client declares with createIndexes (not on `_id`, which the patched query.go pushes down
+// as `=`, served by FerretDB's unique btree). It changes no data and no result; it only lets
+// PostgreSQL find the candidate rows from an index.
 type indexer struct {
 	pool *pgxpool.Pool
 
@@ -36,7 +37,7 @@ type collState struct {
 	absent bool            // FerretDB had no table for it when last looked at
 	gen    int             // bumped when the collection is dropped or renamed
 	fields map[string]bool // fields whose GIN index exists
-	swept  bool            // leftover non-unique btree indexes dropped (sweepBtrees)
+	swept  bool            // what an earlier devdb built and nothing reads is dropped (sweep)
 }
 
 func newIndexer(pool *pgxpool.Pool) *indexer {
@@ -49,12 +50,12 @@ func (ix *indexer) afterReply(c command) {
 	switch c.name {
 	case "insert", "update", "findAndModify", "findandmodify", "create":
 		// may have created the collection
-		ix.ensure(c.db, c.coll, []string{"_id"}, false)
+		ix.ensure(c.db, c.coll, nil, false)
 	case "createIndexes":
-		ix.ensure(c.db, c.coll, append([]string{"_id"}, declaredFields(c)...), false)
+		ix.ensure(c.db, c.coll, declaredFields(c), false)
 	case "find", "count", "distinct", "aggregate", "delete":
 		// a collection created before this devdb started (or not at all)
-		ix.ensure(c.db, c.coll, []string{"_id"}, true)
+		ix.ensure(c.db, c.coll, nil, true)
 	case "drop":
 		ix.forget(c.db, c.coll)
 	case "dropDatabase":
@@ -87,7 +88,8 @@ func declaredFields(c command) []string {
 		if !ok {
 			continue
 		}
-		if first, err := key.IndexErr(0); err == nil {
+		// _id is served by FerretDB's own unique index (the patched query.go pushes it down as =).
+		if first, err := key.IndexErr(0); err == nil && first.Key() != "_id" {
 			fields = append(fields, first.Key())
 		}
 	}
@@ -148,7 +150,7 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 	var made []string
 	swept = swept || table == ""
 	if !swept {
-		swept = ix.sweepBtrees(ctx, db, coll)
+		swept = ix.sweep(ctx, db, coll, table)
 	}
 	if table != "" {
 		for _, f := range missing {
@@ -177,12 +179,18 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 	}
 }
 
-// sweepBtrees drops the PostgreSQL indexes that devdb versions before 2026-12-06 let FerretDB
-// build for a collection's non-unique indexes: btrees on `_jsonb->'f'` that no query reads
-// (FerretDB pushes equalities down as `@>`, served by the GIN indexes; see the patched
-// metadata/registry.go, which no longer builds them). The metadata keeps the indexes, so
-// listIndexes answers as before. It reports whether the collection is swept.
-func (ix *indexer) sweepBtrees(ctx context.Context, db, coll string) bool {
+// sweep drops what devdb versions before 2026-12-07 built for a collection and no query reads
+// any more: the GIN index on `_id` (the patched query.go pushes _id down as `=`, served by
+// FerretDB's unique btree), and the btrees FerretDB built for non-unique indexes (equalities
+// are pushed down as `@>`, served by the GIN indexes; the patched metadata/registry.go no
+// longer builds them, and its metadata keeps the indexes, so listIndexes answers as before).
+// It reports whether the collection is swept.
+func (ix *indexer) sweep(ctx context.Context, db, coll, table string) bool {
+	drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, ginIndexName(table, "_id")}.Sanitize())
+	if _, err := ix.pool.Exec(ctx, drop); err != nil {
+		slog.Warn("devdb: cannot drop an unread index", "db", db, "collection", coll, "err", err)
+		return false
+	}
 	q := fmt.Sprintf(
 		`SELECT i->>'pgindex' FROM %s m, jsonb_array_elements(m._jsonb->'indexes') i
 		 WHERE m._jsonb->'_id' = to_jsonb($1::text) AND i->'unique' = 'false'::jsonb`,
@@ -199,7 +207,7 @@ func (ix *indexer) sweepBtrees(ctx context.Context, db, coll string) bool {
 		return false
 	}
 	for _, name := range names {
-		drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, name}.Sanitize())
+		drop = fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, name}.Sanitize())
 		if _, err := ix.pool.Exec(ctx, drop); err != nil {
 			slog.Warn("devdb: cannot drop an unread index", "db", db, "index", name, "err", err)
 			return false

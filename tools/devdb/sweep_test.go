@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// The btrees an earlier devdb let FerretDB build for non-unique indexes are dropped; unique
-// ones, devdb's GIN indexes and the metadata stay. Against the PostgreSQL server of
+// What an earlier devdb built and nothing reads is dropped: the btrees of non-unique indexes
+// and the GIN index on _id. Unique btrees, the other GIN indexes and the metadata stay. Against the PostgreSQL server of
 // DEVDB_POSTGRESQL_URL (default postgres://postgres@127.0.0.1:5432), in a database of its own.
 func TestSweepBtrees(t *testing.T) {
 	ctx := context.Background()
@@ -40,6 +40,7 @@ func TestSweepBtrees(t *testing.T) {
 		`CREATE INDEX t_a_idx ON s.t ((_jsonb->'a'), (_jsonb->'b'))`,
 		`CREATE UNIQUE INDEX t_u_idx ON s.t ((_jsonb->'u'))`,
 		`CREATE INDEX t_a_gin ON s.t USING gin ((_jsonb->'a'))`,
+		fmt.Sprintf(`CREATE INDEX %s ON s.t USING gin ((_jsonb->'_id'))`, ginIndexName("t", "_id")),
 		`INSERT INTO s._ferretdb_database_metadata VALUES ('{"_id": "coll", "table": "t", "indexes": [
 			{"pgindex": "t__id_idx", "name": "_id_", "unique": true},
 			{"pgindex": "t_a_idx", "name": "a_1_b_1", "unique": false},
@@ -52,7 +53,7 @@ func TestSweepBtrees(t *testing.T) {
 	}
 
 	ix := newIndexer(pool)
-	if !ix.sweepBtrees(ctx, "s", "coll") {
+	if !ix.sweep(ctx, "s", "coll", "t") {
 		t.Fatal("the collection was not swept")
 	}
 	rows, err := pool.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 's' AND tablename = 't' ORDER BY 1`)
@@ -67,7 +68,7 @@ func TestSweepBtrees(t *testing.T) {
 		t.Fatalf("indexes left: %v, want %v", left, want)
 	}
 	// Sweeping again, or a collection FerretDB does not know, finds nothing to do.
-	if !ix.sweepBtrees(ctx, "s", "coll") || !ix.sweepBtrees(ctx, "s", "other") {
+	if !ix.sweep(ctx, "s", "coll", "t") || !ix.sweep(ctx, "s", "other", "t") {
 		t.Fatal("a second sweep failed")
 	}
 }

@@ -137,6 +137,18 @@ func prepareWhereClause(p *metadata.Placeholder, sqlFilters *types.Document) (st
 			panic("Invalid error type: PathError expected")
 		}
 
+		// devdb: an equality or $in on _id of strings or ObjectIDs is pushed down as
+		// `_jsonb->'_id' = …`, served by the unique btree FerretDB keeps on every collection,
+		// so devdb needs no GIN index on _id (indexes.go). Other forms go the way below.
+		if rootKey == "_id" {
+			if f, a, ok := filterID(p, rootVal); ok {
+				filters = append(filters, f)
+				args = append(args, a...)
+
+				continue
+			}
+		}
+
 		switch v := rootVal.(type) {
 		case *types.Document:
 			iter := v.Iterator()
@@ -366,6 +378,43 @@ func filterIn(p *metadata.Placeholder, k any, v any, operator string) (filter st
 	return "(" + strings.Join(ors, " OR ") + ")", args
 }
 
+// filterID returns the filter on _id of v (devdb): v a string or ObjectID, or a document of
+// exactly one `$eq` of one or `$in` of up to maxInPushdown of them. ok is false for any other v.
+func filterID(p *metadata.Placeholder, v any) (filter string, args []any, ok bool) {
+	switch v := v.(type) {
+	case string, types.ObjectID:
+		return idsFilter(p, []any{v})
+
+	case *types.Document:
+		if v.Len() != 1 {
+			return "", nil, false
+		}
+
+		op := v.Keys()[0]
+		operand := must.NotFail(v.Get(op))
+
+		switch op {
+		case "$eq":
+			return filterID(p, operand)
+
+		case "$in":
+			arr, isArray := operand.(*types.Array)
+			if !isArray || arr.Len() == 0 || arr.Len() > maxInPushdown {
+				return "", nil, false
+			}
+
+			ids := make([]any, arr.Len())
+			for i := range ids {
+				ids[i] = must.NotFail(arr.Get(i))
+			}
+
+			return idsFilter(p, ids)
+		}
+	}
+
+	return "", nil, false
+}
+
 // maxInPushdown is the longest $in array pushed down (devdb): beyond it a query is no longer
 // a lookup of a few documents.
 const maxInPushdown = 1000
@@ -376,6 +425,16 @@ const maxInPushdown = 1000
 // (whose uniqueness gives the planner the right estimate even without statistics), with one
 // text for any number of _ids. ok is false when ids holds another type.
 func whereIDs(p *metadata.Placeholder, ids []any) (where string, args []any, ok bool) {
+	filter, args, ok := idsFilter(p, ids)
+	if !ok {
+		return "", nil, false
+	}
+
+	return ` WHERE ` + filter, args, true
+}
+
+// idsFilter is the condition of whereIDs.
+func idsFilter(p *metadata.Placeholder, ids []any) (filter string, args []any, ok bool) {
 	values := make([]string, len(ids))
 
 	for i, id := range ids {
@@ -387,5 +446,5 @@ func whereIDs(p *metadata.Placeholder, ids []any) (where string, args []any, ok 
 		}
 	}
 
-	return fmt.Sprintf(` WHERE %s = ANY(%s::jsonb[])`, metadata.IDColumn, p.Next()), []any{values}, true
+	return fmt.Sprintf(`%s = ANY(%s::jsonb[])`, metadata.IDColumn, p.Next()), []any{values}, true
 }

@@ -3,34 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // What an earlier devdb built and nothing reads is dropped: the btrees of non-unique indexes
-// and the GIN index on _id. Unique btrees, the other GIN indexes and the metadata stay. Against the PostgreSQL server of
-// DEVDB_POSTGRESQL_URL (default postgres://postgres@127.0.0.1:5432), in a database of its own.
-func TestSweepBtrees(t *testing.T) {
+// and the GIN index on _id. Unique btrees, the other GIN indexes and the metadata stay. In a
+// database of its own (testDatabase).
+func TestSweep(t *testing.T) {
 	ctx := context.Background()
-	server := os.Getenv("DEVDB_POSTGRESQL_URL")
-	if server == "" {
-		server = "postgres://postgres@127.0.0.1:5432"
-	}
-	pgURL := plainOnLoopback(fmt.Sprintf("%s/devdb_sweep_test_%d", server, time.Now().UnixNano()))
-	if err := createDatabase(ctx, pgURL); err != nil {
-		t.Fatalf("no PostgreSQL to test against: %v", err)
-	}
-	t.Cleanup(func() { _ = dropDatabase(context.Background(), pgURL) })
-	pool, err := pgxpool.New(ctx, pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := testDatabase(t, "sweep")
 
 	for _, q := range []string{
 		`CREATE SCHEMA s`,

@@ -2,34 +2,17 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // A table with more dead rows than autovacuum allows is vacuumed, and only that one. Against
-// the PostgreSQL server of DEVDB_POSTGRESQL_URL (default postgres://postgres@127.0.0.1:5432),
-// in a database of its own.
+// a database of its own (testDatabase).
 func TestVacuumDead(t *testing.T) {
 	ctx := context.Background()
-	server := os.Getenv("DEVDB_POSTGRESQL_URL")
-	if server == "" {
-		server = "postgres://postgres@127.0.0.1:5432"
-	}
-	pgURL := plainOnLoopback(fmt.Sprintf("%s/devdb_vacuum_test_%d", server, time.Now().UnixNano()))
-	if err := createDatabase(ctx, pgURL); err != nil {
-		t.Fatalf("no PostgreSQL to test against: %v", err)
-	}
-	t.Cleanup(func() { _ = dropDatabase(context.Background(), pgURL) })
-	pool, err := pgxpool.New(ctx, pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := testDatabase(t, "vacuum")
 
 	conn, err := pool.Acquire(ctx)
 	if err != nil {

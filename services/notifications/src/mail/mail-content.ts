@@ -20,15 +20,13 @@ export function renderMail(letter: Letter, manageUrl: string | null): MailConten
   const { booking, recipient } = letter;
   const zone = recipient.timeZone;
   const start = inZone(booking.startTime, zone);
-  const startLine = `${dayAndTime(start)} ${zoneOf(start)}`;
   const other = letter.role === 'host' ? letter.guest : letter.host;
   const lines: Array<[string, string]> = [
     ['When', spanOf(start, inZone(booking.endTime, zone))],
     ['Starts', start.toISO() ?? booking.startTime],
   ];
   if (letter.kind === 'rescheduled' && booking.previousStartTime) {
-    const was = inZone(booking.previousStartTime, zone);
-    lines.push(['Was', `${dayAndTime(was)} ${zoneOf(was)}`]);
+    lines.push(['Was', momentOf(inZone(booking.previousStartTime, zone))]);
   }
   if (other) lines.push([letter.role === 'host' ? 'Guest' : 'Host', personLine(other)]);
   if (letter.kind === 'cancelled' && booking.reason) lines.push(['Reason', booking.reason]);
@@ -69,7 +67,7 @@ export function renderMail(letter: Letter, manageUrl: string | null): MailConten
   ].join('\n');
   const cancelled = booking.status === 'cancelled';
   return {
-    subject: oneLine(`${subjectPrefix(letter)}: ${letter.title}, ${startLine}`),
+    subject: oneLine(`${subjectPrefix(letter)}: ${letter.title}, ${momentOf(start)}`),
     text,
     html,
     calendar: {
@@ -146,6 +144,11 @@ function inZone(instant: string, zone: string): DateTime {
 /** `Tuesday, 4 March 2030, 10:00`. */
 function dayAndTime(at: DateTime): string {
   return at.toFormat('cccc, d LLLL yyyy, HH:mm');
+}
+
+/** `Tuesday, 4 March 2030, 10:00 (Europe/Berlin, UTC+1)`. */
+function momentOf(at: DateTime): string {
+  return `${dayAndTime(at)} ${zoneOf(at)}`;
 }
 
 /** `Tuesday, 4 March 2030, 10:00–10:30 (Europe/Berlin, UTC+1)`. */

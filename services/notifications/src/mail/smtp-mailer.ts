@@ -36,8 +36,9 @@ interface Session {
  * (the dispatcher's concurrency). A connection that fails a send, errs, is closed by the server
  * or waited idle too long is dropped; the next send opens another. Every step is bounded by
  * the timeout, so a slow or dead server holds the mails in flight, never the service. A refusal
- * rejects; the caller retries. nodemailer's own transport did the same at ~0.2 ms of CPU per mail, against ~0.07
- * here: its `sendMail` takes even a finished message through its compile and stream pipeline.
+ * rejects; the caller retries. nodemailer's own transport did the same at ~0.2 ms of CPU per
+ * mail, against ~0.07 here: its `sendMail` takes even a finished message through its compile
+ * and stream pipeline.
  */
 export class SmtpMailer {
   private readonly logger = new Logger(SmtpMailer.name);

@@ -14,16 +14,18 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.mongodb.org/mongo-driver/bson"
 )
 
 // indexer makes FerretDB's equality queries index-served. FerretDB's PostgreSQL backend
 // pushes a top-level equality {f: v} down as `_jsonb->'f' @> v` (`_jsonb#>'{a,b}' @> v` for
 // a dotted path; internal/backends/postgresql/query.go) but builds its own indexes as btree on
 // `(_jsonb->'f')`, which `@>` cannot use, so every query is a sequential scan. The indexer adds
-// a GIN index on exactly the expression the queries use, on the first key field of every index
-// the client declares with createIndexes (not on `_id`, which the patched query.go pushes down
-// as `=`, served by FerretDB's unique btree). It changes no data and no result; it only lets
-// PostgreSQL find the candidate rows from an index.
+// a GIN index on exactly the expression the queries use, for a field that is the first key
+// field of an index the client declared (createIndexes; FerretDB's metadata keeps them) once a
+// query filters by it (not `_id`, which the patched query.go pushes down as `=`, served by
+// FerretDB's unique btree). A declared field nothing reads by costs no write anything. It
+// changes no data and no result; it only lets PostgreSQL find the candidate rows from an index.
 type indexer struct {
 	pool *pgxpool.Pool
 
@@ -34,10 +36,11 @@ type indexer struct {
 }
 
 type collState struct {
-	absent bool            // FerretDB had no table for it when last looked at
-	gen    int             // bumped when the collection is dropped or renamed
-	fields map[string]bool // fields whose GIN index exists
-	swept  bool            // what an earlier devdb built and nothing reads is dropped (sweep)
+	absent   bool            // FerretDB had no table for it when last looked at
+	gen      int             // bumped when the collection is dropped or renamed
+	known    bool            // its table is found, declared read from FerretDB's metadata, and it is swept
+	declared map[string]bool // the first key field of each of its indexes
+	fields   map[string]bool // fields whose GIN index exists
 }
 
 func newIndexer(pool *pgxpool.Pool) *indexer {
@@ -45,75 +48,138 @@ func newIndexer(pool *pgxpool.Pool) *indexer {
 }
 
 // afterReply looks at a command FerretDB has just answered with ok: 1, before its reply goes
-// back to the client, so that the indexes exist when the client sees the command done.
+// back to the client, so that a read's index exists when the client sees the read done.
 func (ix *indexer) afterReply(c command) {
 	switch c.name {
-	case "insert", "update", "findAndModify", "findandmodify", "create":
+	case "insert", "create":
 		// may have created the collection
 		ix.ensure(c.db, c.coll, nil, false)
+	case "update", "findAndModify", "findandmodify":
+		ix.ensure(c.db, c.coll, equalityFields(c), false)
 	case "createIndexes":
-		ix.ensure(c.db, c.coll, declaredFields(c), false)
+		ix.forget(c.db, c.coll, false)
 	case "find", "count", "distinct", "aggregate", "delete":
-		// a collection created before this devdb started (or not at all)
-		ix.ensure(c.db, c.coll, nil, true)
+		// onlyIfKnown: a collection created before this devdb started (or not at all)
+		ix.ensure(c.db, c.coll, equalityFields(c), true)
 	case "drop":
-		ix.forget(c.db, c.coll)
+		ix.forget(c.db, c.coll, true)
 	case "dropDatabase":
-		ix.forget(c.db, "")
+		ix.forget(c.db, "", true)
 	case "renameCollection":
 		for _, ns := range []string{c.coll, c.body.Lookup("to").StringValue()} {
 			if db, coll, ok := strings.Cut(ns, "."); ok {
-				ix.forget(db, coll)
+				ix.forget(db, coll, true)
 			}
 		}
 	}
 }
 
-// declaredFields returns the first key field of each index of a createIndexes command: as on
-// MongoDB, a compound index serves equalities on its prefix, and a query that names the first
-// field narrows by it; a GIN index on a later field would cost every write and serve nothing.
-func declaredFields(c command) []string {
+// equalityFields returns the top-level fields a command's filters test for equality ({f: v},
+// {f: {$eq: v}}, {f: {$in: [...]}}), which FerretDB pushes down; none when a filter names
+// `_id` (FerretDB's unique btree serves it, as MongoDB's _id index would).
+func equalityFields(c command) []string {
 	var fields []string
-	indexes, ok := c.body.Lookup("indexes").ArrayOK()
-	if !ok {
-		return nil
-	}
-	values, _ := indexes.Values()
-	for _, v := range values {
-		spec, ok := v.DocumentOK()
-		if !ok {
+	for _, filter := range commandFilters(c) {
+		elems, err := filter.Elements()
+		if err != nil {
 			continue
 		}
-		key, ok := spec.Lookup("key").DocumentOK()
-		if !ok {
-			continue
+		var found []string
+		for _, e := range elems {
+			key := e.Key()
+			if key == "_id" {
+				found = nil
+				break
+			}
+			if strings.HasPrefix(key, "$") {
+				continue
+			}
+			if op, ok := e.Value().DocumentOK(); ok {
+				first, err := op.IndexErr(0)
+				if err != nil || (first.Key() != "$eq" && first.Key() != "$in") {
+					continue
+				}
+			}
+			found = append(found, key)
 		}
-		// _id is served by FerretDB's own unique index (the patched query.go pushes it down as =).
-		if first, err := key.IndexErr(0); err == nil && first.Key() != "_id" {
-			fields = append(fields, first.Key())
-		}
+		fields = append(fields, found...)
 	}
 	return fields
 }
 
+// commandFilters returns the filters of a query or write command found in its body
+// (statements sent as a kind-1 document sequence are not looked at).
+func commandFilters(c command) []bson.Raw {
+	switch c.name {
+	case "find":
+		return docs(c.body.Lookup("filter"))
+	case "count", "distinct", "findAndModify", "findandmodify":
+		return docs(c.body.Lookup("query"))
+	case "aggregate":
+		pipeline, ok := c.body.Lookup("pipeline").ArrayOK()
+		if !ok {
+			return nil
+		}
+		first, err := pipeline.IndexErr(0)
+		if err != nil {
+			return nil
+		}
+		stage, ok := first.Value().DocumentOK()
+		if !ok {
+			return nil
+		}
+		return docs(stage.Lookup("$match"))
+	case "update", "delete":
+		field := "updates"
+		if c.name == "delete" {
+			field = "deletes"
+		}
+		stmts, ok := c.body.Lookup(field).ArrayOK()
+		if !ok {
+			return nil
+		}
+		values, _ := stmts.Values()
+		var filters []bson.Raw
+		for _, v := range values {
+			if stmt, ok := v.DocumentOK(); ok {
+				filters = append(filters, docs(stmt.Lookup("q"))...)
+			}
+		}
+		return filters
+	}
+	return nil
+}
+
+func docs(v bson.RawValue) []bson.Raw {
+	if d, ok := v.DocumentOK(); ok {
+		return []bson.Raw{d}
+	}
+	return nil
+}
+
 // forget drops what is known of a collection (of every collection of db when coll is ""):
-// its table may be gone, and a collection made again under that name gets a new table.
-func (ix *indexer) forget(db, coll string) {
+// its indexes may have changed, and when dropped (gone) its table may be gone, and a
+// collection made again under that name gets a new table.
+func (ix *indexer) forget(db, coll string, gone bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	for key, st := range ix.colls {
 		d, c, _ := strings.Cut(key, "\x00")
 		if d == db && (coll == "" || c == coll) {
-			st.gen++
-			st.absent = false
-			st.fields = map[string]bool{}
+			st.known = false
+			if gone {
+				st.gen++
+				st.absent = false
+				st.fields = map[string]bool{}
+			}
 		}
 	}
 }
 
-// ensure creates the missing GIN indexes on fields of a collection's table. onlyIfKnown
-// skips a collection that had no table when last looked at (a read does not create one).
-func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
+// ensure creates the GIN indexes of the queried fields of a collection that it declares and
+// lacks. onlyIfKnown skips a collection that had no table when last looked at (a read does
+// not create one).
+func (ix *indexer) ensure(db, coll string, queried []string, onlyIfKnown bool) {
 	if db == "" || coll == "" {
 		return
 	}
@@ -125,15 +191,13 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 		st = &collState{fields: map[string]bool{}}
 		ix.colls[key] = st
 	}
-	var missing []string
-	for _, f := range fields {
-		if !st.fields[f] && !contains(missing, f) {
-			missing = append(missing, f)
-		}
+	needed := !st.known
+	for _, f := range queried {
+		needed = needed || (st.declared[f] && !st.fields[f])
 	}
-	gen, skip, swept := st.gen, onlyIfKnown && st.absent, st.swept
+	gen, skip := st.gen, onlyIfKnown && st.absent
 	ix.mu.Unlock()
-	if (len(missing) == 0 && swept) || skip {
+	if !needed || skip {
 		return
 	}
 
@@ -142,29 +206,28 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	table, err := ix.table(ctx, db, coll)
+	table, declared, err := ix.metadata(ctx, db, coll)
 	if err != nil {
 		slog.Warn("devdb: cannot read FerretDB's metadata", "db", db, "collection", coll, "err", err)
 		return
 	}
+	known := table != "" && ix.sweep(ctx, db, coll, table)
 	var made []string
-	swept = swept || table == ""
-	if !swept {
-		swept = ix.sweep(ctx, db, coll, table)
-	}
-	if table != "" {
-		for _, f := range missing {
-			q, ok := ginIndexSQL(db, table, f)
-			if !ok {
-				made = append(made, f) // not a path FerretDB pushes down; nothing to do
-				continue
-			}
-			if _, err := ix.pool.Exec(ctx, q); err != nil {
-				slog.Warn("devdb: cannot create index", "db", db, "collection", coll, "field", f, "err", err)
-				continue
-			}
-			made = append(made, f)
+	for _, f := range queried {
+		if table == "" || !declared[f] || contains(made, f) {
+			continue
 		}
+		ix.mu.Lock()
+		exists := st.fields[f] && st.gen == gen
+		ix.mu.Unlock()
+		if exists {
+			continue
+		}
+		if err := ix.createGIN(ctx, db, table, f); err != nil {
+			slog.Warn("devdb: cannot create index", "db", db, "collection", coll, "field", f, "err", err)
+			continue
+		}
+		made = append(made, f)
 	}
 
 	ix.mu.Lock()
@@ -173,10 +236,26 @@ func (ix *indexer) ensure(db, coll string, fields []string, onlyIfKnown bool) {
 		return
 	}
 	st.absent = table == ""
-	st.swept = swept
+	st.known = known
+	st.declared = declared
 	for _, f := range made {
 		st.fields[f] = true
 	}
+}
+
+// createGIN builds the GIN index of a field without blocking the table's writes
+// (CONCURRENTLY), and drops what a failed build leaves behind, an invalid index.
+func (ix *indexer) createGIN(ctx context.Context, schema, table, field string) error {
+	q, ok := ginIndexSQL(schema, table, field)
+	if !ok {
+		return nil // not a path FerretDB pushes down; nothing to do
+	}
+	if _, err := ix.pool.Exec(ctx, q); err != nil {
+		drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{schema, ginIndexName(table, field)}.Sanitize())
+		_, _ = ix.pool.Exec(ctx, drop)
+		return err
+	}
+	return nil
 }
 
 // sweep drops what devdb versions before 2026-12-07 built for a collection and no query reads
@@ -225,27 +304,38 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// table returns the PostgreSQL table FerretDB keeps a collection in, "" when there is none.
-// A MongoDB database is a schema; its `_ferretdb_database_metadata` table holds one document
-// per collection, {_id: collection name, table: table name, ...}
-// (internal/backends/postgresql/metadata/registry.go).
-func (ix *indexer) table(ctx context.Context, db, coll string) (string, error) {
+// metadata returns the PostgreSQL table FerretDB keeps a collection in ("" when there is
+// none) and the first key field of each of its indexes. A MongoDB database is a schema; its
+// `_ferretdb_database_metadata` table holds one document per collection, {_id: collection
+// name, table: table name, indexes: [{key: {field: order, ...}, ...}]}, in FerretDB's
+// encoding, which keeps each object's key order in `$s` (internal/backends/postgresql/metadata).
+func (ix *indexer) metadata(ctx context.Context, db, coll string) (string, map[string]bool, error) {
 	q := fmt.Sprintf(
-		`SELECT _jsonb->>'table' FROM %s WHERE _jsonb->'_id' = to_jsonb($1::text)`,
+		`SELECT _jsonb->>'table', ARRAY(
+		   SELECT i->'$s'->'p'->'key'->'$s'->'$k'->>0
+		   FROM jsonb_array_elements(_jsonb->'$s'->'p'->'indexes'->'i') i)
+		 FROM %s WHERE _jsonb->'_id' = to_jsonb($1::text)`,
 		pgx.Identifier{db, "_ferretdb_database_metadata"}.Sanitize(),
 	)
 	var table string
-	err := ix.pool.QueryRow(ctx, q, coll).Scan(&table)
+	var firsts []*string
+	err := ix.pool.QueryRow(ctx, q, coll).Scan(&table, &firsts)
 	var pgErr *pgconn.PgError
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return "", nil
+		return "", nil, nil
 	case errors.As(err, &pgErr) && pgErr.Code == "42P01": // undefined_table: no such database yet
-		return "", nil
+		return "", nil, nil
 	case err != nil:
-		return "", err
+		return "", nil, err
 	}
-	return table, nil
+	declared := map[string]bool{}
+	for _, f := range firsts {
+		if f != nil && *f != "_id" {
+			declared[*f] = true
+		}
+	}
+	return table, declared, nil
 }
 
 var nonIdentifier = regexp.MustCompile(`[^a-z0-9_]+`)
@@ -271,7 +361,7 @@ func ginIndexSQL(schema, table, field string) (string, bool) {
 		expr = "_jsonb#>" + quoteLiteral("{"+strings.Join(elems, ",")+"}") + "::text[]"
 	}
 	return fmt.Sprintf(
-		`CREATE INDEX IF NOT EXISTS %s ON %s USING gin ((%s)) WITH (fastupdate = off)`,
+		`CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s USING gin ((%s)) WITH (fastupdate = off)`,
 		pgx.Identifier{ginIndexName(table, field)}.Sanitize(),
 		pgx.Identifier{schema, table}.Sanitize(),
 		expr,

@@ -351,7 +351,7 @@ func TestExchange(t *testing.T) {
 
 func TestGinIndexSQL(t *testing.T) {
 	q, ok := ginIndexSQL("booking", "bookings_1a2b3c4d", "userId")
-	if !ok || !strings.Contains(q, `USING gin ((_jsonb->'userId')) WITH (fastupdate = off)`) || !strings.HasPrefix(q, `CREATE INDEX IF NOT EXISTS "bookings_1a2b3c4d_userid_`) {
+	if !ok || !strings.Contains(q, `USING gin ((_jsonb->'userId')) WITH (fastupdate = off)`) || !strings.HasPrefix(q, `CREATE INDEX CONCURRENTLY IF NOT EXISTS "bookings_1a2b3c4d_userid_`) {
 		t.Errorf("top-level field: %s", q)
 	}
 	q, ok = ginIndexSQL("d", "t", `a.b'c`)

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"go.mongodb.org/mongo-driver/bson"
 )
 
@@ -53,11 +52,7 @@ func TestEqualityFields(t *testing.T) {
 func TestIndexerBuildsOnFirstRead(t *testing.T) {
 	ctx := context.Background()
 	pool := testDatabase(t, "indexer")
-	for _, q := range []string{
-		`CREATE SCHEMA s`,
-		`CREATE TABLE s._ferretdb_database_metadata (_jsonb jsonb)`,
-		`CREATE TABLE s.t (_jsonb jsonb)`,
-		`CREATE UNIQUE INDEX t__id_idx ON s.t ((_jsonb->'_id'))`,
+	ferretCollection(t, pool,
 		`INSERT INTO s.t SELECT jsonb_build_object('_id', 'd' || i, 'hostId', 'h' || (i % 7), 'day', i % 3) FROM generate_series(1, 100) i`,
 		`INSERT INTO s._ferretdb_database_metadata VALUES ('{"$s": {"p": {"_id": {"t": "string"}, "table": {"t": "string"},
 			"indexes": {"i": [
@@ -67,23 +62,8 @@ func TestIndexerBuildsOnFirstRead(t *testing.T) {
 			"_id": "coll", "table": "t", "indexes": [
 				{"key": {"_id": 1}, "name": "_id_", "unique": true, "pgindex": "t__id_idx"},
 				{"key": {"day": 1, "_id": 1, "hostId": 1}, "name": "hostId_1_day_1__id_1", "unique": false, "pgindex": "t_h_idx"}]}')`,
-	} {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	gins := func() []string {
-		t.Helper()
-		rows, err := pool.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 's' AND indexname LIKE '%_gin' ORDER BY 1`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return names
-	}
+	)
+	gins := func() []string { return indexNames(t, pool, "%_gin") }
 	ix := newIndexer(pool)
 	find := func(filter bson.D) {
 		ix.afterReply(parseCommand(buildMsg(t, 1, 0, bson.D{{Key: "find", Value: "coll"}, {Key: "filter", Value: filter}, {Key: "$db", Value: "s"}}, nil)))

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // What an earlier devdb built and nothing reads is dropped: the btrees of non-unique indexes
@@ -16,11 +14,7 @@ func TestSweep(t *testing.T) {
 	ctx := context.Background()
 	pool := testDatabase(t, "sweep")
 
-	for _, q := range []string{
-		`CREATE SCHEMA s`,
-		`CREATE TABLE s._ferretdb_database_metadata (_jsonb jsonb)`,
-		`CREATE TABLE s.t (_jsonb jsonb)`,
-		`CREATE UNIQUE INDEX t__id_idx ON s.t ((_jsonb->'_id'))`,
+	ferretCollection(t, pool,
 		`CREATE INDEX t_a_idx ON s.t ((_jsonb->'a'), (_jsonb->'b'))`,
 		`CREATE UNIQUE INDEX t_u_idx ON s.t ((_jsonb->'u'))`,
 		`CREATE INDEX t_a_gin ON s.t USING gin ((_jsonb->'a'))`,
@@ -30,25 +24,14 @@ func TestSweep(t *testing.T) {
 			{"pgindex": "t_a_idx", "name": "a_1_b_1", "unique": false},
 			{"pgindex": "t_u_idx", "name": "u_1", "unique": true},
 			{"pgindex": "t_gone_idx", "name": "gone_1", "unique": false}]}')`,
-	} {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	)
 
 	ix := newIndexer(pool)
 	if !ix.sweep(ctx, "s", "coll", "t") {
 		t.Fatal("the collection was not swept")
 	}
-	rows, err := pool.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = 's' AND tablename = 't' ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	left, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"t__id_idx", "t_a_gin", "t_u_idx"}; !slices.Equal(left, want) {
+	want := []string{"t__id_idx", "t_a_gin", "t_u_idx"}
+	if left := indexNames(t, pool, "t%"); !slices.Equal(left, want) {
 		t.Fatalf("indexes left: %v, want %v", left, want)
 	}
 	// Sweeping again, or a collection FerretDB does not know, finds nothing to do.

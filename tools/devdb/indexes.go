@@ -206,15 +206,16 @@ func (ix *indexer) ensure(db, coll string, queried []string, onlyIfKnown bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	table, declared, err := ix.metadata(ctx, db, coll)
+	meta, err := ix.metadata(ctx, db, coll)
 	if err != nil {
 		slog.Warn("devdb: cannot read FerretDB's metadata", "db", db, "collection", coll, "err", err)
 		return
 	}
-	known := table != "" && ix.sweep(ctx, db, coll, table)
+	table := meta.table
+	known := table != "" && ix.sweep(ctx, db, table, meta.nonUnique)
 	var made []string
 	for _, f := range queried {
-		if table == "" || !declared[f] || contains(made, f) {
+		if table == "" || !meta.declared[f] || contains(made, f) {
 			continue
 		}
 		ix.mu.Lock()
@@ -237,7 +238,7 @@ func (ix *indexer) ensure(db, coll string, queried []string, onlyIfKnown bool) {
 	}
 	st.absent = table == ""
 	st.known = known
-	st.declared = declared
+	st.declared = meta.declared
 	for _, f := range made {
 		st.fields[f] = true
 	}
@@ -260,33 +261,13 @@ func (ix *indexer) createGIN(ctx context.Context, schema, table, field string) e
 
 // sweep drops what devdb versions before 2026-12-07 built for a collection and no query reads
 // any more: the GIN index on `_id` (the patched query.go pushes _id down as `=`, served by
-// FerretDB's unique btree), and the btrees FerretDB built for non-unique indexes (equalities
-// are pushed down as `@>`, served by the GIN indexes; the patched metadata/registry.go no
-// longer builds them, and its metadata keeps the indexes, so listIndexes answers as before).
-// It reports whether the collection is swept.
-func (ix *indexer) sweep(ctx context.Context, db, coll, table string) bool {
-	drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, ginIndexName(table, "_id")}.Sanitize())
-	if _, err := ix.pool.Exec(ctx, drop); err != nil {
-		slog.Warn("devdb: cannot drop an unread index", "db", db, "collection", coll, "err", err)
-		return false
-	}
-	q := fmt.Sprintf(
-		`SELECT i->>'pgindex' FROM %s m, jsonb_array_elements(m._jsonb->'indexes') i
-		 WHERE m._jsonb->'_id' = to_jsonb($1::text) AND i->'unique' = 'false'::jsonb`,
-		pgx.Identifier{db, "_ferretdb_database_metadata"}.Sanitize(),
-	)
-	rows, err := ix.pool.Query(ctx, q, coll)
-	if err != nil {
-		slog.Warn("devdb: cannot read FerretDB's indexes", "db", db, "collection", coll, "err", err)
-		return false
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		slog.Warn("devdb: cannot read FerretDB's indexes", "db", db, "collection", coll, "err", err)
-		return false
-	}
-	for _, name := range names {
-		drop = fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, name}.Sanitize())
+// FerretDB's unique btree), and the btrees FerretDB built for its non-unique indexes (named in
+// its metadata; equalities are pushed down as `@>`, served by the GIN indexes; the patched
+// metadata/registry.go no longer builds them, and its metadata keeps the indexes, so
+// listIndexes answers as before). It reports whether the collection is swept.
+func (ix *indexer) sweep(ctx context.Context, db, table string, nonUnique []string) bool {
+	for _, name := range append([]string{ginIndexName(table, "_id")}, nonUnique...) {
+		drop := fmt.Sprintf(`DROP INDEX IF EXISTS %s`, pgx.Identifier{db, name}.Sanitize())
 		if _, err := ix.pool.Exec(ctx, drop); err != nil {
 			slog.Warn("devdb: cannot drop an unread index", "db", db, "index", name, "err", err)
 			return false
@@ -304,38 +285,47 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// metadata returns the PostgreSQL table FerretDB keeps a collection in ("" when there is
-// none) and the first key field of each of its indexes. A MongoDB database is a schema; its
+// collMeta is what FerretDB's metadata says of a collection.
+type collMeta struct {
+	table     string          // its PostgreSQL table, "" when there is none
+	declared  map[string]bool // the first key field of each of its indexes but _id
+	nonUnique []string        // the PostgreSQL names of its non-unique indexes
+}
+
+// metadata reads what FerretDB keeps of a collection. A MongoDB database is a schema; its
 // `_ferretdb_database_metadata` table holds one document per collection, {_id: collection
-// name, table: table name, indexes: [{key: {field: order, ...}, ...}]}, in FerretDB's
-// encoding, which keeps each object's key order in `$s` (internal/backends/postgresql/metadata).
-func (ix *indexer) metadata(ctx context.Context, db, coll string) (string, map[string]bool, error) {
+// name, table: table name, indexes: [{pgindex, key: {field: order, ...}, unique}, ...]}, in
+// FerretDB's encoding, which keeps each object's key order in `$s`
+// (internal/backends/postgresql/metadata).
+func (ix *indexer) metadata(ctx context.Context, db, coll string) (collMeta, error) {
 	q := fmt.Sprintf(
-		`SELECT _jsonb->>'table', ARRAY(
-		   SELECT i->'$s'->'p'->'key'->'$s'->'$k'->>0
-		   FROM jsonb_array_elements(_jsonb->'$s'->'p'->'indexes'->'i') i)
+		`SELECT _jsonb->>'table',
+		   ARRAY(SELECT i->'$s'->'p'->'key'->'$s'->'$k'->>0
+		         FROM jsonb_array_elements(_jsonb->'$s'->'p'->'indexes'->'i') i),
+		   ARRAY(SELECT i->>'pgindex' FROM jsonb_array_elements(_jsonb->'indexes') i
+		         WHERE i->'unique' = 'false'::jsonb)
 		 FROM %s WHERE _jsonb->'_id' = to_jsonb($1::text)`,
 		pgx.Identifier{db, "_ferretdb_database_metadata"}.Sanitize(),
 	)
-	var table string
+	var meta collMeta
 	var firsts []*string
-	err := ix.pool.QueryRow(ctx, q, coll).Scan(&table, &firsts)
+	err := ix.pool.QueryRow(ctx, q, coll).Scan(&meta.table, &firsts, &meta.nonUnique)
 	var pgErr *pgconn.PgError
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return "", nil, nil
+		return collMeta{}, nil
 	case errors.As(err, &pgErr) && pgErr.Code == "42P01": // undefined_table: no such database yet
-		return "", nil, nil
+		return collMeta{}, nil
 	case err != nil:
-		return "", nil, err
+		return collMeta{}, err
 	}
-	declared := map[string]bool{}
+	meta.declared = map[string]bool{}
 	for _, f := range firsts {
 		if f != nil && *f != "_id" {
-			declared[*f] = true
+			meta.declared[*f] = true
 		}
 	}
-	return table, declared, nil
+	return meta, nil
 }
 
 var nonIdentifier = regexp.MustCompile(`[^a-z0-9_]+`)

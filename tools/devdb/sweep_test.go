@@ -27,7 +27,11 @@ func TestSweep(t *testing.T) {
 	)
 
 	ix := newIndexer(pool)
-	if !ix.sweep(ctx, "s", "coll", "t") {
+	meta, err := ix.metadata(ctx, "s", "coll")
+	if err != nil || meta.table != "t" {
+		t.Fatalf("metadata: %+v, %v", meta, err)
+	}
+	if !ix.sweep(ctx, "s", "t", meta.nonUnique) {
 		t.Fatal("the collection was not swept")
 	}
 	want := []string{"t__id_idx", "t_a_gin", "t_u_idx"}
@@ -35,7 +39,11 @@ func TestSweep(t *testing.T) {
 		t.Fatalf("indexes left: %v, want %v", left, want)
 	}
 	// Sweeping again, or a collection FerretDB does not know, finds nothing to do.
-	if !ix.sweep(ctx, "s", "coll", "t") || !ix.sweep(ctx, "s", "other", "t") {
+	other, err := ix.metadata(ctx, "s", "other")
+	if err != nil || other.table != "" {
+		t.Fatalf("metadata of a collection FerretDB does not know: %+v, %v", other, err)
+	}
+	if !ix.sweep(ctx, "s", "t", meta.nonUnique) || !ix.sweep(ctx, "s", "t", other.nonUnique) {
 		t.Fatal("a second sweep failed")
 	}
 }

@@ -24,11 +24,12 @@ sink=$(pid_running "$RUN_DIR/mail-sink.pid" scripts/mail-sink.js) || die "the ma
 env_file=$(mktemp)
 trap 'rm -f "$env_file"' EXIT
 tr '\0' '\n' <"/proc/$pid/environ" >"$env_file"
+backlog() { rabbitmqctl -q list_queues name messages | awk -v q="$QUEUE" '$1 == q { print $2 }'; }
+[[ "$(backlog)" == 0 ]] || die "$QUEUE holds $(backlog) events already: let notifications take them first"
 stop_pidfile notifications "$RUN_DIR/notifications.pid" services/notifications/dist/main.js
 node "$COST_DEPS/load.mjs" slotbook http://127.0.0.1:3000 "$RUN_SECONDS" 64 | tail -n 1 >&2
 sleep 5
 
-backlog() { rabbitmqctl -q list_queues name messages | awk -v q="$QUEUE" '$1 == q { print $2 }'; }
 ticks() {
   local total=0 p
   for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done

@@ -46,7 +46,9 @@ describe('AccessTokenVerifier', () => {
   });
 
   it('refuses a remembered token once it has expired', async () => {
-    const expiresAt = Math.floor(Date.now() / 1000) + 1;
+    // At least a second ahead: `exp` is in whole seconds, and a token expiring within the
+    // current second could expire before its first verify on a slow machine.
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
     const text = await token(expiresAt);
     expect((await verifier.verify(text)).sub).toBe('user-1');
     await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
